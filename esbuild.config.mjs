@@ -1,0 +1,22 @@
+// Bundles the CLI (and later the language server) into dist/. Dependencies stay external:
+// better-sqlite3 is native and web-tree-sitter loads its .wasm next to its own module.
+import { chmodSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: { cli: 'server/src/cli.ts' },
+  outdir: 'dist',
+  banner: { js: '#!/usr/bin/env node' },
+});
+chmodSync('dist/cli.js', 0o755);

@@ -1,0 +1,401 @@
+// Pure. Cuts one file into chunks: AST definitions from the tags query, Markdown sections, or line windows.
+// Never throws on malformed source: errors are returned beside the chunks, and every non-blank line lands in a chunk.
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Chunk, ChunkedFile, ChunkKind, SymbolDef } from '../model.js';
+import type { LoadedGrammar } from './grammar-loader.js';
+import { lineWindows, type WindowBudget } from './line-windows.js';
+import { chunkMarkdown } from './markdown.js';
+import { type ChunkFields, SourceLines } from './source-lines.js';
+
+export interface ChunkBudget extends WindowBudget {
+  /** Runs of top-level code shorter than this merge with their neighbours. */
+  minLines: number;
+  /** Lines per window for text without structure. */
+  windowLines: number;
+}
+
+const KINDS = new Set<ChunkKind>([
+  'function',
+  'method',
+  'class',
+  'interface',
+  'type',
+  'enum',
+  'struct',
+  'trait',
+  'impl',
+  'module',
+  'constant',
+  'variable',
+  'field',
+  'macro',
+]);
+const CLASS_LIKE = new Set<ChunkKind>(['class', 'interface', 'struct', 'trait', 'impl', 'enum', 'module']);
+const CALLABLE = new Set<ChunkKind>(['function', 'method']);
+/** Small pieces of top-level code that read better merged with their neighbours than alone. */
+const MERGEABLE = new Set<ChunkKind>(['block', 'constant', 'variable', 'field']);
+/** Nodes that wrap a definition and belong to it (decorators, `export`, templates, `declare`). */
+const WRAPPERS = new Set(['decorated_definition', 'export_statement', 'template_declaration', 'ambient_declaration']);
+/** Siblings just above a definition that belong to it: doc comments and attributes. */
+const ATTACHED = /comment|^attribute_item$|^attribute$|^decorator$|^annotation$/;
+/** A member this short stays whole in its container's skeleton instead of getting a chunk of its own. */
+const INLINE_MEMBER_LINES = 3;
+
+interface Def {
+  node: Node;
+  kind: ChunkKind;
+  name: string;
+  scope: string;
+  docNode: Node | undefined;
+  /** First line of the definition with its doc comment, attributes and wrappers (1-based). */
+  start: number;
+  /** First line of the definition node itself. */
+  nodeStart: number;
+  end: number;
+  /** Last line of the signature: the line before the body starts, or the first line. */
+  signatureEnd: number;
+  doc: string;
+  qualified: string;
+  parent: Def | undefined;
+  children: Def[];
+}
+
+/** Chunks a file with its grammar when it has one. `grammar` undefined means: no grammar for this language. */
+export function chunkFile(
+  path: string,
+  language: string,
+  text: string,
+  grammar: LoadedGrammar | undefined,
+  budget: ChunkBudget,
+): ChunkedFile {
+  const src = new SourceLines(path, language, text);
+  const windowBudget = { maxLines: budget.windowLines, maxChars: budget.maxChars };
+  if (language === 'markdown') {
+    return { chunks: chunkMarkdown(src, budget), symbols: [], errors: [], parseFailed: false };
+  }
+  if (!grammar) {
+    return {
+      chunks: lineWindows(src, 1, src.count, windowBudget, { kind: 'window' }),
+      symbols: [],
+      errors: [],
+      parseFailed: false,
+    };
+  }
+  let tree: Tree | null = null;
+  try {
+    tree = grammar.parser.parse(text);
+    if (!tree) throw new Error('the parser returned no tree');
+    const defs = collectDefs(tree, grammar, src);
+    const chunks = new Chunker(src, budget).chunkTopLevel(defs.filter((d) => !d.parent));
+    return { chunks, symbols: defs.map(toSymbol), errors: [], parseFailed: false };
+  } catch (error) {
+    const message = `${path}: ${grammar.id} parse failed, indexed as line windows: ${(error as Error)?.message ?? error}`;
+    return {
+      chunks: lineWindows(src, 1, src.count, windowBudget, { kind: 'window' }),
+      symbols: [],
+      errors: [message],
+      parseFailed: true,
+    };
+  } finally {
+    tree?.delete();
+  }
+}
+
+function toSymbol(d: Def): SymbolDef {
+  return {
+    name: d.name,
+    qualified: d.qualified,
+    kind: d.kind,
+    startLine: d.nodeStart,
+    endLine: d.end,
+    parent: d.parent?.qualified ?? (d.scope || ''),
+  };
+}
+
+function collectDefs(tree: Tree, grammar: LoadedGrammar, src: SourceLines): Def[] {
+  const byId = new Map<number, Def>();
+  for (const match of grammar.query.matches(tree.rootNode)) {
+    let defNode: Node | undefined;
+    let kind: ChunkKind | undefined;
+    let nameNode: Node | undefined;
+    let scope = '';
+    let docNode: Node | undefined;
+    for (const capture of match.captures) {
+      if (capture.name.startsWith('definition.')) {
+        const k = capture.name.slice('definition.'.length) as ChunkKind;
+        if (KINDS.has(k)) {
+          defNode = capture.node;
+          kind = k;
+        }
+      } else if (capture.name === 'name') nameNode = capture.node;
+      else if (capture.name === 'scope') scope = capture.node.text;
+      else if (capture.name === 'doc') docNode = capture.node;
+    }
+    if (!defNode || !kind || !nameNode) continue;
+    const existing = byId.get(defNode.id);
+    if (existing) {
+      existing.docNode ??= docNode;
+      if (!existing.scope) existing.scope = scope;
+      continue;
+    }
+    byId.set(defNode.id, makeDef(defNode, kind, nameNode.text, scope, docNode, src));
+  }
+  const defs = [...byId.values()].sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
+  // Nesting by containment of the definition nodes.
+  const stack: Def[] = [];
+  for (const def of defs) {
+    while (stack.length) {
+      const top = stack[stack.length - 1] as Def;
+      if (def.node.startIndex >= top.node.startIndex && def.node.endIndex <= top.node.endIndex) break;
+      stack.pop();
+    }
+    const parent = stack[stack.length - 1];
+    if (parent) {
+      def.parent = parent;
+      parent.children.push(def);
+      if (def.kind === 'function' && CLASS_LIKE.has(parent.kind)) def.kind = 'method';
+      // A member's doc comments may start before the parent's own first line only in broken code: clamp.
+      if (def.start < parent.nodeStart) def.start = parent.nodeStart;
+    }
+    const qualifier = parent ? parent.qualified : def.scope;
+    def.qualified = qualifier ? `${qualifier}.${def.name}` : def.name;
+    if (def.kind === 'function' && def.scope && !parent) def.kind = 'method';
+    stack.push(def);
+  }
+  return defs;
+}
+
+function makeDef(node: Node, kind: ChunkKind, name: string, scope: string, docNode: Node | undefined, src: SourceLines): Def {
+  let outer = node;
+  while (outer.parent && WRAPPERS.has(outer.parent.type)) outer = outer.parent;
+  let start = outer.startPosition.row + 1;
+  const docs: string[] = [];
+  let prev = outer.previousNamedSibling;
+  let top = outer;
+  while (prev && ATTACHED.test(prev.type) && prev.endPosition.row >= top.startPosition.row - 1) {
+    if (/comment/.test(prev.type)) docs.unshift(prev.text);
+    start = prev.startPosition.row + 1;
+    top = prev;
+    prev = prev.previousNamedSibling;
+  }
+  const body = node.childForFieldName('body');
+  const nodeStart = node.startPosition.row + 1;
+  const end = Math.max(node.endPosition.row + (node.endPosition.column === 0 ? 0 : 1), nodeStart);
+  let signatureEnd = nodeStart;
+  if (body && body.startPosition.row + 1 > nodeStart) {
+    // Body on a later line: the signature runs up to it (and includes the body's opening line when it is `{`).
+    signatureEnd = body.startPosition.row + 1;
+    if (!/^\s*[{:]?\s*$/.test(src.line(signatureEnd))) signatureEnd -= 1;
+  }
+  const doc = docNode ? docNode.text : docs.join('\n');
+  return {
+    node,
+    kind,
+    name,
+    scope,
+    docNode,
+    start,
+    nodeStart,
+    end,
+    signatureEnd: Math.min(signatureEnd, end),
+    doc,
+    qualified: name,
+    parent: undefined,
+    children: [],
+  };
+}
+
+interface Unit {
+  start: number;
+  end: number;
+  kind: ChunkKind;
+  names: string[];
+  /** Chunks ready to emit; units that are mergeable are re-cut after merging. */
+  chunks: Chunk[];
+}
+
+class Chunker {
+  constructor(
+    private readonly src: SourceLines,
+    private readonly budget: ChunkBudget,
+  ) {}
+
+  chunkTopLevel(defs: Def[]): Chunk[] {
+    const units: Unit[] = [];
+    let cursor = 1;
+    for (const def of defs) {
+      const start = Math.max(def.start, cursor);
+      if (start > cursor) this.pushGap(units, cursor, start - 1);
+      if (def.end < start) continue;
+      units.push({ start, end: def.end, kind: def.kind, names: [def.qualified], chunks: this.chunkDef(def, start) });
+      cursor = def.end + 1;
+    }
+    if (cursor <= this.src.count) this.pushGap(units, cursor, this.src.count);
+    return this.merge(units);
+  }
+
+  private pushGap(units: Unit[], start: number, end: number): void {
+    const range = this.src.trim(start, end);
+    if (range) units.push({ start: range[0], end: range[1], kind: 'block', names: [], chunks: [] });
+  }
+
+  /** Adjacent small units (imports, constants, loose statements) become one chunk while the budget allows. */
+  private merge(units: Unit[]): Chunk[] {
+    const out: Chunk[] = [];
+    let run: Unit[] = [];
+    const flush = (): void => {
+      if (run.length === 0) return;
+      const first = run[0] as Unit;
+      const last = run[run.length - 1] as Unit;
+      if (run.length === 1 && first.chunks.length > 0) out.push(...first.chunks);
+      else {
+        const names = run.flatMap((u) => u.names);
+        const kind = run.length === 1 ? first.kind : 'block';
+        out.push(...this.windows(first.start, last.end, { kind, symbol: names.slice(0, 8).join(', ') }));
+      }
+      run = [];
+    };
+    for (const unit of units) {
+      const small =
+        MERGEABLE.has(unit.kind) ||
+        (unit.end - unit.start + 1 < this.budget.minLines && !CALLABLE.has(unit.kind) && !CLASS_LIKE.has(unit.kind));
+      if (!small) {
+        flush();
+        out.push(...unit.chunks);
+        continue;
+      }
+      const first = run[0];
+      if (first && !this.fits(first.start, unit.end)) flush();
+      run.push(unit);
+    }
+    flush();
+    return out;
+  }
+
+  private fits(start: number, end: number): boolean {
+    return end - start + 1 <= this.budget.maxLines && this.src.chars(start, end) <= this.budget.maxChars;
+  }
+
+  private windows(start: number, end: number, fields: ChunkFields, header?: string): Chunk[] {
+    return lineWindows(this.src, start, end, this.budget, fields, header);
+  }
+
+  private signature(def: Def): string {
+    return this.src
+      .text(def.nodeStart, def.signatureEnd)
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/\s*\{$/, '')
+      .slice(0, 300);
+  }
+
+  private chunkDef(def: Def, start: number): Chunk[] {
+    const fields = {
+      kind: def.kind,
+      symbol: def.qualified,
+      parent: def.parent?.qualified ?? def.scope,
+      signature: this.signature(def),
+      doc: def.doc,
+    };
+    const members = def.children.filter((c) => !this.isInline(c));
+    if (members.length > 0 && !CALLABLE.has(def.kind)) return this.chunkContainer(def, start, members, fields);
+    if (this.fits(start, def.end)) return [this.src.chunk(start, def.end, fields)];
+    return this.split(def, start, fields);
+  }
+
+  private isInline(def: Def): boolean {
+    return (
+      def.end - def.start + 1 <= INLINE_MEMBER_LINES ||
+      (!CALLABLE.has(def.kind) && def.children.length === 0 && def.end - def.start + 1 <= this.budget.minLines * 2)
+    );
+  }
+
+  /** A skeleton (header, fields, member signatures) plus each member's own chunks. */
+  private chunkContainer(def: Def, start: number, members: Def[], fields: ChunkFields): Chunk[] {
+    const kept: string[] = [];
+    const memberChunks: Chunk[] = [];
+    let line = start;
+    for (const member of members) {
+      const mStart = Math.max(member.start, line);
+      for (; line < mStart; line++) kept.push(this.src.line(line));
+      for (let l = member.nodeStart; l <= Math.min(member.signatureEnd, member.end); l++) kept.push(this.src.line(l));
+      if (member.signatureEnd < member.end) {
+        const indent = /^\s*/.exec(this.src.line(member.nodeStart))?.[0] ?? '';
+        kept.push(`${indent}  …`);
+      }
+      memberChunks.push(...this.chunkDef(member, mStart));
+      line = Math.max(line, member.end + 1);
+    }
+    for (; line <= def.end; line++) kept.push(this.src.line(line));
+    const skeleton = kept.join('\n');
+    const skeletonChunks =
+      skeleton.length <= this.budget.maxChars && kept.length <= this.budget.maxLines * 2
+        ? [this.src.chunk(start, def.end, { ...fields, content: skeleton })]
+        : this.skeletonWindows(def, start, members, fields);
+    return [...skeletonChunks, ...memberChunks];
+  }
+
+  /** A skeleton too large for one chunk (a huge enum, a class of many fields): windows over the lines members leave. */
+  private skeletonWindows(def: Def, start: number, members: Def[], fields: ChunkFields): Chunk[] {
+    const header = this.src.line(def.nodeStart).trim();
+    const out: Chunk[] = [];
+    let line = start;
+    for (const member of [...members, undefined]) {
+      const stop = member ? Math.max(member.start, line) - 1 : def.end;
+      const range = this.src.trim(line, stop);
+      if (range) out.push(...this.windows(range[0], range[1], fields, header));
+      if (member) line = Math.max(line, member.end + 1);
+    }
+    return out;
+  }
+
+  /** A definition over budget: parts at statement boundaries, each keeping the signature line as a header. */
+  private split(def: Def, start: number, fields: ChunkFields): Chunk[] {
+    const header = this.src.line(def.nodeStart).trim();
+    const statements = bodyStatements(def.node);
+    if (statements.length < 2) return this.windows(start, def.end, fields, header);
+    const cuts: number[] = [start];
+    let partStart = start;
+    for (const stmt of statements) {
+      const stmtStart = stmt.startPosition.row + 1;
+      if (stmtStart <= partStart) continue;
+      if (!this.fits(partStart, stmt.endPosition.row + 1)) {
+        cuts.push(stmtStart);
+        partStart = stmtStart;
+      }
+    }
+    const out: Chunk[] = [];
+    cuts.forEach((cut, i) => {
+      const next = cuts[i + 1];
+      const end = next !== undefined ? next - 1 : def.end;
+      const range = this.src.trim(cut, end);
+      if (!range) return;
+      const [s, e] = range;
+      if (!this.fits(s, e)) out.push(...this.windows(s, e, fields, header));
+      else if (s === start) out.push(this.src.chunk(s, e, fields));
+      else out.push(this.src.chunk(s, e, { ...fields, content: `${header}\n${this.src.text(s, e)}` }));
+    });
+    return out;
+  }
+}
+
+/** The statements of a definition's body (or, for a body that is one big statement, of that statement). */
+function bodyStatements(node: Node): Node[] {
+  let body = node.childForFieldName('body') ?? largestNamedChild(node);
+  for (let depth = 0; body && depth < 3; depth++) {
+    const children = body.namedChildren.filter((c): c is Node => c !== null);
+    if (children.length >= 2) return children;
+    const only = children[0];
+    if (!only) return [];
+    body = only.childForFieldName('body') ?? only;
+  }
+  return [];
+}
+
+function largestNamedChild(node: Node): Node | null {
+  let best: Node | null = null;
+  for (const child of node.namedChildren) {
+    if (child && (!best || child.endIndex - child.startIndex > best.endIndex - best.startIndex)) best = child;
+  }
+  return best;
+}

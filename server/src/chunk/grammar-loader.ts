@@ -1,0 +1,64 @@
+// Loads tree-sitter grammars (.wasm) and their tags queries (grammars/<lang>/tags.scm) once per process.
+// Invariant: a grammar that fails to load is remembered as failed with its error; callers fall back to line windows.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Language, Parser, Query } from 'web-tree-sitter';
+import { GRAMMARS } from './languages.js';
+
+/** A parser ready for one language, with its compiled tags query. */
+export interface LoadedGrammar {
+  id: string;
+  parser: Parser;
+  query: Query;
+}
+
+/** The codectx checkout: the folder holding package.json and grammars/, found from this module's location. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'grammars')) && existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('codectx: cannot find its own grammars/ folder next to package.json');
+    dir = up;
+  }
+}
+
+export class GrammarLoader {
+  private ready: Promise<void> | undefined;
+  private readonly loaded = new Map<string, Promise<LoadedGrammar>>();
+  private readonly wasmDir: string;
+  private readonly queryDir: string;
+
+  constructor(root = packageRoot()) {
+    const require = createRequire(join(root, 'package.json'));
+    this.wasmDir = join(dirname(require.resolve('@repomix/tree-sitter-wasms/package.json')), 'out');
+    this.queryDir = join(root, 'grammars');
+  }
+
+  /** The grammar for a language id, or undefined when the language has none. Rejects when loading failed. */
+  get(language: string): Promise<LoadedGrammar> | undefined {
+    const spec = GRAMMARS[language];
+    if (!spec) return undefined;
+    let grammar = this.loaded.get(language);
+    if (!grammar) {
+      grammar = this.load(spec.id, spec.wasm);
+      // Keep the rejection observed here; callers await it and see the same error.
+      grammar.catch(() => {});
+      this.loaded.set(language, grammar);
+    }
+    return grammar;
+  }
+
+  private async load(id: string, wasm: string): Promise<LoadedGrammar> {
+    this.ready ??= Parser.init();
+    await this.ready;
+    const language = await Language.load(join(this.wasmDir, wasm));
+    const source = readFileSync(join(this.queryDir, id, 'tags.scm'), 'utf8');
+    const query = new Query(language, source);
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return { id, parser, query };
+  }
+}

@@ -1,0 +1,231 @@
+// CLI entry: parses flags and calls the engine directly (never through LSP). The output formats are a public contract.
+// Exit codes: 0 success (also when nothing matched), 2 bad usage, 3 repository or index problem, 1 unexpected failure.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { makeConfig } from './config.js';
+import { Engine, type EngineResult, type IndexProgress, type IndexReport, RepositoryError } from './engine.js';
+
+const USAGE = `usage:
+  codectx index  [--repo DIR] [--index-dir DIR] [--json]
+  codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--json] [--explain]
+  codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N]
+  codectx status [--repo DIR] [--index-dir DIR] [--json]
+
+--repo defaults to the current folder; the index lives under ~/.cache/codectx unless --index-dir or CODECTX_INDEX_DIR says otherwise.`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    process.stderr.write(`codectx: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  try {
+    const limit = values.limit === undefined ? 10 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got '${values.limit}'`);
+    if (command === undefined) throw new UsageError('missing command');
+    if (!['index', 'search', 'status'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+    if (command === 'search' && !values.batch && rest.length === 0) throw new UsageError('search needs a QUERY or --batch FILE');
+    if (command !== 'search' && rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+    if (command !== 'search' && (values.batch || values.explain || values.limit))
+      throw new UsageError('--batch, --limit and --explain go with search');
+
+    const config = makeConfig(values.repo ?? process.cwd(), values['index-dir'] ? { indexDir: values['index-dir'] } : {});
+    const engine = Engine.open(config, (message) => process.stderr.write(`codectx: warning: ${message}\n`));
+    try {
+      if (command === 'status') return printStatus(engine, values.json === true);
+      const report = await engine.index(progressPrinter(command === 'index'));
+      for (const e of report.errors.slice(0, 5)) process.stderr.write(`codectx: ${e}\n`);
+      if (report.errors.length > 5)
+        process.stderr.write(`codectx: … and ${report.errors.length - 5} more problems (see codectx status)\n`);
+      if (command === 'index') return printIndexReport(engine, report, values.json === true);
+      if (values.batch) return runBatch(engine, values.batch, limit);
+      const query = rest.join(' ');
+      const { results } = engine.search(query, { limit, explain: values.explain === true });
+      if (values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
+      else printResults(results, values.explain === true);
+      if (results.length === 0 && !values.json) process.stderr.write(`codectx: no results for '${truncate(query, 80)}'\n`);
+      return 0;
+    } finally {
+      engine.close();
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`codectx: ${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof RepositoryError) {
+      process.stderr.write(`codectx: ${error.message}\n`);
+      return 3;
+    }
+    throw error;
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      repo: { type: 'string' },
+      'index-dir': { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+      batch: { type: 'string' },
+      explain: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+/** A bar on a TTY; otherwise a plain line every few seconds (and one at the end when anything was indexed). */
+function progressPrinter(always: boolean): (p: IndexProgress) => void {
+  const tty = process.stderr.isTTY === true;
+  let lastLine = 0;
+  return (p) => {
+    const secs = p.elapsedMs / 1000;
+    const rate = secs > 0 ? Math.round(p.filesDone / secs) : 0;
+    const text = `${p.filesDone}/${p.filesTotal} files · ${p.filesIndexed} indexed · ${p.chunks} chunks · ${secs.toFixed(1)}s · ${rate} files/s`;
+    if (tty) {
+      if (p.phase === 'done' && p.filesIndexed === 0 && !always) {
+        process.stderr.write('\r\x1b[K');
+        return;
+      }
+      const width = 24;
+      const filled = p.filesTotal ? Math.round((p.filesDone / p.filesTotal) * width) : width;
+      process.stderr.write(`\r\x1b[K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${text}`);
+      if (p.phase === 'done') process.stderr.write('\n');
+      return;
+    }
+    const now = Date.now();
+    if (p.phase === 'done' ? always || p.filesIndexed > 0 : p.phase === 'index' && now - lastLine > 2000) {
+      lastLine = now;
+      process.stderr.write(`codectx: ${p.phase === 'done' ? 'indexed' : 'indexing'} ${text}\n`);
+    }
+  };
+}
+
+function printIndexReport(engine: Engine, report: IndexReport, json: boolean): number {
+  const s = engine.status();
+  if (json) {
+    const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+    process.stdout.write(
+      `${JSON.stringify({
+        files: s.files,
+        chunks: s.chunks,
+        lines: s.lines,
+        symbols: s.symbols,
+        filesIndexed: report.filesIndexed,
+        filesUnchanged: report.filesUnchanged,
+        filesDeleted: report.filesDeleted,
+        parseFailures: report.parseFailures,
+        skipped: s.skipped,
+        elapsedMs: report.elapsedMs,
+        peakRssBytes,
+        indexBytes: s.indexBytes,
+        indexPath: s.indexPath,
+      })}\n`,
+    );
+  } else {
+    process.stdout.write(
+      `${s.files} files, ${s.chunks} chunks (${report.filesIndexed} files indexed, ${report.filesUnchanged} unchanged, ${report.filesDeleted} removed) in ${(report.elapsedMs / 1000).toFixed(1)}s\nindex: ${s.indexPath}\n`,
+    );
+  }
+  return 0;
+}
+
+function printStatus(engine: Engine, json: boolean): number {
+  const s = engine.status();
+  if (json) {
+    process.stdout.write(`${JSON.stringify(s)}\n`);
+    return 0;
+  }
+  const list = (o: Record<string, number>): string =>
+    Object.entries(o)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
+  process.stdout.write(
+    `${[
+      `repository: ${s.repo}`,
+      `index:      ${s.indexPath} (${(s.indexBytes / 1024 / 1024).toFixed(1)} MB)`,
+      `files:      ${s.files} (${s.lines} lines), ${s.chunks} chunks, ${s.symbols} symbols`,
+      `languages:  ${list(s.languages)}`,
+      `skipped:    ${list(s.skipped)}${s.skippedDirs ? ` (${s.skippedDirs} of them whole folders)` : ''}`,
+      `parse failures: ${s.parseFailures}`,
+      `last update: ${s.lastUpdate ?? 'never: run codectx index'}`,
+    ].join('\n')}\n`,
+  );
+  return 0;
+}
+
+function printResults(results: EngineResult[], explain: boolean): void {
+  const out: string[] = [];
+  for (const r of results) {
+    const symbol = r.symbol ? `  ${r.symbol}` : '';
+    out.push(`${r.path}:${r.startLine}-${r.endLine}${symbol}  ${r.kind}  ${r.score.toFixed(2)}`);
+    if (explain && r.explain) {
+      const boosts = Object.entries(r.explain.boosts)
+        .map(([k, v]) => `${k}×${v.toFixed(2)}`)
+        .join(' ');
+      out.push(`    lexical rank ${r.explain.lexicalRank}, bm25 ${r.explain.bm25.toFixed(3)}${boosts ? `, ${boosts}` : ''}`);
+    }
+    for (const line of r.snippet.split('\n')) out.push(`    ${line}`);
+    out.push('');
+  }
+  process.stdout.write(out.join('\n'));
+}
+
+function runBatch(engine: Engine, file: string, limit: number): number {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --batch ${file}: ${(error as Error).message}`);
+  }
+  let n = 0;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    n++;
+    let id: unknown = n;
+    let query = line;
+    if (line.startsWith('{')) {
+      try {
+        const obj = JSON.parse(line) as { id?: unknown; query?: unknown };
+        if (typeof obj.query === 'string') {
+          query = obj.query;
+          id = obj.id ?? n;
+        }
+      } catch {
+        // Not JSON after all: the whole line is the query.
+      }
+    }
+    const { results, tookMs } = engine.search(query, { limit });
+    process.stdout.write(`${JSON.stringify({ id, query, results, tookMs: Math.round(tookMs * 100) / 100 })}\n`);
+  }
+  return 0;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`codectx: unexpected failure: ${(error as Error)?.stack ?? error}\n`);
+    process.exitCode = 1;
+  },
+);

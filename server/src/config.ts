@@ -1,0 +1,51 @@
+// The one Config type with its defaults; the only place where settings and environment variables are read.
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+
+/** Everything the engine needs to know about one repository and how to index it. */
+export interface Config {
+  /** Absolute path of the repository root. */
+  repo: string;
+  /** Folder that holds the index file (index.sqlite). */
+  indexDir: string;
+  /** Files larger than this many bytes are skipped as 'too-large'. */
+  maxFileBytes: number;
+  /** A chunk holds at most this many lines and characters before it is split. */
+  maxChunkLines: number;
+  maxChunkChars: number;
+  /** Runs of top-level code shorter than this many lines merge with their neighbours. */
+  minChunkLines: number;
+  /** Lines per window for files without a grammar. */
+  windowLines: number;
+  /** Files per write transaction while indexing. */
+  batchFiles: number;
+  /** At most this many results from one file before others get their turn. */
+  maxResultsPerFile: number;
+}
+
+export const defaults = {
+  maxFileBytes: 1024 * 1024,
+  maxChunkLines: 80,
+  maxChunkChars: 4000,
+  minChunkLines: 5,
+  windowLines: 50,
+  batchFiles: 256,
+  maxResultsPerFile: 3,
+} as const;
+
+/**
+ * Where a repository's index lives: `CODECTX_INDEX_DIR` when set (the folder itself, like `--index-dir`),
+ * else a per-repository folder under the user's cache. The store refuses an index made for another repository.
+ */
+export function defaultIndexDir(repo: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CODECTX_INDEX_DIR) return resolve(env.CODECTX_INDEX_DIR);
+  const cache = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  const id = createHash('sha1').update(repo).digest('hex').slice(0, 12);
+  return join(cache, 'codectx', `${basename(repo) || 'root'}-${id}`);
+}
+
+export function makeConfig(repo: string, overrides: Partial<Config> = {}): Config {
+  const abs = resolve(repo);
+  return { ...defaults, repo: abs, indexDir: defaultIndexDir(abs), ...overrides };
+}

@@ -1,0 +1,23 @@
+// Every ranking weight in one place. Change a number here only with `codectx eval` numbers before and after.
+
+export const params = {
+  /** BM25 column weights, in the FTS5 column order: symbol, signature + doc, body, path. */
+  fieldWeights: [10, 4, 1, 3] as const,
+  /** Candidates fetched from FTS5 before boosts and the per-file cap. */
+  lexicalCandidates: 200,
+  /** The query names the chunk's symbol exactly (case-insensitive; ×caseBonus more when the case matches too). */
+  exactSymbol: 2.5,
+  exactSymbolCaseBonus: 1.1,
+  /** Every word of the chunk's symbol name appears in the query (`user name` finds `getUserName`). */
+  symbolWords: 1.4,
+  /** The query contains the chunk's path, or a path suffix such as `store/schema.ts`. */
+  exactPath: 2,
+  /** A query word equals the file's stem (`engine` → engine.ts). */
+  fileStem: 1.15,
+  /** Definitions over text that merely mentions things. */
+  definition: 1.1,
+  /** Tests, fixtures, examples and generated files, unless the query asks for them. */
+  testPenalty: 0.8,
+} as const;
+
+export type RankParams = typeof params;

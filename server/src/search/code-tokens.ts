@@ -1,0 +1,124 @@
+// Pure. Code-aware tokenization shared by indexing and querying, so both sides split text the same way.
+// FTS5 (unicode61 with '_' as a token character, porter stemming) then sees identifiers whole and by their parts.
+
+const WORD = /[\p{L}\p{N}_]+/gu;
+// Zero-width boundaries inside an identifier: lower→Upper, ACRONYM→Word, letter↔digit.
+const BOUNDARY = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/gu;
+
+/** `getUserName` → [get, user, name]; `HTTPServer2` → [http, server, 2]; `snake_case` → [snake, case]. Lowercased. */
+export function splitIdentifier(word: string): string[] {
+  const parts: string[] = [];
+  for (const piece of word.replace(BOUNDARY, ' ').split(/[\s_]+/)) {
+    if (piece) parts.push(piece.toLowerCase());
+  }
+  return parts;
+}
+
+/**
+ * The text FTS5 indexes for `text`: every word lowercased, followed by its parts when it is a compound identifier.
+ * `getUserName(id)` → `getusername get user name id`.
+ */
+export function expandForIndex(text: string): string {
+  const out: string[] = [];
+  for (const match of text.matchAll(WORD)) {
+    const word = match[0];
+    const lower = word.toLowerCase();
+    out.push(lower);
+    if (word.length > 2 && hasParts(word)) {
+      for (const part of splitIdentifier(word)) if (part !== lower) out.push(part);
+    }
+  }
+  return out.join(' ');
+}
+
+/** Path segments, the file name and its stem, all split like identifiers: `src/HttpClient.ts` → `src httpclient http client ts`. */
+export function expandPath(path: string): string {
+  return expandForIndex(path.replace(/[/\\.-]+/g, ' '));
+}
+
+function hasParts(word: string): boolean {
+  return /_/.test(word) || /\p{Ll}\p{Lu}|\p{Lu}\p{Lu}\p{Ll}|\p{L}\p{N}|\p{N}\p{L}/u.test(word);
+}
+
+/** True for a token that looks like a code identifier rather than an English word. */
+export function isIdentifierLike(word: string): boolean {
+  return hasParts(word) || /^\p{Lu}{2,}$/u.test(word);
+}
+
+const STOPWORDS = new Set(
+  `a an and are as at be been but by can could do does did for from has have how i if in into is it its me my not
+  of on or our should so that the their them then there these this those to was we were what when where which who
+  why will with would you your find show get code function method file files implement implemented implementation
+  handle handled handles where's does`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** A query reduced to what FTS5 should look for. */
+export interface QueryTerms {
+  /** Distinct lowercased terms, most telling first. */
+  terms: string[];
+  /** Identifiers as the user typed them (case kept), for exact-symbol boosts. */
+  identifiers: string[];
+  /** Quoted strings and other multi-word phrases, lowercased words. */
+  phrases: string[][];
+  /** Things that look like file paths or file names (`src/engine.ts`, `engine.ts`). */
+  paths: string[];
+}
+
+const MAX_TERMS = 32;
+
+/** Splits any query text into terms. Never throws; an empty result means nothing searchable was found. */
+export function parseQuery(query: string): QueryTerms {
+  const text = query.length > 20_000 ? query.slice(0, 20_000) : query;
+  const phrases: string[][] = [];
+  for (const m of text.matchAll(/"([^"\n]{2,200})"|'([^'\n]{3,200})'|`([^`\n]{2,200})`/g)) {
+    const words = [...(m[1] ?? m[2] ?? m[3] ?? '').matchAll(WORD)].map((w) => w[0].toLowerCase());
+    if (words.length > 1 && words.length <= 12) phrases.push(words);
+  }
+  const paths = [...text.matchAll(/(?:[\w.-]+\/)*[\w-]+\.[A-Za-z][\w]{0,6}\b/g)]
+    .map((m) => m[0])
+    .filter(
+      (p) => /[/]/.test(p) || /\.(ts|tsx|js|jsx|mjs|cjs|py|go|rs|java|c|h|cc|cpp|hpp|cs|rb|php|md|json|ya?ml|toml)$/.test(p),
+    );
+
+  const identifiers: string[] = [];
+  const whole: string[] = [];
+  const parts: string[] = [];
+  const words: string[] = [];
+  const seen = new Set<string>();
+  for (const match of text.matchAll(WORD)) {
+    const word = match[0];
+    const lower = word.toLowerCase();
+    if (isIdentifierLike(word) && word.length > 2) {
+      if (!identifiers.includes(word)) identifiers.push(word);
+      if (!seen.has(lower)) {
+        seen.add(lower);
+        whole.push(lower);
+      }
+      for (const part of splitIdentifier(word)) {
+        if (!seen.has(part) && !STOPWORDS.has(part) && part.length > 1) {
+          seen.add(part);
+          parts.push(part);
+        }
+      }
+    } else if (!seen.has(lower) && !STOPWORDS.has(lower) && (lower.length > 1 || /\p{N}/u.test(lower))) {
+      seen.add(lower);
+      words.push(lower);
+      // A plain word may still be a symbol name the user typed in lower case (`parseargs`).
+      if (/^\p{L}[\p{L}\p{N}_]*$/u.test(word)) identifiers.push(word);
+    }
+  }
+  // Long inputs (a pasted stack trace or issue): identifiers first, then the longest words, as they tend to be rarer.
+  const rest = [...parts, ...words].sort((a, b) => b.length - a.length);
+  const terms = [...whole, ...rest].slice(0, MAX_TERMS);
+  // Keep the user's order among what survived, which reads better in --explain and keeps results stable.
+  const kept = new Set(terms);
+  const ordered = [...whole, ...parts, ...words].filter((t) => kept.has(t));
+  return { terms: ordered, identifiers: identifiers.slice(0, MAX_TERMS), phrases: phrases.slice(0, 4), paths };
+}
+
+/** Quotes a term for an FTS5 MATCH expression: any text becomes a valid string literal. */
+export function ftsString(term: string): string {
+  return `"${term.replace(/"/g, '""')}"`;
+}

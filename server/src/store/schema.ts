@@ -1,0 +1,56 @@
+// The index's schema as numbered migrations. Invariant: a migration is never edited once released; add a new one.
+
+export const MIGRATIONS: string[] = [
+  // 1: files, chunks, symbols, skipped files, and the FTS5 index over chunks.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ms INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    language TEXT NOT NULL,
+    lines INTEGER NOT NULL,
+    parse_failed INTEGER NOT NULL DEFAULT 0,
+    indexed_at INTEGER NOT NULL
+  );
+  CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id),
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    start_byte INTEGER NOT NULL,
+    end_byte INTEGER NOT NULL,
+    symbol TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    parent TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    content TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX chunks_file ON chunks(file_id);
+  CREATE INDEX chunks_hash ON chunks(hash);
+  CREATE TABLE symbols (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files(id),
+    name TEXT NOT NULL,
+    qualified TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    parent TEXT NOT NULL
+  );
+  CREATE INDEX symbols_file ON symbols(file_id);
+  CREATE INDEX symbols_name ON symbols(name COLLATE NOCASE);
+  CREATE TABLE skipped (path TEXT PRIMARY KEY, reason TEXT NOT NULL, is_dir INTEGER NOT NULL);
+  CREATE VIRTUAL TABLE chunks_fts USING fts5(
+    symbol, sigdoc, body, path,
+    content = '', contentless_delete = 1,
+    tokenize = "porter unicode61 remove_diacritics 2 tokenchars '_'"
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,306 @@
+// The index: one SQLite file (WAL) with files, chunks, symbols, skipped files and an FTS5 index over chunks.
+// Invariant: a file's row, chunks, symbols and FTS entries change together in one transaction, or not at all.
+import { mkdirSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Chunk, ChunkKind, SkipReason, SymbolDef } from '../model.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+export type StoreErrorCode = 'corrupt' | 'too-new' | 'other-repo' | 'io';
+
+/** A problem with the index file itself; `code` says which, the message says what to do. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/** The text of a chunk as FTS5 indexes it, one field per column. */
+export interface FtsFields {
+  symbol: string;
+  sigdoc: string;
+  body: string;
+  path: string;
+}
+
+export interface FileWrite {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  hash: string;
+  language: string;
+  lines: number;
+  parseFailed: boolean;
+  chunks: { chunk: Chunk; fts: FtsFields }[];
+  symbols: SymbolDef[];
+}
+
+export interface FileState {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+}
+
+export interface StoredChunk extends Chunk {
+  id: number;
+}
+
+export interface StoreStatus {
+  files: number;
+  chunks: number;
+  symbols: number;
+  lines: number;
+  parseFailures: number;
+  languages: Record<string, number>;
+  skipped: Record<string, number>;
+  skippedDirs: number;
+  indexBytes: number;
+  lastUpdate: string | undefined;
+}
+
+const INDEX_FILE = 'index.sqlite';
+
+export class Store {
+  private constructor(
+    readonly db: Database.Database,
+    readonly file: string,
+  ) {}
+
+  /**
+   * Opens (creating or migrating) the index of `repo` in `dir`. Throws StoreError when the file is corrupt, was written
+   * by a newer codectx, or belongs to another repository.
+   */
+  static open(dir: string, repo: string): Store {
+    const file = join(dir, INDEX_FILE);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw new StoreError('io', dir, `cannot create the index folder ${dir}: ${(error as Error).message}`);
+    }
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 10000');
+      const store = new Store(db, file);
+      store.migrate(repo);
+      return store;
+    } catch (error) {
+      db?.close();
+      if (error instanceof StoreError) throw error;
+      const code = (error as { code?: string }).code ?? '';
+      if (/SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+        throw new StoreError('corrupt', file, `the index ${file} is corrupt (${(error as Error).message})`);
+      }
+      throw new StoreError('io', file, `cannot open the index ${file}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Moves a corrupt index aside (kept for inspection) so that a fresh one can be built in its place. */
+  static quarantine(dir: string): string {
+    const file = join(dir, INDEX_FILE);
+    const aside = `${file}.corrupt-${Date.now()}`;
+    renameSync(file, aside);
+    for (const suffix of ['-wal', '-shm']) {
+      try {
+        renameSync(file + suffix, aside + suffix);
+      } catch {
+        // No such sidecar: nothing to move.
+      }
+    }
+    return aside;
+  }
+
+  private migrate(repo: string): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new StoreError(
+        'too-new',
+        this.file,
+        `the index ${this.file} has schema version ${version}, newer than this codectx (${SCHEMA_VERSION}): update codectx or use another --index-dir`,
+      );
+    }
+    if (version < SCHEMA_VERSION) {
+      this.db
+        .transaction(() => {
+          for (let v = version; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v] as string);
+          this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+          if (version === 0) this.setMeta('repo', repo);
+        })
+        .immediate();
+    }
+    const owner = this.getMeta('repo');
+    if (owner !== undefined && owner !== repo) {
+      throw new StoreError(
+        'other-repo',
+        this.file,
+        `the index ${this.file} belongs to ${owner}, not ${repo}: use another --index-dir (or CODECTX_INDEX_DIR)`,
+      );
+    }
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db
+      .prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
+  }
+
+  fileStates(): Map<string, FileState> {
+    const rows = this.db.prepare('SELECT path, size, mtime_ms AS mtimeMs, hash FROM files').all() as (FileState & {
+      path: string;
+    })[];
+    return new Map(rows.map((r) => [r.path, { size: r.size, mtimeMs: r.mtimeMs, hash: r.hash }]));
+  }
+
+  /** Applies one batch — new and changed files, touched files, deletions — in a single write transaction. */
+  writeBatch(batch: {
+    writes: FileWrite[];
+    touched: { path: string; size: number; mtimeMs: number }[];
+    deleted: string[];
+  }): void {
+    const db = this.db;
+    const fileId = db.prepare('SELECT id FROM files WHERE path = ?').pluck();
+    const delFts = db.prepare('DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE file_id = ?)');
+    const delChunks = db.prepare('DELETE FROM chunks WHERE file_id = ?');
+    const delSymbols = db.prepare('DELETE FROM symbols WHERE file_id = ?');
+    const delFile = db.prepare('DELETE FROM files WHERE id = ?');
+    const upsertFile = db
+      .prepare(
+        `INSERT INTO files(path, size, mtime_ms, hash, language, lines, parse_failed, indexed_at)
+       VALUES (@path, @size, @mtimeMs, @hash, @language, @lines, @parseFailed, @now)
+       ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, hash = excluded.hash,
+         language = excluded.language, lines = excluded.lines, parse_failed = excluded.parse_failed, indexed_at = excluded.indexed_at
+       RETURNING id`,
+      )
+      .pluck();
+    const insChunk = db.prepare(
+      `INSERT INTO chunks(file_id, start_line, end_line, start_byte, end_byte, symbol, kind, parent, signature, doc, content, hash)
+       VALUES (@fileId, @startLine, @endLine, @startByte, @endByte, @symbol, @kind, @parent, @signature, @doc, @content, @hash)`,
+    );
+    const insFts = db.prepare('INSERT INTO chunks_fts(rowid, symbol, sigdoc, body, path) VALUES (?, ?, ?, ?, ?)');
+    const insSymbol = db.prepare(
+      `INSERT INTO symbols(file_id, name, qualified, kind, start_line, end_line, parent)
+       VALUES (@fileId, @name, @qualified, @kind, @startLine, @endLine, @parent)`,
+    );
+    const touch = db.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE path = ?');
+
+    const clear = (id: number): void => {
+      delFts.run(id);
+      delChunks.run(id);
+      delSymbols.run(id);
+    };
+    const now = Date.now();
+    db.transaction(() => {
+      for (const path of batch.deleted) {
+        const id = fileId.get(path) as number | undefined;
+        if (id === undefined) continue;
+        clear(id);
+        delFile.run(id);
+      }
+      for (const t of batch.touched) touch.run(t.size, t.mtimeMs, t.path);
+      for (const w of batch.writes) {
+        const old = fileId.get(w.path) as number | undefined;
+        if (old !== undefined) clear(old);
+        const id = upsertFile.get({ ...w, parseFailed: w.parseFailed ? 1 : 0, now }) as number;
+        for (const { chunk, fts } of w.chunks) {
+          const info = insChunk.run({ ...chunk, fileId: id });
+          insFts.run(info.lastInsertRowid, fts.symbol, fts.sigdoc, fts.body, fts.path);
+        }
+        for (const s of w.symbols) insSymbol.run({ ...s, fileId: id });
+      }
+      this.setMeta('updated_at', new Date(now).toISOString());
+    }).immediate();
+  }
+
+  /** Replaces the list of skipped files (the walk recomputes it each time). */
+  setSkipped(skipped: { path: string; reason: SkipReason; dir: boolean }[]): void {
+    const ins = this.db.prepare('INSERT OR REPLACE INTO skipped(path, reason, is_dir) VALUES (?, ?, ?)');
+    this.db
+      .transaction(() => {
+        this.db.exec('DELETE FROM skipped');
+        for (const s of skipped) ins.run(s.path, s.reason, s.dir ? 1 : 0);
+      })
+      .immediate();
+  }
+
+  /** FTS5 candidates: chunk ids with their weighted BM25 (higher is better). `match` must be a valid FTS5 expression. */
+  lexical(match: string, weights: readonly number[], limit: number): { id: number; bm25: number }[] {
+    const w = weights.map((x) => Number(x).toFixed(3)).join(', ');
+    const rows = this.db
+      .prepare(
+        `SELECT rowid AS id, bm25(chunks_fts, ${w}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?`,
+      )
+      .all(match, limit) as { id: number; score: number }[];
+    return rows.map((r) => ({ id: r.id, bm25: -r.score }));
+  }
+
+  chunks(ids: number[]): Map<number, StoredChunk> {
+    const out = new Map<number, StoredChunk>();
+    if (ids.length === 0) return out;
+    const rows = this.db
+      .prepare(
+        `SELECT c.id, f.path, f.language, c.symbol, c.kind, c.start_line AS startLine, c.end_line AS endLine,
+                c.start_byte AS startByte, c.end_byte AS endByte, c.parent, c.signature, c.doc, c.content, c.hash
+         FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(ids)) as (StoredChunk & { kind: ChunkKind })[];
+    for (const r of rows) out.set(r.id, r);
+    return out;
+  }
+
+  status(): StoreStatus {
+    const one = <T>(sql: string): T => this.db.prepare(sql).pluck().get() as T;
+    const languages: Record<string, number> = {};
+    for (const r of this.db.prepare('SELECT language, COUNT(*) AS n FROM files GROUP BY language ORDER BY n DESC').all() as {
+      language: string;
+      n: number;
+    }[])
+      languages[r.language] = r.n;
+    const skipped: Record<string, number> = {};
+    for (const r of this.db.prepare('SELECT reason, COUNT(*) AS n FROM skipped GROUP BY reason ORDER BY n DESC').all() as {
+      reason: string;
+      n: number;
+    }[])
+      skipped[r.reason] = r.n;
+    let indexBytes = 0;
+    for (const suffix of ['', '-wal']) {
+      try {
+        indexBytes += statSync(this.file + suffix).size;
+      } catch {
+        // The WAL may not exist after a checkpoint.
+      }
+    }
+    return {
+      files: one<number>('SELECT COUNT(*) FROM files'),
+      chunks: one<number>('SELECT COUNT(*) FROM chunks'),
+      symbols: one<number>('SELECT COUNT(*) FROM symbols'),
+      lines: one<number>('SELECT COALESCE(SUM(lines), 0) FROM files'),
+      parseFailures: one<number>('SELECT COUNT(*) FROM files WHERE parse_failed = 1'),
+      languages,
+      skipped,
+      skippedDirs: one<number>('SELECT COUNT(*) FROM skipped WHERE is_dir = 1'),
+      indexBytes,
+      lastUpdate: this.getMeta('updated_at'),
+    };
+  }
+
+  /** Folds the WAL back into the main file (after a large index run) so the index is one compact file. */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
