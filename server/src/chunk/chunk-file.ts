@@ -272,8 +272,8 @@ class Chunker {
     return out;
   }
 
-  private fits(start: number, end: number): boolean {
-    return end - start + 1 <= this.budget.maxLines && this.src.chars(start, end) <= this.budget.maxChars;
+  private fits(start: number, end: number, slack = 1): boolean {
+    return end - start + 1 <= this.budget.maxLines * slack && this.src.chars(start, end) <= this.budget.maxChars * slack;
   }
 
   private windows(start: number, end: number, fields: ChunkFields, header?: string): Chunk[] {
@@ -356,14 +356,18 @@ class Chunker {
     if (statements.length < 2) return this.windows(start, def.end, fields, header);
     const cuts: number[] = [start];
     let partStart = start;
-    for (const stmt of statements) {
+    statements.forEach((stmt, i) => {
       const stmtStart = stmt.startPosition.row + 1;
-      if (stmtStart <= partStart) continue;
-      if (!this.fits(partStart, stmt.endPosition.row + 1)) {
+      if (stmtStart <= partStart) return;
+      // The last statement's part also carries the definition's closing line(s).
+      const stmtEnd = i === statements.length - 1 ? def.end : stmt.endPosition.row + 1;
+      const last = i === statements.length - 1;
+      // A short tail stays with its part rather than becoming a part of its own.
+      if (!this.fits(partStart, stmtEnd, last && stmtEnd - stmtStart < this.budget.minLines ? 1.25 : 1)) {
         cuts.push(stmtStart);
         partStart = stmtStart;
       }
-    }
+    });
     const out: Chunk[] = [];
     cuts.forEach((cut, i) => {
       const next = cuts[i + 1];
@@ -371,7 +375,8 @@ class Chunker {
       const range = this.src.trim(cut, end);
       if (!range) return;
       const [s, e] = range;
-      if (!this.fits(s, e)) out.push(...this.windows(s, e, fields, header));
+      // Only a single statement far over budget is cut further, by lines.
+      if (!this.fits(s, e, 1.25)) out.push(...this.windows(s, e, fields, header));
       else if (s === start) out.push(this.src.chunk(s, e, fields));
       else out.push(this.src.chunk(s, e, { ...fields, content: `${header}\n${this.src.text(s, e)}` }));
     });

@@ -28,6 +28,11 @@ export function lineWindows(
       e++;
       chars += src.line(e).length + 1;
     }
+    // A short remainder joins this window rather than standing alone (up to a quarter over budget).
+    if (e < end && end - e <= Math.max(3, budget.maxLines / 10) && end - s + 1 <= budget.maxLines * 1.25) {
+      const extra = src.chars(e + 1, end);
+      if (chars + extra <= budget.maxChars * 1.25) e = end;
+    }
     if (e < end) {
       // Prefer ending on a blank line in the last third of the window.
       for (let b = e; b > s + Math.floor((e - s) * 0.66); b--) {

@@ -1,0 +1,138 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Chunk, ChunkedFile } from '../model.js';
+import { type ChunkBudget, chunkFile } from './chunk-file.js';
+import { GrammarLoader, type LoadedGrammar, packageRoot } from './grammar-loader.js';
+import { GRAMMARS, detectLanguage } from './languages.js';
+
+const budget: ChunkBudget = { maxLines: 80, maxChars: 4000, minLines: 5, windowLines: 50 };
+const fixtures = join(packageRoot(), 'fixtures', 'chunk');
+const loader = new GrammarLoader();
+
+async function chunk(path: string, text: string): Promise<ChunkedFile> {
+  const language = detectLanguage(path, text.split('\n', 1)[0]);
+  const pending = loader.get(language);
+  return chunkFile(path, language, text, pending ? await pending : undefined, budget);
+}
+
+/** A readable snapshot: one header line per chunk, then its content indented. */
+function render(result: ChunkedFile): string {
+  const out: string[] = [];
+  for (const c of result.chunks) {
+    const meta = [c.kind, c.symbol && `symbol=${c.symbol}`, c.parent && `parent=${c.parent}`, c.signature && `sig=${c.signature}`]
+      .filter(Boolean)
+      .join(' ');
+    out.push(`== ${c.startLine}-${c.endLine} bytes ${c.startByte}-${c.endByte} ${meta}${c.doc ? ' +doc' : ''}`);
+    for (const line of c.content.split('\n')) out.push(`  ${line}`.trimEnd());
+  }
+  out.push(`== symbols: ${result.symbols.map((s) => `${s.qualified}:${s.kind}@${s.startLine}`).join(', ')}`);
+  if (result.errors.length) out.push(`== errors: ${result.errors.join('; ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** The invariants every chunking must keep, whatever the input. */
+function checkInvariants(text: string, chunks: Chunk[]): void {
+  const lines = text.split('\n');
+  const bytes = Buffer.from(text, 'utf8');
+  for (const c of chunks) {
+    expect(c.startLine).toBeGreaterThanOrEqual(1);
+    expect(c.endLine).toBeGreaterThanOrEqual(c.startLine);
+    expect(c.endLine).toBeLessThanOrEqual(lines.length);
+    // The byte range covers exactly the chunk's lines.
+    const covered = bytes.subarray(c.startByte, c.endByte).toString('utf8');
+    expect(covered).toBe(lines.slice(c.startLine - 1, c.endLine).join('\n'));
+  }
+  // No line is lost: every non-blank line is in the content of a chunk whose range covers it.
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    const n = i + 1;
+    const found = chunks.some((c) => c.startLine <= n && n <= c.endLine && c.content.includes(line));
+    if (!found) throw new Error(`line ${n} is in no chunk: ${JSON.stringify(line)}`);
+  });
+}
+
+const cases = readdirSync(fixtures).flatMap((lang) =>
+  readdirSync(join(fixtures, lang))
+    .filter((f) => !f.endsWith('.snap'))
+    .map((file) => ({ lang, file, path: join(fixtures, lang, file) })),
+);
+
+describe('chunk snapshots (fixtures/chunk/<lang>/<case>)', () => {
+  it('has fixtures for every language with a grammar, Markdown and plain text', () => {
+    const langs = new Set(cases.map((c) => c.lang));
+    for (const lang of [...Object.keys(GRAMMARS), 'markdown', 'text']) expect(langs).toContain(lang);
+  });
+
+  for (const { lang, file, path } of cases) {
+    it(`${lang}/${file}`, async () => {
+      const text = readFileSync(path, 'utf8');
+      const result = await chunk(`${lang}/${file}`, text);
+      checkInvariants(text, result.chunks);
+      if (lang !== 'text' && lang !== 'markdown') expect(result.errors).toEqual([]);
+      await expect(render(result)).toMatchFileSnapshot(`${path}.snap`);
+    });
+  }
+});
+
+describe('chunking rules, on every language', () => {
+  for (const lang of Object.keys(GRAMMARS)) {
+    const files = cases.filter((c) => c.lang === lang);
+    it(`${lang}: definitions with doc comments, qualified members, and a long function split with its header`, async () => {
+      const chunks: Chunk[] = [];
+      for (const f of files) chunks.push(...(await chunk(`${lang}/${f.file}`, readFileSync(f.path, 'utf8'))).chunks);
+      expect(chunks.some((c) => c.doc.length > 0)).toBe(true);
+      expect(chunks.some((c) => /\./.test(c.symbol) && c.parent !== '')).toBe(true);
+      // A definition over budget is cut into parts; parts after the first begin with the signature line.
+      const bySymbol = new Map<string, Chunk[]>();
+      for (const c of chunks.filter((c) => c.kind === 'function' || c.kind === 'method')) {
+        bySymbol.set(`${c.path}#${c.symbol}`, [...(bySymbol.get(`${c.path}#${c.symbol}`) ?? []), c]);
+      }
+      const split = [...bySymbol.values()].filter((parts) => parts.length > 1);
+      expect(split.length).toBeGreaterThan(0);
+      for (const parts of split) {
+        const header = (parts[0] as Chunk).content.split('\n').find((l) => l.includes((parts[0] as Chunk).symbol.split('.').pop() ?? ''));
+        for (const part of parts.slice(1)) expect(part.content.split('\n')[0]?.trim()).toBe(header?.trim());
+      }
+      for (const c of chunks) expect(c.endLine - c.startLine + 1).toBeLessThanOrEqual(budget.maxLines * 1.25);
+    });
+  }
+});
+
+describe('parsing never throws', () => {
+  it('falls back to line windows when the parser fails, and says so', () => {
+    const broken: LoadedGrammar = {
+      id: 'typescript',
+      parser: {
+        parse: () => {
+          throw new Error('boom');
+        },
+      } as unknown as LoadedGrammar['parser'],
+      query: {} as LoadedGrammar['query'],
+    };
+    const text = 'const a = 1;\nfunction f() {\n  return a;\n}\n';
+    const result = chunkFile('x.ts', 'typescript', text, broken, budget);
+    expect(result.parseFailed).toBe(true);
+    expect(result.errors[0]).toMatch(/x\.ts: typescript parse failed.*boom/);
+    expect(result.chunks.map((c) => c.kind)).toEqual(['window']);
+    checkInvariants(text, result.chunks);
+  });
+
+  it('keeps every line of arbitrary bytes in every grammar', async () => {
+    // A deterministic generator: the same garbage on every run.
+    let seed = 42;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const alphabet = '{}()[];:,.<>=+-*/"\'`#\\\n\n\t  abcXYZ_019é😀\u0000\ufffd';
+    for (const lang of Object.keys(GRAMMARS)) {
+      const ext = { typescript: 'ts', tsx: 'tsx', javascript: 'js', python: 'py', go: 'go', rust: 'rs', java: 'java', c: 'c', cpp: 'cpp', csharp: 'cs', ruby: 'rb', php: 'php' }[lang];
+      for (let round = 0; round < 3; round++) {
+        const text = Array.from({ length: 600 }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+        const result = await chunk(`garbage.${ext}`, text);
+        checkInvariants(text, result.chunks);
+      }
+    }
+  });
+});

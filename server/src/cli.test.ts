@@ -1,0 +1,139 @@
+// The CLI contract, run as a process against the built dist/cli.js (npm test builds it first).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from './chunk/grammar-loader.js';
+
+const cli = join(packageRoot(), 'dist', 'cli.js');
+let repo: string;
+let cache: string;
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CACHE_HOME: cache, CODECTX_INDEX_DIR: '', ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build (npm test does it first)`);
+  repo = mkdtempSync(join(tmpdir(), 'codectx-cli-'));
+  cache = mkdtempSync(join(tmpdir(), 'codectx-cache-'));
+  const put = (rel: string, text: string) => {
+    mkdirSync(dirname(join(repo, rel)), { recursive: true });
+    writeFileSync(join(repo, rel), text);
+  };
+  put('lib/queue.js', '/** Pushes a job onto the queue. */\nexport function enqueueJob(queue, job) {\n  queue.push(job);\n}\n');
+  put('README.md', '# Queue\n\nA tiny job queue.\n');
+});
+
+afterAll(() => {
+  rmSync(repo, { recursive: true, force: true });
+  rmSync(cache, { recursive: true, force: true });
+});
+
+describe('codectx CLI', () => {
+  it('search --json prints the documented result shape, indexing first with progress on stderr', () => {
+    const r = run(['search', 'enqueue job', '--repo', repo, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/indexed 2\/2 files/);
+    const { results } = JSON.parse(r.stdout);
+    expect(Object.keys(results[0]).sort()).toEqual(['endLine', 'kind', 'language', 'path', 'score', 'snippet', 'startLine', 'symbol']);
+    expect(results[0]).toMatchObject({ path: 'lib/queue.js', startLine: 1, endLine: 4, symbol: 'enqueueJob', kind: 'function', language: 'javascript' });
+    expect(typeof results[0].score).toBe('number');
+    expect(results[0].snippet).toContain('enqueueJob');
+  });
+
+  it('keeps the index under the user cache by default, outside the repository', () => {
+    run(['index', '--repo', repo]);
+    expect(readdirSync(join(cache, 'codectx')).some((d) => d.startsWith('codectx-cli-'))).toBe(true);
+    expect(existsSync(join(repo, 'index.sqlite'))).toBe(false);
+  });
+
+  it('honours CODECTX_INDEX_DIR and --index-dir', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codectx-envdir-'));
+    try {
+      expect(run(['index', '--repo', repo], { CODECTX_INDEX_DIR: join(dir, 'a') }).code).toBe(0);
+      expect(existsSync(join(dir, 'a', 'index.sqlite'))).toBe(true);
+      expect(run(['index', '--repo', repo, '--index-dir', join(dir, 'b')]).code).toBe(0);
+      expect(existsSync(join(dir, 'b', 'index.sqlite'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a second search re-indexes nothing and stays quiet on stderr', () => {
+    run(['index', '--repo', repo]);
+    const r = run(['search', 'queue', '--repo', repo]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^lib\/queue\.js:1-4 {2}enqueueJob {2}function {2}\d+\.\d\d$/m);
+  });
+
+  it('exits 0 with no results', () => {
+    const r = run(['search', 'zzzqqqxxx', '--repo', repo, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ results: [] });
+  });
+
+  it('search --batch answers JSON Lines in order, plain lines and JSON lines alike', () => {
+    const file = join(cache, 'queries.txt');
+    writeFileSync(file, 'enqueue job\n{"id":"q-2","query":"tiny queue"}\n\nzzzqqq\n');
+    const r = run(['search', '--batch', file, '--repo', repo, '--limit', '1']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id)).toEqual([1, 'q-2', 3]);
+    expect(lines[0].results[0].path).toBe('lib/queue.js');
+    expect(lines[1].results[0].path).toBe('README.md');
+    expect(lines[2].results).toEqual([]);
+    expect(lines.every((l) => typeof l.tookMs === 'number' && l.results.length <= 1)).toBe(true);
+  });
+
+  it('status --json counts files, chunks, languages and skipped files', () => {
+    writeFileSync(join(repo, 'yarn.lock'), '# lock\n');
+    run(['index', '--repo', repo]);
+    const s = JSON.parse(run(['status', '--repo', repo, '--json']).stdout);
+    expect(s).toMatchObject({ files: 2, languages: { javascript: 1, markdown: 1 }, skipped: { 'lock-file': 1 } });
+    expect(s.chunks).toBeGreaterThanOrEqual(2);
+    expect(s.indexBytes).toBeGreaterThan(0);
+    expect(s.lastUpdate).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  const usage: [string, string[]][] = [
+    ['no command', []],
+    ['an unknown command', ['frobnicate']],
+    ['an unknown flag', ['search', 'x', '--frob']],
+    ['a bad --limit', ['search', 'x', '--limit', 'many']],
+    ['search without a query', ['search']],
+    ['--batch outside search', ['index', '--batch', 'f']],
+  ];
+  for (const [what, args] of usage) {
+    it(`exits 2 with a one-line message on ${what}`, () => {
+      const r = run([...args, '--repo', repo]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toMatch(/^codectx: \S.*/);
+      expect(r.stdout).toBe('');
+    });
+  }
+
+  it('exits 3 when the repository does not exist, saying what to do', () => {
+    const r = run(['search', 'x', '--repo', join(repo, 'missing')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/is not a folder: pass --repo DIR/);
+  });
+
+  it('exits 3 when the index belongs to another repository', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codectx-shared-'));
+    try {
+      run(['index', '--repo', repo, '--index-dir', dir]);
+      const r = run(['index', '--repo', cache, '--index-dir', dir]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/belongs to/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

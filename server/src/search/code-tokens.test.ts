@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { expandForIndex, expandPath, parseQuery, splitIdentifier } from './code-tokens.js';
+import { matchExpression } from './fts-text.js';
+
+describe('splitIdentifier', () => {
+  const check = (input: string, expected: string[]) => it(`${input} → ${expected.join(' ')}`, () => expect(splitIdentifier(input)).toEqual(expected));
+  check('getUserName', ['get', 'user', 'name']);
+  check('GetUserName', ['get', 'user', 'name']);
+  check('snake_case_name', ['snake', 'case', 'name']);
+  check('SCREAMING_CASE', ['screaming', 'case']);
+  check('HTTPServer', ['http', 'server']);
+  check('parseHTTPResponse2xx', ['parse', 'http', 'response', '2', 'xx']);
+  check('__init__', ['init']);
+  check('x', ['x']);
+  check('utf8Decoder', ['utf', '8', 'decoder']);
+});
+
+describe('expandForIndex', () => {
+  const check = (input: string, expected: string) => it(JSON.stringify(input), () => expect(expandForIndex(input)).toBe(expected));
+  check('getUserName(id)', 'getusername get user name id');
+  check('MAX_RETRY_COUNT = 3', 'max_retry_count max retry count 3');
+  check('plain words stay', 'plain words stay');
+  check('déjà vu ünïcode', 'déjà vu ünïcode');
+  check('', '');
+  it('paths split by segment and identifier', () => {
+    expect(expandPath('server/src/HttpClient.ts')).toBe('server src httpclient http client ts');
+  });
+});
+
+describe('parseQuery', () => {
+  it('keeps identifiers whole and by parts, drops stop words', () => {
+    const q = parseQuery('where is getUserName called');
+    // 'get' is a stop word on its own; the whole identifier still carries it.
+    expect(q.terms).toEqual(['getusername', 'user', 'name', 'called']);
+    expect(q.identifiers).toContain('getUserName');
+  });
+  it('finds quoted phrases and paths', () => {
+    const q = parseQuery('error "connection reset by peer" in src/net/conn.go');
+    expect(q.phrases).toContainEqual(['connection', 'reset', 'by', 'peer']);
+    expect(q.paths).toContain('src/net/conn.go');
+  });
+  it('caps the number of terms for a pasted stack trace', () => {
+    const trace = Array.from({ length: 200 }, (_, i) => `    at handler${i} (/app/src/module${i}/file${i}.ts:${i}:7)`).join('\n');
+    const q = parseQuery(`TypeError: Cannot read properties of undefined\n${trace}`);
+    expect(q.terms.length).toBeLessThanOrEqual(32);
+    expect(q.terms.length).toBeGreaterThan(0);
+  });
+
+  // Every one of these must give a valid FTS5 expression (or none): quotes are doubled, operators are just words.
+  const hostile = [
+    '',
+    '   ',
+    '"',
+    '""""',
+    "'",
+    'AND OR NOT',
+    'NEAR(a b, 3)',
+    'col:value',
+    '^start',
+    'prefix*',
+    '(unbalanced',
+    'a) OR (b',
+    '{symbol body}: x',
+    '-- DROP TABLE chunks; --',
+    '\u0000\u0001\uffff',
+    '😀 emoji 🚀',
+    'x'.repeat(10_000),
+    '"quoted with "" inside"',
+  ];
+  for (const input of hostile) {
+    it(`hostile input ${JSON.stringify(input.slice(0, 30))} yields only quoted terms`, () => {
+      const expr = matchExpression(parseQuery(input));
+      if (expr !== undefined) expect(expr).toMatch(/^"(?:[^"]|"")*"(?: OR "(?:[^"]|"")*")*$/);
+    });
+  }
+});
