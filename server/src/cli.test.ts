@@ -41,8 +41,24 @@ describe('codectx CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/indexed 2\/2 files/);
     const { results } = JSON.parse(r.stdout);
-    expect(Object.keys(results[0]).sort()).toEqual(['endLine', 'kind', 'language', 'path', 'score', 'snippet', 'startLine', 'symbol']);
-    expect(results[0]).toMatchObject({ path: 'lib/queue.js', startLine: 1, endLine: 4, symbol: 'enqueueJob', kind: 'function', language: 'javascript' });
+    expect(Object.keys(results[0]).sort()).toEqual([
+      'endLine',
+      'kind',
+      'language',
+      'path',
+      'score',
+      'snippet',
+      'startLine',
+      'symbol',
+    ]);
+    expect(results[0]).toMatchObject({
+      path: 'lib/queue.js',
+      startLine: 1,
+      endLine: 4,
+      symbol: 'enqueueJob',
+      kind: 'function',
+      language: 'javascript',
+    });
     expect(typeof results[0].score).toBe('number');
     expect(results[0].snippet).toContain('enqueueJob');
   });
@@ -84,7 +100,10 @@ describe('codectx CLI', () => {
     writeFileSync(file, 'enqueue job\n{"id":"q-2","query":"tiny queue"}\n\nzzzqqq\n');
     const r = run(['search', '--batch', file, '--repo', repo, '--limit', '1']);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual([1, 'q-2', 3]);
     expect(lines[0].results[0].path).toBe('lib/queue.js');
     expect(lines[1].results[0].path).toBe('README.md');

@@ -177,7 +177,9 @@ function printResults(results: EngineResult[], explain: boolean): void {
       const boosts = Object.entries(r.explain.boosts)
         .map(([k, v]) => `${k}×${v.toFixed(2)}`)
         .join(' ');
-      out.push(`    lexical rank ${r.explain.lexicalRank}, bm25 ${r.explain.bm25.toFixed(3)}${boosts ? `, ${boosts}` : ''}`);
+      out.push(
+        `    lexical rank ${r.explain.lexicalRank}, bm25 ${r.explain.bm25.toFixed(3)}, coverage ${r.explain.coverage.toFixed(2)}${boosts ? `, ${boosts}` : ''}`,
+      );
     }
     for (const line of r.snippet.split('\n')) out.push(`    ${line}`);
     out.push('');

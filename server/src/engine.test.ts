@@ -54,7 +54,8 @@ function sleep(ms: number) {
 
     def is_stale(self, entry, now):
         """Decides whether a cached entry is stale."""
-        return now - entry.created_at > self.ttl
+        age = now - entry.created_at
+        return age > self.ttl
 `,
   );
   put('docs/guide.md', '# Guide\n\n## Retries\n\nFailed requests are retried three times.\n');
@@ -125,7 +126,20 @@ describe('Engine', () => {
     const e = open();
     await e.index();
     const trace = Array.from({ length: 120 }, (_, i) => `  at retryWithBackoff (src/retry.ts:${i}:3)`).join('\n');
-    for (const q of ['', '"', 'AND', 'NEAR(', '*', 'a OR', '-x', 'col:val', '\u0000', '😀', `Error: boom\n${trace}`, 'x'.repeat(5000)]) {
+    for (const q of [
+      '',
+      '"',
+      'AND',
+      'NEAR(',
+      '*',
+      'a OR',
+      '-x',
+      'col:val',
+      '\u0000',
+      '😀',
+      `Error: boom\n${trace}`,
+      'x'.repeat(5000),
+    ]) {
       expect(() => e.search(q)).not.toThrow();
     }
     expect(paths(e, `Error: request failed\n${trace}`)[0]).toBe('src/retry.ts:retryWithBackoff');

@@ -1,10 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Chunk, ChunkedFile } from '../model.js';
 import { type ChunkBudget, chunkFile } from './chunk-file.js';
 import { GrammarLoader, type LoadedGrammar, packageRoot } from './grammar-loader.js';
-import { GRAMMARS, detectLanguage } from './languages.js';
+import { detectLanguage, GRAMMARS } from './languages.js';
 
 const budget: ChunkBudget = { maxLines: 80, maxChars: 4000, minLines: 5, windowLines: 50 };
 const fixtures = join(packageRoot(), 'fixtures', 'chunk');
@@ -91,7 +91,9 @@ describe('chunking rules, on every language', () => {
       const split = [...bySymbol.values()].filter((parts) => parts.length > 1);
       expect(split.length).toBeGreaterThan(0);
       for (const parts of split) {
-        const header = (parts[0] as Chunk).content.split('\n').find((l) => l.includes((parts[0] as Chunk).symbol.split('.').pop() ?? ''));
+        const header = (parts[0] as Chunk).content
+          .split('\n')
+          .find((l) => l.includes((parts[0] as Chunk).symbol.split('.').pop() ?? ''));
         for (const part of parts.slice(1)) expect(part.content.split('\n')[0]?.trim()).toBe(header?.trim());
       }
       for (const c of chunks) expect(c.endLine - c.startLine + 1).toBeLessThanOrEqual(budget.maxLines * 1.25);
@@ -127,7 +129,20 @@ describe('parsing never throws', () => {
     };
     const alphabet = '{}()[];:,.<>=+-*/"\'`#\\\n\n\t  abcXYZ_019é😀\u0000\ufffd';
     for (const lang of Object.keys(GRAMMARS)) {
-      const ext = { typescript: 'ts', tsx: 'tsx', javascript: 'js', python: 'py', go: 'go', rust: 'rs', java: 'java', c: 'c', cpp: 'cpp', csharp: 'cs', ruby: 'rb', php: 'php' }[lang];
+      const ext = {
+        typescript: 'ts',
+        tsx: 'tsx',
+        javascript: 'js',
+        python: 'py',
+        go: 'go',
+        rust: 'rs',
+        java: 'java',
+        c: 'c',
+        cpp: 'cpp',
+        csharp: 'cs',
+        ruby: 'rb',
+        php: 'php',
+      }[lang];
       for (let round = 0; round < 3; round++) {
         const text = Array.from({ length: 600 }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
         const result = await chunk(`garbage.${ext}`, text);

@@ -17,22 +17,37 @@ export function chunkMarkdown(src: SourceLines, budget: WindowBudget): Chunk[] {
   const path: string[] = [];
   const firstStart = headings[0]?.start ?? src.count + 1;
   if (firstStart > 1) chunks.push(...section(src, 1, firstStart - 1, '', budget));
+  // A heading with nothing under it but the next heading (`# Guide` then `## Install`) joins the next section.
+  let pendingStart: number | undefined;
   headings.forEach((h, i) => {
     path.length = h.level - 1;
     path[h.level - 1] = h.title;
-    const end = (headings[i + 1]?.start ?? src.count + 1) - 1;
+    const next = headings[i + 1];
+    const end = (next?.start ?? src.count + 1) - 1;
+    if (next && src.trim(h.line + 1, end) === undefined) {
+      pendingStart ??= h.start;
+      return;
+    }
     const symbol = path.filter(Boolean).join(' > ');
-    chunks.push(...section(src, h.start, end, symbol, budget));
+    chunks.push(...section(src, pendingStart ?? h.start, end, symbol, budget, h.start));
+    pendingStart = undefined;
   });
   return chunks;
 }
 
-function section(src: SourceLines, start: number, end: number, symbol: string, budget: WindowBudget): Chunk[] {
+function section(
+  src: SourceLines,
+  start: number,
+  end: number,
+  symbol: string,
+  budget: WindowBudget,
+  headingLine = start,
+): Chunk[] {
   const range = src.trim(start, end);
   if (!range) return [];
   const [s, e] = range;
-  const fields = { symbol, kind: 'section' as const, signature: symbol ? src.line(s).trim() : '' };
-  return lineWindows(src, s, e, budget, fields, symbol ? src.line(s).trim() : undefined);
+  const heading = symbol ? src.line(headingLine).trim() : '';
+  return lineWindows(src, s, e, budget, { symbol, kind: 'section', signature: heading }, heading || undefined);
 }
 
 function findHeadings(src: SourceLines): Heading[] {

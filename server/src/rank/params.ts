@@ -3,6 +3,11 @@
 export const params = {
   /** BM25 column weights, in the FTS5 column order: symbol, signature + doc, body, path. */
   fieldWeights: [10, 4, 1, 3] as const,
+  /**
+   * Added to BM25 per unit of term coverage (the fraction of query terms found in the chunk's text, symbol or path).
+   * A tie-breaker: it matters only where BM25 cannot tell chunks apart, e.g. in tiny repositories where every IDF is ~0.
+   */
+  coverage: 0.01,
   /** Candidates fetched from FTS5 before boosts and the per-file cap. */
   lexicalCandidates: 200,
   /** The query names the chunk's symbol exactly (case-insensitive; ×caseBonus more when the case matches too). */

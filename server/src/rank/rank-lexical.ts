@@ -14,6 +14,8 @@ export interface Explanation {
   /** 1-based rank in the FTS5 candidate list. */
   lexicalRank: number;
   bm25: number;
+  /** Fraction of the query's terms found in the chunk (symbol, path or text). */
+  coverage: number;
   /** Factor by boost name; only factors ≠ 1 are listed. */
   boosts: Record<string, number>;
 }
@@ -66,9 +68,11 @@ export function rankLexical(candidates: Candidate[], q: QueryTerms, p: RankParam
     }
     if (DEFINITION_KINDS.has(c.chunk.kind)) boosts.definition = p.definition;
     if (!wantsTests && TESTISH.test(path)) boosts.testPenalty = p.testPenalty;
-    let score = c.bm25;
+    const haystack = `${c.chunk.symbol}\n${path}\n${c.chunk.content}`.toLowerCase();
+    const coverage = q.terms.length ? q.terms.filter((t) => haystack.includes(t)).length / q.terms.length : 0;
+    let score = c.bm25 + coverage * p.coverage;
     for (const f of Object.values(boosts)) score *= f;
-    return { ...c, score, explain: { lexicalRank: i + 1, bm25: c.bm25, boosts } };
+    return { ...c, score, explain: { lexicalRank: i + 1, bm25: c.bm25, coverage, boosts } };
   });
   ranked.sort((a, b) => b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine);
   return ranked;

@@ -3,7 +3,8 @@ import { expandForIndex, expandPath, parseQuery, splitIdentifier } from './code-
 import { matchExpression } from './fts-text.js';
 
 describe('splitIdentifier', () => {
-  const check = (input: string, expected: string[]) => it(`${input} → ${expected.join(' ')}`, () => expect(splitIdentifier(input)).toEqual(expected));
+  const check = (input: string, expected: string[]) =>
+    it(`${input} → ${expected.join(' ')}`, () => expect(splitIdentifier(input)).toEqual(expected));
   check('getUserName', ['get', 'user', 'name']);
   check('GetUserName', ['get', 'user', 'name']);
   check('snake_case_name', ['snake', 'case', 'name']);
@@ -16,7 +17,8 @@ describe('splitIdentifier', () => {
 });
 
 describe('expandForIndex', () => {
-  const check = (input: string, expected: string) => it(JSON.stringify(input), () => expect(expandForIndex(input)).toBe(expected));
+  const check = (input: string, expected: string) =>
+    it(JSON.stringify(input), () => expect(expandForIndex(input)).toBe(expected));
   check('getUserName(id)', 'getusername get user name id');
   check('MAX_RETRY_COUNT = 3', 'max_retry_count max retry count 3');
   check('plain words stay', 'plain words stay');

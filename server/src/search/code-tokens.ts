@@ -82,6 +82,8 @@ export function parseQuery(query: string): QueryTerms {
       (p) => /[/]/.test(p) || /\.(ts|tsx|js|jsx|mjs|cjs|py|go|rs|java|c|h|cc|cpp|hpp|cs|rb|php|md|json|ya?ml|toml)$/.test(p),
     );
 
+  // Words inside a path (`guide` in `docs/guide.md`) are terms, but not names the user is asking for.
+  const pathWords = new Set(paths.flatMap((p) => [...p.matchAll(WORD)].map((w) => w[0])));
   const identifiers: string[] = [];
   const whole: string[] = [];
   const parts: string[] = [];
@@ -91,7 +93,7 @@ export function parseQuery(query: string): QueryTerms {
     const word = match[0];
     const lower = word.toLowerCase();
     if (isIdentifierLike(word) && word.length > 2) {
-      if (!identifiers.includes(word)) identifiers.push(word);
+      if (!identifiers.includes(word) && !pathWords.has(word)) identifiers.push(word);
       if (!seen.has(lower)) {
         seen.add(lower);
         whole.push(lower);
@@ -106,7 +108,7 @@ export function parseQuery(query: string): QueryTerms {
       seen.add(lower);
       words.push(lower);
       // A plain word may still be a symbol name the user typed in lower case (`parseargs`).
-      if (/^\p{L}[\p{L}\p{N}_]*$/u.test(word)) identifiers.push(word);
+      if (/^\p{L}[\p{L}\p{N}_]*$/u.test(word) && !pathWords.has(word)) identifiers.push(word);
     }
   }
   // Long inputs (a pasted stack trace or issue): identifiers first, then the longest words, as they tend to be rarer.

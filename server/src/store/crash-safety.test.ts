@@ -20,7 +20,10 @@ beforeAll(() => {
     for (let f = 0; f < FILES / 20; f++) {
       const n = d * 100 + f;
       const body = Array.from({ length: 30 }, (_, i) => `  total += item${i} * ${n};`).join('\n');
-      writeFileSync(join(repo, `pkg${d}`, `mod${f}.ts`), `/** Sums module ${n}. */\nexport function sumModule${n}(): number {\n  let total = 0;\n${body}\n  return total;\n}\n`);
+      writeFileSync(
+        join(repo, `pkg${d}`, `mod${f}.ts`),
+        `/** Sums module ${n}. */\nexport function sumModule${n}(): number {\n  let total = 0;\n${body}\n  return total;\n}\n`,
+      );
     }
   }
 });
@@ -71,7 +74,9 @@ it('a SIGKILL mid-index leaves a consistent index that the next run completes', 
   expect(after).toMatchObject({ filesWithoutChunks: 0, orphanChunks: 0, integrity: 'ok' });
   expect(after.ftsRows).toBe(after.chunks);
 
-  const rerun = spawnSync(process.execPath, [cli, 'index', '--repo', repo, '--index-dir', indexDir, '--json'], { encoding: 'utf8' });
+  const rerun = spawnSync(process.execPath, [cli, 'index', '--repo', repo, '--index-dir', indexDir, '--json'], {
+    encoding: 'utf8',
+  });
   expect(rerun.status).toBe(0);
   const report = JSON.parse(rerun.stdout);
   expect(report.files).toBe(FILES);
