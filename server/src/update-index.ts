@@ -8,9 +8,9 @@ import type { GrammarLoader, LoadedGrammar } from './chunk/grammar-loader.js';
 import { detectLanguage } from './chunk/languages.js';
 import type { Config } from './config.js';
 import { skipByContent } from './ingest/ignore-rules.js';
-import { type Skipped, walkRepository } from './ingest/walk.js';
+import { walkRepository } from './ingest/walk.js';
 import { ftsFields } from './search/fts-text.js';
-import type { FileWrite, Store } from './store/store.js';
+import type { FileWrite, SkippedFile, Store } from './store/store.js';
 
 /** Progress of an index run, reported after the walk and after every batch. */
 export interface IndexProgress {
@@ -48,8 +48,9 @@ export async function updateIndex(
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   const walk = walkRepository(config.repo, { maxFileBytes: config.maxFileBytes });
-  const skipped: Skipped[] = [...walk.skipped];
+  const skipped: SkippedFile[] = [...walk.skipped];
   const known = store.fileStates();
+  const judged = store.skippedByContent();
   const seen = new Set(walk.files.map((f) => f.path));
   const deleted = [...known.keys()].filter((p) => !seen.has(p));
   const report: IndexReport = {
@@ -99,6 +100,11 @@ export async function updateIndex(
       report.filesUnchanged++;
       continue;
     }
+    const verdict = judged.get(file.path);
+    if (!old && verdict && verdict.size === file.size && verdict.mtimeMs === file.mtimeMs) {
+      skipped.push(verdict);
+      continue;
+    }
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(config.repo, file.path));
@@ -110,7 +116,7 @@ export async function updateIndex(
     }
     const reason = skipByContent(bytes);
     if (reason) {
-      skipped.push({ path: file.path, reason, dir: false });
+      skipped.push({ path: file.path, reason, dir: false, size: file.size, mtimeMs: file.mtimeMs });
       drop(file.path);
       continue;
     }

@@ -134,7 +134,10 @@ function collectDefs(tree: Tree, grammar: LoadedGrammar, src: SourceLines): Def[
     if (!defNode || !kind || !nameNode) continue;
     const existing = byId.get(defNode.id);
     if (existing) {
-      existing.docNode ??= docNode;
+      if (!existing.docNode && docNode) {
+        existing.docNode = docNode;
+        existing.doc = docNode.text;
+      }
       if (!existing.scope) existing.scope = scope;
       continue;
     }

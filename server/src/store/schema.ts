@@ -44,7 +44,10 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX symbols_file ON symbols(file_id);
   CREATE INDEX symbols_name ON symbols(name COLLATE NOCASE);
-  CREATE TABLE skipped (path TEXT PRIMARY KEY, reason TEXT NOT NULL, is_dir INTEGER NOT NULL);
+  CREATE TABLE skipped (
+    path TEXT PRIMARY KEY, reason TEXT NOT NULL, is_dir INTEGER NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0, mtime_ms INTEGER NOT NULL DEFAULT 0
+  );
   CREATE VIRTUAL TABLE chunks_fts USING fts5(
     symbol, sigdoc, body, path,
     content = '', contentless_delete = 1,

@@ -40,6 +40,15 @@ export interface FileWrite {
   symbols: SymbolDef[];
 }
 
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+  dir: boolean;
+  /** Size and mtime when the content was judged (content reasons only). */
+  size?: number;
+  mtimeMs?: number;
+}
+
 export interface FileState {
   size: number;
   mtimeMs: number;
@@ -224,14 +233,22 @@ export class Store {
   }
 
   /** Replaces the list of skipped files (the walk recomputes it each time). */
-  setSkipped(skipped: { path: string; reason: SkipReason; dir: boolean }[]): void {
-    const ins = this.db.prepare('INSERT OR REPLACE INTO skipped(path, reason, is_dir) VALUES (?, ?, ?)');
+  setSkipped(skipped: SkippedFile[]): void {
+    const ins = this.db.prepare('INSERT OR REPLACE INTO skipped(path, reason, is_dir, size, mtime_ms) VALUES (?, ?, ?, ?, ?)');
     this.db
       .transaction(() => {
         this.db.exec('DELETE FROM skipped');
-        for (const s of skipped) ins.run(s.path, s.reason, s.dir ? 1 : 0);
+        for (const s of skipped) ins.run(s.path, s.reason, s.dir ? 1 : 0, s.size ?? 0, s.mtimeMs ?? 0);
       })
       .immediate();
+  }
+
+  /** Files skipped for what their content said, by path: unchanged ones need not be read again. */
+  skippedByContent(): Map<string, SkippedFile> {
+    const rows = this.db
+      .prepare(`SELECT path, reason, size, mtime_ms AS mtimeMs FROM skipped WHERE is_dir = 0 AND reason IN ('binary', 'minified', 'secret')`)
+      .all() as { path: string; reason: SkipReason; size: number; mtimeMs: number }[];
+    return new Map(rows.map((r) => [r.path, { ...r, dir: false }]));
   }
 
   /** FTS5 candidates: chunk ids with their weighted BM25 (higher is better). `match` must be a valid FTS5 expression. */

@@ -1,0 +1,31 @@
+// The search modes `codectx eval` compares. A mode is a named function (engine, query, k) → ranked spans.
+// Invariant: a mode returns at most k spans, best first, with repository-relative paths.
+import type { Engine } from '../engine.js';
+import { checkRipgrep, grepFiles } from './grep-baseline.js';
+import type { Level, Span } from './metrics.js';
+
+export interface EvalMode {
+  /** chunk: results are chunks, scored at chunk and file level. file: results are whole files, scored at file level only. */
+  level: Level;
+  description: string;
+  search(engine: Engine, query: string, k: number): Span[] | Promise<Span[]>;
+  /** Checks the tools the mode needs before a run; throws ToolMissingError when one is missing. */
+  check?(): void;
+}
+
+const spans = (results: Span[]): Span[] => results.map(({ path, startLine, endLine }) => ({ path, startLine, endLine }));
+
+/** The modes of today's engine; dense and hybrid join here when the engine has them. */
+export const MODES: Record<string, EvalMode> = {
+  lexical: {
+    level: 'chunk',
+    description: 'BM25 over FTS5 with code-aware boosts (engine.search)',
+    search: (engine, query, k) => spans(engine.search(query, { limit: k }).results),
+  },
+  grep: {
+    level: 'file',
+    description: 'ripgrep baseline: files ranked by distinct query words found, then by total matches',
+    check: () => checkRipgrep(),
+    search: (engine, query, k) => grepFiles(engine.config.repo, query, k),
+  },
+};

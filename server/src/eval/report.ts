@@ -1,0 +1,68 @@
+// Pure. The Markdown report of an eval run: one table with every mode side by side, then a breakdown per question kind.
+// Invariant: a metric that does not apply (chunk level of a file-level mode) shows as n/a, never as 0.
+import type { Level, MetricName, MetricSummary } from './metrics.js';
+import { METRICS } from './metrics.js';
+import type { EvalResult, Totals } from './run-eval.js';
+
+const LABELS: Record<MetricName, string> = {
+  hit1: 'hit@1',
+  hit5: 'hit@5',
+  hit10: 'hit@10',
+  recall: 'recall@k',
+  mrr10: 'MRR@10',
+  ndcg10: 'nDCG@10',
+};
+
+export function metricLabel(metric: MetricName, k: number): string {
+  return metric === 'recall' ? `recall@${k}` : LABELS[metric];
+}
+
+const num = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(3));
+const ms = (x: number | undefined) => (x === undefined ? '–' : x >= 100 ? `${Math.round(x)} ms` : `${x.toFixed(1)} ms`);
+
+function table(header: string[], align: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(align), ...rows.map(line)].join('\n');
+}
+
+function at(t: Totals, level: Level): MetricSummary | undefined {
+  return (level === 'chunk' ? t.chunk : t.file) ?? undefined;
+}
+
+/** The whole report in Markdown: title line, the totals table, the per-kind table and a legend. */
+export function formatMarkdown(result: EvalResult): string {
+  const modes = Object.entries(result.modes);
+  const names = modes.map(([name]) => name);
+  const rows: string[][] = [];
+  for (const level of ['chunk', 'file'] as const)
+    for (const metric of METRICS)
+      rows.push([`${level} ${metricLabel(metric, result.k)}`, ...modes.map(([, m]) => num(at(m.total, level)?.[metric]))]);
+  rows.push(['latency p50', ...modes.map(([, m]) => ms(m.total.latencyMs?.p50))]);
+  rows.push(['latency p95', ...modes.map(([, m]) => ms(m.total.latencyMs?.p95))]);
+  const totals = table(['metric', ...names], ['---', ...names.map(() => '---:')], rows);
+
+  // Per kind: hit@10 and MRR@10 at each level a mode is scored at.
+  const columns = modes.flatMap(([name, m]) =>
+    (m.level === 'chunk' ? (['chunk', 'file'] as const) : (['file'] as const)).map((level) => ({ name, level, m })),
+  );
+  const kinds = Object.keys(modes[0]?.[1].byKind ?? {});
+  const kindRows = kinds.map((kind) => [
+    kind,
+    String(modes[0]?.[1].byKind[kind]?.n ?? 0),
+    ...columns.map(({ level, m }) => {
+      const s = at(m.byKind[kind] as Totals, level);
+      return s ? `${num(s.hit10)} · ${num(s.mrr10)}` : 'n/a';
+    }),
+  ]);
+  const byKind = table(
+    ['kind', 'n', ...columns.map((c) => `${c.name} ${c.level}`)],
+    ['---', '---:', ...columns.map(() => '---:')],
+    kindRows,
+  );
+  const title = `codectx eval: ${result.questions} questions (${result.datasets.join(', ')}), k = ${result.k}`;
+  const legend = [
+    'chunk: a result hits when it is in a gold file and overlaps a gold line range; file: when its path is a gold path.',
+    'File-level modes (grep) return whole files, so their chunk-level metrics are n/a.',
+  ].join('\n');
+  return `${title}\n\n${totals}\n\nPer kind: hit@10 · MRR@10\n\n${byKind}\n\n${legend}\n`;
+}
