@@ -134,7 +134,9 @@ describe('parsing never throws', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed / 0x7fffffff;
     };
-    const alphabet = '{}()[];:,.<>=+-*/"\'`#\\\n\n\t  abcXYZ_019é😀\u0000\ufffd';
+    // Code points, not UTF-16 units: text reaching the chunker comes from a UTF-8 decoder, never with lone surrogates.
+    const alphabet = Array.from('{}()[];:,.<>=+-*/"\'`#\\\n\n\t  abcXYZ_019é😀\u0000\ufffd');
+    const decoder = new TextDecoder('utf-8', { fatal: false });
     for (const lang of Object.keys(GRAMMARS)) {
       const ext = {
         typescript: 'ts',
@@ -151,7 +153,9 @@ describe('parsing never throws', () => {
         php: 'php',
       }[lang];
       for (let round = 0; round < 3; round++) {
-        const text = Array.from({ length: 600 }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+        const chars = Array.from({ length: 600 }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+        // Half the rounds are raw bytes, invalid UTF-8 included, decoded as the indexer decodes files.
+        const text = round % 2 ? decoder.decode(Uint8Array.from({ length: 600 }, () => Math.floor(rand() * 256))) : chars;
         const result = await chunk(`garbage.${ext}`, text);
         checkInvariants(text, result.chunks);
       }
