@@ -108,13 +108,21 @@ function toSymbol(d: Def): SymbolDef {
     kind: d.kind,
     startLine: d.nodeStart,
     endLine: d.end,
-    parent: d.parent?.qualified ?? (d.scope || ''),
+    parent: qualifierOf(d),
   };
+}
+
+/** What qualifies a definition's name: `ns.Foo` for `ns.Foo.bar`, '' at the top level. */
+function qualifierOf(d: Def): string {
+  return d.qualified.length > d.name.length ? d.qualified.slice(0, d.qualified.length - d.name.length - 1) : '';
 }
 
 function collectDefs(tree: Tree, grammar: LoadedGrammar, src: SourceLines): Def[] {
   const byId = new Map<number, Def>();
-  for (const match of grammar.query.matches(tree.rootNode)) {
+  // A node captured by two patterns (`const f = () => {}`: function and constant) takes the earlier pattern's kind;
+  // matches do not come back in pattern order, so sort them.
+  const matches = grammar.query.matches(tree.rootNode).sort((a, b) => a.patternIndex - b.patternIndex);
+  for (const match of matches) {
     let defNode: Node | undefined;
     let kind: ChunkKind | undefined;
     let nameNode: Node | undefined;
@@ -156,11 +164,12 @@ function collectDefs(tree: Tree, grammar: LoadedGrammar, src: SourceLines): Def[
     if (parent) {
       def.parent = parent;
       parent.children.push(def);
-      if (def.kind === 'function' && CLASS_LIKE.has(parent.kind)) def.kind = 'method';
+      if (def.kind === 'function' && CLASS_LIKE.has(parent.kind) && parent.kind !== 'module') def.kind = 'method';
       // A member's doc comments may start before the parent's own first line only in broken code: clamp.
       if (def.start < parent.nodeStart) def.start = parent.nodeStart;
     }
-    const qualifier = parent ? parent.qualified : def.scope;
+    // `Foo::bar` defined inside `namespace ns {}` is `ns.Foo.bar`: the enclosing definition, then the written scope.
+    const qualifier = parent ? (def.scope ? `${parent.qualified}.${def.scope}` : parent.qualified) : def.scope;
     def.qualified = qualifier ? `${qualifier}.${def.name}` : def.name;
     if (def.kind === 'function' && def.scope && !parent) def.kind = 'method';
     stack.push(def);
@@ -168,9 +177,14 @@ function collectDefs(tree: Tree, grammar: LoadedGrammar, src: SourceLines): Def[
   return defs;
 }
 
+/** An expression statement that is nothing but the definition (a TS `namespace N {}`, a Python `X = 1`). */
+function isSoleStatement(node: Node): boolean {
+  return node.type === 'expression_statement' && node.namedChildCount === 1;
+}
+
 function makeDef(node: Node, kind: ChunkKind, name: string, scope: string, docNode: Node | undefined, src: SourceLines): Def {
   let outer = node;
-  while (outer.parent && WRAPPERS.has(outer.parent.type)) outer = outer.parent;
+  while (outer.parent && (WRAPPERS.has(outer.parent.type) || isSoleStatement(outer.parent))) outer = outer.parent;
   let start = outer.startPosition.row + 1;
   const docs: string[] = [];
   let prev = outer.previousNamedSibling;
@@ -296,7 +310,7 @@ class Chunker {
     const fields = {
       kind: def.kind,
       symbol: def.qualified,
-      parent: def.parent?.qualified ?? def.scope,
+      parent: qualifierOf(def),
       signature: this.signature(def),
       doc: def.doc,
     };
