@@ -8,7 +8,7 @@ import type { GrammarLoader, LoadedGrammar } from './chunk/grammar-loader.js';
 import { detectLanguage } from './chunk/languages.js';
 import type { Config } from './config.js';
 import { skipByContent } from './ingest/ignore-rules.js';
-import { walkRepository } from './ingest/walk.js';
+import { classifyPaths, walkRepository } from './ingest/walk.js';
 import { ftsFields } from './search/fts-text.js';
 import type { FileWrite, SkippedFile, Store } from './store/store.js';
 
@@ -39,20 +39,39 @@ export interface IndexReport {
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
+/** How an index run may be narrowed and interleaved with other work (the language server uses all of these). */
+export interface UpdateOptions {
+  /** Only these repository-relative paths (from a watcher); a full walk when absent. */
+  paths?: string[];
+  /** Paths to leave alone this run (unsaved editor buffers indexed by the caller). */
+  skip?: (path: string) => boolean;
+  /** Stops the run at the next file; what is committed stays committed. */
+  signal?: AbortSignal;
+  /** Yield to the event loop after this much work, so requests are answered during a long run (0: never). */
+  yieldEveryMs?: number;
+  /** Commit at least this often, so a long run becomes searchable as it goes. */
+  flushEveryMs?: number;
+}
+
 export async function updateIndex(
   config: Config,
   store: Store,
   grammars: GrammarLoader,
   onProgress: (p: IndexProgress) => void = () => {},
+  options: UpdateOptions = {},
 ): Promise<IndexReport> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
-  const walk = walkRepository(config.repo, { maxFileBytes: config.maxFileBytes });
+  const targeted = options.paths !== undefined;
+  const walk = targeted
+    ? classifyPaths(config.repo, options.paths ?? [], { maxFileBytes: config.maxFileBytes })
+    : { ...walkRepository(config.repo, { maxFileBytes: config.maxFileBytes }), missing: [] };
   const skipped: SkippedFile[] = [...walk.skipped];
   const known = store.fileStates();
   const judged = store.skippedByContent();
   const seen = new Set(walk.files.map((f) => f.path));
-  const deleted = [...known.keys()].filter((p) => !seen.has(p));
+  const gone = targeted ? [...walk.missing, ...walk.skipped.map((s) => s.path)] : [...known.keys()].filter((p) => !seen.has(p));
+  const deleted = gone.filter((p) => known.has(p) && !options.skip?.(p) && !heldByOtherServer(known.get(p)?.overlay ?? 0));
   const report: IndexReport = {
     filesSeen: walk.files.length,
     filesIndexed: 0,
@@ -78,6 +97,8 @@ export async function updateIndex(
   let writes: FileWrite[] = [];
   let touched: { path: string; size: number; mtimeMs: number }[] = [];
   let batchBytes = 0;
+  let lastFlush = performance.now();
+  let lastYield = performance.now();
   const flush = (): void => {
     if (writes.length || touched.length || deleted.length) {
       store.writeBatch({ writes, touched, deleted: deleted.splice(0) });
@@ -85,6 +106,7 @@ export async function updateIndex(
     writes = [];
     touched = [];
     batchBytes = 0;
+    lastFlush = performance.now();
   };
   const drop = (path: string): void => {
     if (!known.has(path)) return;
@@ -94,9 +116,15 @@ export async function updateIndex(
 
   let done = 0;
   for (const file of walk.files) {
+    if (options.signal?.aborted) break;
     done++;
+    if (options.yieldEveryMs && performance.now() - lastYield > options.yieldEveryMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
     const old = known.get(file.path);
-    if (old && old.size === file.size && old.mtimeMs === file.mtimeMs) {
+    if (options.skip?.(file.path) || heldByOtherServer(old?.overlay ?? 0)) continue;
+    if (old && !old.overlay && old.size === file.size && old.mtimeMs === file.mtimeMs) {
       report.filesUnchanged++;
       continue;
     }
@@ -126,50 +154,82 @@ export async function updateIndex(
       report.filesUnchanged++;
       continue;
     }
-    const text = decoder.decode(bytes);
-    const language = detectLanguage(file.path, text.slice(0, text.indexOf('\n') >>> 0));
-    let grammar: LoadedGrammar | undefined;
-    const pending = grammars.get(language);
-    if (pending) {
-      try {
-        grammar = await pending;
-      } catch (error) {
-        const message = `grammar ${language} failed to load: ${(error as Error).message}`;
-        if (!report.errors.includes(message)) report.errors.push(message);
-      }
-    }
-    const chunked = chunkFile(file.path, language, text, grammar, {
-      maxLines: config.maxChunkLines,
-      maxChars: config.maxChunkChars,
-      minLines: config.minChunkLines,
-      windowLines: config.windowLines,
-    });
-    if (chunked.parseFailed || (pending && !grammar)) report.parseFailures++;
-    report.errors.push(...chunked.errors);
-    writes.push({
-      path: file.path,
-      size: bytes.length,
-      mtimeMs: file.mtimeMs,
-      hash,
-      language,
-      lines: text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0),
-      parseFailed: chunked.parseFailed || (pending !== undefined && grammar === undefined),
-      chunks: chunked.chunks.map((chunk) => ({ chunk, fts: ftsFields(chunk) })),
-      symbols: chunked.symbols,
-    });
+    const write = await prepareFile(
+      config,
+      grammars,
+      file.path,
+      decoder.decode(bytes),
+      { size: bytes.length, mtimeMs: file.mtimeMs, hash },
+      report,
+    );
+    writes.push(write);
     report.filesIndexed++;
-    report.chunksWritten += chunked.chunks.length;
+    report.chunksWritten += write.chunks.length;
     batchBytes += bytes.length;
-    if (writes.length >= config.batchFiles || batchBytes > 8 * 1024 * 1024) {
+    const due = options.flushEveryMs !== undefined && performance.now() - lastFlush > options.flushEveryMs;
+    if (writes.length >= config.batchFiles || batchBytes > 8 * 1024 * 1024 || due) {
       flush();
       progress('index', done);
     }
   }
   flush();
-  store.setSkipped(skipped);
-  if (report.filesIndexed > 0 || report.filesDeleted > 0) store.checkpoint();
+  if (targeted) store.updateSkipped(skipped, [...seen, ...walk.missing]);
+  else if (!options.signal?.aborted) store.setSkipped(skipped);
+  if (!targeted && (report.filesIndexed > 0 || report.filesDeleted > 0)) store.checkpoint();
   report.skipped = skipped.length;
   report.elapsedMs = elapsed();
   progress('done', done);
   return report;
+}
+
+/** Chunks one file's text into the row, chunks and symbols the store writes. Problems go into `report`, never thrown. */
+export async function prepareFile(
+  config: Config,
+  grammars: GrammarLoader,
+  path: string,
+  text: string,
+  state: { size: number; mtimeMs: number; hash: string; overlay?: number },
+  report: Pick<IndexReport, 'errors' | 'parseFailures'>,
+): Promise<FileWrite> {
+  const language = detectLanguage(path, text.slice(0, text.indexOf('\n') >>> 0));
+  let grammar: LoadedGrammar | undefined;
+  const pending = grammars.get(language);
+  if (pending) {
+    try {
+      grammar = await pending;
+    } catch (error) {
+      const message = `grammar ${language} failed to load: ${(error as Error).message}`;
+      if (!report.errors.includes(message)) report.errors.push(message);
+    }
+  }
+  const chunked = chunkFile(path, language, text, grammar, {
+    maxLines: config.maxChunkLines,
+    maxChars: config.maxChunkChars,
+    minLines: config.minChunkLines,
+    windowLines: config.windowLines,
+  });
+  const parseFailed = chunked.parseFailed || (pending !== undefined && grammar === undefined);
+  if (parseFailed) report.parseFailures++;
+  report.errors.push(...chunked.errors);
+  return {
+    path,
+    ...state,
+    overlay: state.overlay ?? 0,
+    language,
+    lines: text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0),
+    parseFailed,
+    chunks: chunked.chunks.map((chunk) => ({ chunk, fts: ftsFields(chunk) })),
+    symbols: chunked.symbols,
+  };
+}
+
+/** True when `pid` is another live process (a second language server whose editor buffer is in the index). */
+export function heldByOtherServer(pid: number): boolean {
+  if (!pid || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -94,8 +94,7 @@ const num = (x: number) => x.toFixed(3);
 /** A short text report: verdict, dropped metrics, then at most `limit` queries that got worse with old and new rank. */
 export function formatGate(report: GateReport, baselineName: string, k: number, limit = 20): string {
   const out: string[] = [];
-  if (report.passed)
-    out.push(`gate: passed against ${baselineName} (no overall metric dropped by more than ${report.maxDrop})`);
+  if (report.passed) out.push(`gate: passed against ${baselineName} (no overall metric dropped by more than ${report.maxDrop})`);
   else out.push(`gate: FAILED against ${baselineName}: ${report.drops.length} metrics dropped by more than ${report.maxDrop}`);
   for (const d of report.drops) {
     const label = `${d.mode} ${d.level} ${metricLabel(d.metric, k)}`;

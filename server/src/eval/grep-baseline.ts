@@ -32,7 +32,9 @@ export function queryWords(query: string): string[] {
 export function checkRipgrep(bin = 'rg'): void {
   const r = spawnSync(bin, ['--version'], { stdio: 'ignore' });
   if (r.error || r.status !== 0)
-    throw new ToolMissingError(`ripgrep ('${bin}') is needed by the grep mode and did not run: install ripgrep: apt-get install ripgrep`);
+    throw new ToolMissingError(
+      `ripgrep ('${bin}') is needed by the grep mode and did not run: install ripgrep: apt-get install ripgrep`,
+    );
 }
 
 interface FileCount {

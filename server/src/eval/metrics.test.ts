@@ -25,7 +25,8 @@ describe('scoreQuery (hand-computed)', () => {
     it(name, () => {
       const got = scoreQuery(results.map(span), gold.map(span), level, k);
       expect(got.rank).toBe(expected.rank);
-      for (const key of ['hit1', 'hit5', 'hit10', 'recall', 'rr10', 'ndcg10'] as const) expect(got[key]).toBeCloseTo(expected[key], 6);
+      for (const key of ['hit1', 'hit5', 'hit10', 'recall', 'rr10', 'ndcg10'] as const)
+        expect(got[key]).toBeCloseTo(expected[key], 6);
     });
 
   // Gold a.ts:10-20. Ranks: b.ts miss, a.ts:1-9 miss (same file, no overlap), a.ts:15-30 hit at 3.

@@ -115,9 +115,15 @@ export async function runEval(
   };
 }
 
-/** The result without timings and run details: what a baseline file holds, so that it changes only with the numbers. */
+const round = (s: MetricSummary): MetricSummary =>
+  Object.fromEntries(Object.entries(s).map(([key, x]) => [key, Math.round(x * 10_000) / 10_000])) as unknown as MetricSummary;
+
+/**
+ * The result without timings and run details, metrics rounded to 4 decimals: what a baseline file holds, so that it
+ * changes only when the numbers do and reads well in a diff.
+ */
 export function withoutTimings(result: EvalResult): EvalResult {
-  const strip = (t: Totals): Totals => ({ ...t, latencyMs: null });
+  const strip = (t: Totals): Totals => ({ ...t, chunk: t.chunk && round(t.chunk), file: round(t.file), latencyMs: null });
   const modes = Object.fromEntries(
     Object.entries(result.modes).map(([name, m]) => [
       name,

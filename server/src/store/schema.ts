@@ -13,6 +13,8 @@ export const MIGRATIONS: string[] = [
     language TEXT NOT NULL,
     lines INTEGER NOT NULL,
     parse_failed INTEGER NOT NULL DEFAULT 0,
+    -- pid of the language server whose unsaved editor buffer this row holds; 0 when it holds the file on disk
+    overlay INTEGER NOT NULL DEFAULT 0,
     indexed_at INTEGER NOT NULL
   );
   CREATE TABLE chunks (

@@ -36,6 +36,8 @@ export interface FileWrite {
   language: string;
   lines: number;
   parseFailed: boolean;
+  /** pid of the server whose editor buffer this is, 0 for the file on disk. */
+  overlay: number;
   chunks: { chunk: Chunk; fts: FtsFields }[];
   symbols: SymbolDef[];
 }
@@ -53,6 +55,7 @@ export interface FileState {
   size: number;
   mtimeMs: number;
   hash: string;
+  overlay: number;
 }
 
 export interface StoredChunk extends Chunk {
@@ -166,10 +169,10 @@ export class Store {
   }
 
   fileStates(): Map<string, FileState> {
-    const rows = this.db.prepare('SELECT path, size, mtime_ms AS mtimeMs, hash FROM files').all() as (FileState & {
+    const rows = this.db.prepare('SELECT path, size, mtime_ms AS mtimeMs, hash, overlay FROM files').all() as (FileState & {
       path: string;
     })[];
-    return new Map(rows.map((r) => [r.path, { size: r.size, mtimeMs: r.mtimeMs, hash: r.hash }]));
+    return new Map(rows.map((r) => [r.path, { size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, overlay: r.overlay }]));
   }
 
   /** Applies one batch — new and changed files, touched files, deletions — in a single write transaction. */
@@ -186,10 +189,11 @@ export class Store {
     const delFile = db.prepare('DELETE FROM files WHERE id = ?');
     const upsertFile = db
       .prepare(
-        `INSERT INTO files(path, size, mtime_ms, hash, language, lines, parse_failed, indexed_at)
-       VALUES (@path, @size, @mtimeMs, @hash, @language, @lines, @parseFailed, @now)
+        `INSERT INTO files(path, size, mtime_ms, hash, language, lines, parse_failed, overlay, indexed_at)
+       VALUES (@path, @size, @mtimeMs, @hash, @language, @lines, @parseFailed, @overlay, @now)
        ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, hash = excluded.hash,
-         language = excluded.language, lines = excluded.lines, parse_failed = excluded.parse_failed, indexed_at = excluded.indexed_at
+         language = excluded.language, lines = excluded.lines, parse_failed = excluded.parse_failed,
+         overlay = excluded.overlay, indexed_at = excluded.indexed_at
        RETURNING id`,
       )
       .pluck();
@@ -202,7 +206,7 @@ export class Store {
       `INSERT INTO symbols(file_id, name, qualified, kind, start_line, end_line, parent)
        VALUES (@fileId, @name, @qualified, @kind, @startLine, @endLine, @parent)`,
     );
-    const touch = db.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE path = ?');
+    const touch = db.prepare('UPDATE files SET size = ?, mtime_ms = ?, overlay = 0 WHERE path = ?');
 
     const clear = (id: number): void => {
       delFts.run(id);
@@ -243,10 +247,24 @@ export class Store {
       .immediate();
   }
 
+  /** Records `upserts` as skipped and forgets `removals` (paths that are files again, or gone). */
+  updateSkipped(upserts: SkippedFile[], removals: string[]): void {
+    const ins = this.db.prepare('INSERT OR REPLACE INTO skipped(path, reason, is_dir, size, mtime_ms) VALUES (?, ?, ?, ?, ?)');
+    const del = this.db.prepare('DELETE FROM skipped WHERE path = ?');
+    this.db
+      .transaction(() => {
+        for (const p of removals) del.run(p);
+        for (const s of upserts) ins.run(s.path, s.reason, s.dir ? 1 : 0, s.size ?? 0, s.mtimeMs ?? 0);
+      })
+      .immediate();
+  }
+
   /** Files skipped for what their content said, by path: unchanged ones need not be read again. */
   skippedByContent(): Map<string, SkippedFile> {
     const rows = this.db
-      .prepare(`SELECT path, reason, size, mtime_ms AS mtimeMs FROM skipped WHERE is_dir = 0 AND reason IN ('binary', 'minified', 'secret')`)
+      .prepare(
+        `SELECT path, reason, size, mtime_ms AS mtimeMs FROM skipped WHERE is_dir = 0 AND reason IN ('binary', 'minified', 'secret')`,
+      )
       .all() as { path: string; reason: SkipReason; size: number; mtimeMs: number }[];
     return new Map(rows.map((r) => [r.path, { ...r, dir: false }]));
   }

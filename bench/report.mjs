@@ -1,0 +1,152 @@
+// Pure: summary statistics and the generated Markdown section of docs/benchmarks.md.
+// Invariant: only the text between the bench markers is ever replaced; the hand-written rest is kept as it is.
+
+export const START = '<!-- bench:start -->';
+export const END = '<!-- bench:end -->';
+
+/** Nearest-rank percentile (p in 0..100) of numbers; null for an empty list. */
+export function percentile(values, p) {
+  if (values.length === 0) return null;
+  const sorted = values.slice().sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1];
+}
+
+export function median(values) {
+  return percentile(values, 50);
+}
+
+/** { n, p50, p95, mean, max } of a list of milliseconds. */
+export function summarize(values) {
+  if (values.length === 0) return { n: 0, p50: null, p95: null, mean: null, max: null };
+  const sum = values.reduce((a, b) => a + b, 0);
+  return {
+    n: values.length,
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    mean: sum / values.length,
+    max: Math.max(...values),
+  };
+}
+
+const int = (n) => (n == null ? '–' : Math.round(n).toLocaleString('en-US'));
+const ms = (n) => (n == null ? '–' : n >= 100 ? `${Math.round(n)} ms` : n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`);
+const secs = (msv) => (msv == null ? '–' : `${(msv / 1000).toFixed(msv >= 10000 ? 1 : 2)} s`);
+const mib = (bytes) => (bytes == null ? '–' : `${(bytes / 1024 / 1024).toFixed(0)} MiB`);
+const pct = (x) => (x == null ? '–' : `${(x * 100).toFixed(0)}%`);
+const ratio = (x) => (x == null ? '–' : x >= 10 ? `${x.toFixed(0)}×` : x >= 0.1 ? `${x.toFixed(2)}×` : `${x.toFixed(3)}×`);
+const pair = (a, b, f) => `${f(a)} / ${f(b)}`;
+const mark = (ok) => (ok == null ? '' : ok ? ' ✅' : ' ❌');
+
+/** Targets from docs/benchmarks.md; index time and memory are stated for the Go standard library. */
+export const TARGETS = {
+  indexMs: { value: 90_000, label: '< 90 s', corpora: ['go'] },
+  peakRssBytes: { value: 1024 ** 3, label: '< 1 GiB', corpora: ['go'] },
+  reindexMs: { value: 5_000, label: '< 5 s', corpora: ['go', 'django'] },
+  searchP50Ms: { value: 20, label: 'p50 < 20 ms', corpora: ['go', 'django'] },
+};
+
+function target(name, corpus, value) {
+  const t = TARGETS[name];
+  if (!t.corpora.includes(corpus)) return '';
+  return `${t.label}${value == null ? '' : mark(value < t.value)}`;
+}
+
+function skippedText(skipped) {
+  if (!skipped || typeof skipped !== 'object') return '–';
+  const entries = Object.entries(skipped)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const total = entries.reduce((a, [, n]) => a + n, 0);
+  if (total === 0) return '0';
+  return `${int(total)} (${entries.map(([k, n]) => `${k} ${int(n)}`).join(', ')})`;
+}
+
+/** The Markdown for one corpus's results. */
+export function corpusSection(r) {
+  const lines = [];
+  const c = r.corpus;
+  lines.push(`### ${c.title}`);
+  lines.push('');
+  lines.push(
+    `\`${c.path}\` from Debian package \`${c.pkg}\` ${c.pkgVersion ?? ''}; measured ${r.measuredAt} ` +
+      (r.commit === 'uncommitted' ? 'on a tree with no commit yet.' : `at commit ${r.commit}.`),
+  );
+  lines.push('');
+  if (r.error) {
+    lines.push(`**Problems in this run:** ${r.error}`);
+    lines.push('');
+  }
+  const k = r.counts ?? {};
+  const ix = r.index ?? {};
+  const re = r.reindex ?? {};
+  const s = r.search ?? {};
+  const cold = r.cold ?? {};
+  const rg = r.rg ?? {};
+  const ext = c.ext;
+  const rows = [
+    [`files in corpus: all / text / ${ext}`, `${int(k.files)} / ${int(k.textFiles)} / ${int(k.sourceFiles)}`, ''],
+    [`lines: ${ext} source / all text files`, pair(k.sourceLines, k.textLines, int), ''],
+    ['files indexed', int(ix.files), ''],
+    ['files skipped (by reason)', skippedText(ix.skipped), ''],
+    ['chunks / symbols / files that failed to parse', `${int(ix.chunks)} / ${int(ix.symbols)} / ${int(ix.parseFailures)}`, ''],
+    ['index time, fresh (wall)', secs(ix.wallMs), target('indexMs', c.name, ix.wallMs)],
+    [`indexing speed (${ext} lines / wall s)`, ix.linesPerSec == null ? '–' : `${int(ix.linesPerSec)} lines/s`, ''],
+    ['peak RSS while indexing', mib(ix.peakRssBytes), target('peakRssBytes', c.name, ix.peakRssBytes)],
+    [
+      `index size (bytes per ${ext} line)`,
+      ix.indexBytes == null ? '–' : `${mib(ix.indexBytes)} (${ix.bytesPerLine?.toFixed(0)} B/line)`,
+      '',
+    ],
+    ['re-run, nothing changed (wall)', secs(re.wallMs), target('reindexMs', c.name, re.wallMs)],
+    [
+      `search in batch, all ${s.all?.n ?? ''} queries: p50 / p95`,
+      pair(s.all?.p50, s.all?.p95, ms),
+      target('searchP50Ms', c.name, s.all?.p50),
+    ],
+    [`search in batch, ${s.identifier?.n ?? ''} identifier: p50 / p95`, pair(s.identifier?.p50, s.identifier?.p95, ms), ''],
+    [`search in batch, ${s.natural?.n ?? ''} natural: p50 / p95`, pair(s.natural?.p50, s.natural?.p95, ms), ''],
+    [`one search process, cold start (wall, median of ${cold.runs?.length ?? 0})`, ms(cold.medianMs), ''],
+    [`ripgrep, all ${rg.all?.n ?? ''} queries (wall per process): p50 / p95`, pair(rg.all?.p50, rg.all?.p95, ms), ''],
+    ['ripgrep, identifier / natural: p50', pair(rg.identifier?.p50, rg.natural?.p50, ms), ''],
+    ['codectx batch p50 / rg p50 (in-process vs whole process)', ratio(r.ratios?.batchP50OverRgP50), ''],
+    ['codectx single process / rg p50 (both whole process)', ratio(r.ratios?.coldOverRgP50), ''],
+    ['sanity: queries with results / with their source file in results', pair(s.withResults, s.sourceFileHit, pct), ''],
+  ];
+  lines.push('| metric | value | target |');
+  lines.push('|---|---:|---|');
+  for (const [m, v, t] of rows) lines.push(`| ${m} | ${v} | ${t} |`);
+  lines.push('');
+  if (ix.warnings?.length) {
+    lines.push('The CLI warned while indexing:');
+    lines.push('');
+    for (const w of ix.warnings) lines.push(`- \`${w.replace(/`/g, "'")}\``);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** The generated section: run metadata and one table per corpus, in a stable order. */
+export function generatedSection(results) {
+  const m = results.machine ?? {};
+  const out = [START, ''];
+  out.push(
+    `_Generated by \`npm run bench\` on ${results.date}. Machine: ${m.cores} cores, ${m.cpu}, ${m.memGiB} GiB RAM, ` +
+      `Node ${m.node}, ${m.rg}. Raw numbers: \`bench/results/latest.json\`._`,
+  );
+  out.push('');
+  for (const name of ['go', 'django']) {
+    const r = results.corpora?.[name];
+    if (r) out.push(corpusSection(r));
+  }
+  out.push(END);
+  return out.join('\n');
+}
+
+/** Replace the generated section of `doc` (or append one when the markers are missing). */
+export function replaceSection(doc, section) {
+  const a = doc.indexOf(START);
+  const b = doc.indexOf(END);
+  if (a === -1 || b === -1 || b < a) return `${doc.trimEnd()}\n\n## Results\n\n${section}\n`;
+  return doc.slice(0, a) + section + doc.slice(b + END.length);
+}

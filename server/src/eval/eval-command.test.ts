@@ -1,0 +1,156 @@
+// The fixture suite (fixtures/eval) through `codectx eval` and its gate, in process; plus the command's usage errors.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../chunk/grammar-loader.js';
+import { parseDataset } from './dataset.js';
+import { runEvalCommand } from './eval-command.js';
+import { checkRipgrep } from './grep-baseline.js';
+import { type EvalMode, MODES } from './modes.js';
+import type { EvalResult } from './run-eval.js';
+
+const root = packageRoot();
+const fixture = join(root, 'fixtures', 'eval');
+const repo = join(fixture, 'repo');
+const questions = join(fixture, 'questions.jsonl');
+const baseline = join(fixture, 'baseline.json');
+const hasRipgrep = spawnSync('rg', ['--version']).status === 0;
+// Without ripgrep the gate still runs lexical; CI installs ripgrep, so grep is gated there.
+const modes = hasRipgrep ? 'lexical,grep' : 'lexical';
+let indexDir: string;
+let scratch: string;
+
+async function run(argv: string[], known?: Record<string, EvalMode>) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runEvalCommand(argv, {
+    out: (t) => {
+      stdout += t;
+    },
+    err: (t) => {
+      stderr += t;
+    },
+    ...(known ? { modes: known } : {}),
+  });
+  return { code, stdout, stderr };
+}
+
+const suite = (...extra: string[]) => [questions, '--repo', repo, '--index-dir', indexDir, ...extra];
+
+beforeAll(() => {
+  indexDir = mkdtempSync(join(tmpdir(), 'codectx-eval-index-'));
+  scratch = mkdtempSync(join(tmpdir(), 'codectx-eval-out-'));
+});
+
+afterAll(() => {
+  rmSync(indexDir, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('fixtures/eval/questions.jsonl', () => {
+  const { questions: qs, errors } = parseDataset(readFileSync(questions, 'utf8'), 'questions.jsonl');
+
+  it('is valid, with at least 40 questions of at least 6 kinds', () => {
+    expect(errors).toEqual([]);
+    expect(qs.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(qs.map((q) => q.kind)).size).toBeGreaterThanOrEqual(6);
+  });
+
+  it('has every gold range inside its file, containing the named symbol', () => {
+    const problems: string[] = [];
+    for (const q of qs)
+      for (const g of q.gold) {
+        const file = join(repo, g.path);
+        if (!existsSync(file)) {
+          problems.push(`${q.id}: ${g.path} does not exist`);
+          continue;
+        }
+        const lines = readFileSync(file, 'utf8').split('\n');
+        if (g.endLine > lines.length) problems.push(`${q.id}: ${g.path} has ${lines.length} lines, gold ends at ${g.endLine}`);
+        const text = lines.slice(g.startLine - 1, g.endLine).join('\n');
+        if (!g.symbol || !text.includes(g.symbol))
+          problems.push(`${q.id}: '${g.symbol}' not in ${g.path}:${g.startLine}-${g.endLine}`);
+      }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('codectx eval on the fixture suite', () => {
+  it('passes the gate against fixtures/eval/baseline.json', async () => {
+    const r = await run(suite('--modes', modes, '--baseline', baseline));
+    expect(r.stdout).toMatch(/gate: passed/);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/^\| chunk MRR@10 \| \d\.\d{3} \|/m);
+    if (hasRipgrep) expect(r.stdout).toMatch(/^\| chunk hit@1 \| \d\.\d{3} \| n\/a \|$/m);
+  });
+
+  it('fails the gate on a deliberately broken ranking, listing the queries that got worse', async () => {
+    const lexical = MODES.lexical as EvalMode;
+    const reversed: EvalMode = {
+      ...lexical,
+      search: async (engine, query, k) => (await lexical.search(engine, query, k)).slice().reverse(),
+    };
+    const r = await run(suite('--modes', 'lexical', '--baseline', baseline), { lexical: reversed });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^gate: FAILED against .*baseline\.json: \d+ metrics dropped by more than 0\.02$/m);
+    expect(r.stdout).toMatch(/^ {2}lexical chunk MRR@10 +\d\.\d{3} → \d\.\d{3} {2}\(-\d\.\d{3}\)$/m);
+    // An identifier query answered at rank 1 falls to the bottom of the reversed list.
+    expect(r.stdout).toMatch(/^ {2}lexical +id-compute-backoff +identifier +1 → \d+ +computeBackoff$/m);
+  });
+
+  it('prints JSON with --json and saves a baseline without timings', async () => {
+    const saved = join(scratch, 'baseline.json');
+    const r = await run(suite('--modes', 'lexical', '--json', '--k', '5', '--save-baseline', saved));
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as EvalResult;
+    expect(result).toMatchObject({ version: 1, k: 5, questions: expect.any(Number), run: { repo } });
+    expect(result.modes.lexical?.total.latencyMs?.p95).toBeGreaterThan(0);
+    expect(result.modes.lexical?.queries[0]).toMatchObject({ id: 'id-compute-backoff', ms: expect.any(Number) });
+    const base = JSON.parse(readFileSync(saved, 'utf8')) as EvalResult;
+    expect(base.run).toBeUndefined();
+    expect(base.modes.lexical?.total.latencyMs).toBeNull();
+    expect(base.modes.lexical?.queries[0]).not.toHaveProperty('ms');
+    expect(Object.keys(base.modes.lexical?.byKind ?? {})).toContain('identifier');
+  });
+});
+
+describe('codectx eval usage', () => {
+  const check = (name: string, argv: () => string[], code: number, message: RegExp) =>
+    it(name, async () => {
+      const r = await run(argv());
+      expect(r.stderr).toMatch(message);
+      expect(r.code).toBe(code);
+    });
+  check(
+    'an unknown mode lists the available ones',
+    () => suite('--modes', 'lexical,dense'),
+    2,
+    /unknown mode 'dense'; available modes: lexical, grep/,
+  );
+  check('no dataset', () => [], 2, /eval needs at least one DATASET/);
+  check('a bad --k', () => suite('--k', '0'), 2, /--k must be an integer/);
+  check('--max-drop without --baseline', () => suite('--max-drop', '0.1'), 2, /--max-drop goes with --baseline/);
+  check('a baseline made with another k', () => suite('--k', '20', '--baseline', baseline), 2, /was made with --k 10/);
+  check(
+    'a baseline that is not a result',
+    () => suite('--baseline', questions),
+    2,
+    /cannot read baseline|not a codectx eval result/,
+  );
+  check('a missing dataset', () => [join(scratch, 'nope.jsonl'), '--repo', repo], 2, /cannot read dataset/);
+  check(
+    'a missing repository',
+    () => [questions, '--repo', join(scratch, 'no-repo'), '--index-dir', indexDir],
+    3,
+    /is not a folder/,
+  );
+
+  it('exits 3 and says how to install ripgrep when a mode lacks its tool', async () => {
+    const grep: EvalMode = { ...(MODES.grep as EvalMode), check: () => checkRipgrep('codectx-no-such-rg') };
+    const r = await run(suite('--modes', 'grep'), { grep });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/install ripgrep: apt-get install ripgrep/);
+  });
+});
