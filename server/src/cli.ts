@@ -6,6 +6,7 @@ import { makeConfig } from './config.js';
 import { Engine, type EngineResult, type IndexProgress, type IndexReport, RepositoryError } from './engine.js';
 
 const USAGE = `usage:
+  codectx serve  --stdio | --socket PORT       (the language server)
   codectx index  [--repo DIR] [--index-dir DIR] [--json]
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N]
@@ -15,7 +16,9 @@ const USAGE = `usage:
 
 class UsageError extends Error {}
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number | undefined> {
+  // The language server has its own flags and runs until the client ends it.
+  if (argv[0] === 'serve') return (await import('./main.js')).runServer(argv.slice(1));
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -224,7 +227,7 @@ function truncate(s: string, n: number): string {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    if (code !== undefined) process.exitCode = code;
   },
   (error) => {
     process.stderr.write(`codectx: unexpected failure: ${(error as Error)?.stack ?? error}\n`);

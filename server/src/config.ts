@@ -38,14 +38,18 @@ export const defaults = {
  * Where a repository's index lives: `CODECTX_INDEX_DIR` when set (the folder itself, like `--index-dir`),
  * else a per-repository folder under the user's cache. The store refuses an index made for another repository.
  */
-export function defaultIndexDir(repo: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.CODECTX_INDEX_DIR) return resolve(env.CODECTX_INDEX_DIR);
-  const cache = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+export function defaultIndexDir(repo: string, env: NodeJS.ProcessEnv = process.env, cacheDir?: string): string {
+  if (env.CODECTX_INDEX_DIR && !cacheDir) return resolve(env.CODECTX_INDEX_DIR);
+  const cache = cacheDir ? resolve(cacheDir) : join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'codectx');
   const id = createHash('sha1').update(repo).digest('hex').slice(0, 12);
-  return join(cache, 'codectx', `${basename(repo) || 'root'}-${id}`);
+  return join(cache, `${basename(repo) || 'root'}-${id}`);
 }
 
-export function makeConfig(repo: string, overrides: Partial<Config> = {}): Config {
+/**
+ * The configuration of one repository. `cacheDir` (the language server's setting) is a folder under which each
+ * repository gets its own index folder; it wins over CODECTX_INDEX_DIR, which names one index folder.
+ */
+export function makeConfig(repo: string, overrides: Partial<Config> = {}, cacheDir?: string): Config {
   const abs = resolve(repo);
-  return { ...defaults, repo: abs, indexDir: defaultIndexDir(abs), ...overrides };
+  return { ...defaults, repo: abs, indexDir: defaultIndexDir(abs, process.env, cacheDir), ...overrides };
 }

@@ -45,6 +45,8 @@ export interface UpdateOptions {
   paths?: string[];
   /** Paths to leave alone this run (unsaved editor buffers indexed by the caller). */
   skip?: (path: string) => boolean;
+  /** Re-read and re-chunk every file, changed or not. */
+  force?: boolean;
   /** Stops the run at the next file; what is committed stays committed. */
   signal?: AbortSignal;
   /** Yield to the event loop after this much work, so requests are answered during a long run (0: never). */
@@ -70,7 +72,11 @@ export async function updateIndex(
   const known = store.fileStates();
   const judged = store.skippedByContent();
   const seen = new Set(walk.files.map((f) => f.path));
-  const gone = targeted ? [...walk.missing, ...walk.skipped.map((s) => s.path)] : [...known.keys()].filter((p) => !seen.has(p));
+  // A removed folder (or one that became ignored) takes every indexed file below it along.
+  const under = (dir: string): string[] => [...known.keys()].filter((p) => p.startsWith(`${dir}/`));
+  const gone = targeted
+    ? [...walk.missing, ...walk.skipped.map((s) => s.path)].flatMap((p) => [p, ...under(p)])
+    : [...known.keys()].filter((p) => !seen.has(p));
   const deleted = gone.filter((p) => known.has(p) && !options.skip?.(p) && !heldByOtherServer(known.get(p)?.overlay ?? 0));
   const report: IndexReport = {
     filesSeen: walk.files.length,
@@ -124,7 +130,7 @@ export async function updateIndex(
     }
     const old = known.get(file.path);
     if (options.skip?.(file.path) || heldByOtherServer(old?.overlay ?? 0)) continue;
-    if (old && !old.overlay && old.size === file.size && old.mtimeMs === file.mtimeMs) {
+    if (!options.force && old && !old.overlay && old.size === file.size && old.mtimeMs === file.mtimeMs) {
       report.filesUnchanged++;
       continue;
     }
@@ -149,7 +155,7 @@ export async function updateIndex(
       continue;
     }
     const hash = createHash('sha1').update(bytes).digest('hex');
-    if (old && old.hash === hash) {
+    if (!options.force && old && old.hash === hash) {
       touched.push({ path: file.path, size: bytes.length, mtimeMs: file.mtimeMs });
       report.filesUnchanged++;
       continue;

@@ -25,8 +25,10 @@ export function packageRoot(): string {
   }
 }
 
+/** The tree-sitter runtime is process-wide: initialising it twice at once breaks both, so it is done once here. */
+let runtime: Promise<void> | undefined;
+
 export class GrammarLoader {
-  private ready: Promise<void> | undefined;
   private readonly loaded = new Map<string, Promise<LoadedGrammar>>();
   private readonly wasmDir: string;
   private readonly queryDir: string;
@@ -52,8 +54,8 @@ export class GrammarLoader {
   }
 
   private async load(id: string, wasm: string): Promise<LoadedGrammar> {
-    this.ready ??= Parser.init();
-    await this.ready;
+    runtime ??= Parser.init();
+    await runtime;
     const language = await Language.load(join(this.wasmDir, wasm));
     const source = readFileSync(join(this.queryDir, id, 'tags.scm'), 'utf8');
     const query = new Query(language, source);

@@ -58,6 +58,16 @@ export interface FileState {
   overlay: number;
 }
 
+/** Restricts candidates by file path (SQLite GLOB patterns) and language. */
+export interface ChunkFilter {
+  globs?: string[];
+  languages?: string[];
+}
+
+export interface StoredSymbol extends SymbolDef {
+  path: string;
+}
+
 export interface StoredChunk extends Chunk {
   id: number;
 }
@@ -269,15 +279,64 @@ export class Store {
     return new Map(rows.map((r) => [r.path, { ...r, dir: false }]));
   }
 
-  /** FTS5 candidates: chunk ids with their weighted BM25 (higher is better). `match` must be a valid FTS5 expression. */
-  lexical(match: string, weights: readonly number[], limit: number): { id: number; bm25: number }[] {
+  /**
+   * FTS5 candidates: chunk ids with their weighted BM25 (higher is better). `match` must be a valid FTS5 expression.
+   * `filter` keeps chunks of files whose path matches one of the SQLite GLOB patterns and whose language is listed.
+   */
+  lexical(match: string, weights: readonly number[], limit: number, filter: ChunkFilter = {}): { id: number; bm25: number }[] {
     const w = weights.map((x) => Number(x).toFixed(3)).join(', ');
-    const rows = this.db
-      .prepare(
-        `SELECT rowid AS id, bm25(chunks_fts, ${w}) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?`,
-      )
-      .all(match, limit) as { id: number; score: number }[];
+    const where: string[] = [];
+    const args: unknown[] = [match];
+    if (filter.globs?.length) {
+      where.push(`(${filter.globs.map(() => 'f.path GLOB ?').join(' OR ')})`);
+      args.push(...filter.globs);
+    }
+    if (filter.languages?.length) {
+      where.push(`f.language IN (${filter.languages.map(() => '?').join(', ')})`);
+      args.push(...filter.languages);
+    }
+    const restrict = where.length
+      ? ` AND rowid IN (SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where.join(' AND ')})`
+      : '';
+    const sql = `SELECT rowid AS id, bm25(chunks_fts, ${w}) AS score FROM chunks_fts WHERE chunks_fts MATCH ?${restrict} ORDER BY score LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, limit) as { id: number; score: number }[];
     return rows.map((r) => ({ id: r.id, bm25: -r.score }));
+  }
+
+  /** Symbols whose name contains the query's characters in order (case-insensitive), at most `limit`, shortest first. */
+  symbols(query: string, limit: number): StoredSymbol[] {
+    const pattern = `%${[...query.replace(/[%_\\]/g, '')].join('%')}%`;
+    return this.db
+      .prepare(
+        `SELECT s.name, s.qualified, s.kind, s.start_line AS startLine, s.end_line AS endLine, s.parent, f.path
+         FROM symbols s JOIN files f ON f.id = s.file_id
+         WHERE s.name LIKE ? ORDER BY length(s.name), s.name LIMIT ?`,
+      )
+      .all(pattern, limit) as StoredSymbol[];
+  }
+
+  /** The smallest chunk of `path` whose lines cover `line`, or undefined. */
+  chunkAt(path: string, line: number): StoredChunk | undefined {
+    const id = this.db
+      .prepare(
+        `SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id
+         WHERE f.path = ? AND c.start_line <= ? AND c.end_line >= ? ORDER BY c.end_line - c.start_line LIMIT 1`,
+      )
+      .pluck()
+      .get(path, line, line) as number | undefined;
+    return id === undefined ? undefined : this.chunks([id]).get(id);
+  }
+
+  /** The stored state of one file, or undefined. */
+  fileState(path: string): (FileState & { path: string }) | undefined {
+    return this.db.prepare('SELECT path, size, mtime_ms AS mtimeMs, hash, overlay FROM files WHERE path = ?').get(path) as
+      | (FileState & { path: string })
+      | undefined;
+  }
+
+  /** Writes one file's chunks (an editor buffer, or a file re-read from disk) in its own transaction. */
+  writeFile(write: FileWrite): void {
+    this.writeBatch({ writes: [write], touched: [], deleted: [] });
   }
 
   chunks(ids: number[]): Map<number, StoredChunk> {

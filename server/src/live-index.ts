@@ -1,0 +1,238 @@
+// One workspace folder kept fresh for the language server: an index run at start, a watcher, editor buffers, and
+// the writer/reader split when several servers share one index.
+// Invariant: index writes never overlap (one queue); searches never wait for a run (runs yield between files).
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import { Engine, type EngineStatus, type IndexProgress, type IndexReport, type UpdateOptions } from './engine.js';
+import { IGNORE_FILES } from './ingest/walk.js';
+import { type Watcher, watchRepository } from './ingest/watch.js';
+import { heldByOtherServer } from './update-index.js';
+
+export type FolderState = 'starting' | 'indexing' | 'ready' | 'error';
+
+export interface LiveIndexOptions {
+  /** Use our own file watcher (else rely on the client's didChangeWatchedFiles). */
+  watch: boolean;
+  debounceMs: number;
+  log: (message: string) => void;
+  /** Called when a run starts, progresses and ends. */
+  onProgress?: (progress: IndexProgress) => void;
+}
+
+/** A batch of changed paths larger than this is handled as a full walk (a branch switch, say). */
+const FULL_RUN_THRESHOLD = 5000;
+/** How often a reader checks whether the writer is gone; how often to rescan when the watcher failed. */
+const READER_POLL_MS = 2000;
+const RESCAN_MS = 30_000;
+
+export class LiveIndex {
+  state: FolderState = 'starting';
+  role: 'writer' | 'reader' = 'reader';
+  watcherStatus = 'off';
+  error: string | undefined;
+  progress: IndexProgress | undefined;
+  lastReport: IndexReport | undefined;
+  readonly buffers = new Set<string>();
+  private engine: Engine | undefined;
+  private watcher: Watcher | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
+  private running: AbortController | undefined;
+  private disposed = false;
+
+  constructor(
+    readonly config: Config,
+    private readonly options: LiveIndexOptions,
+  ) {}
+
+  /** Opens the index and, as the writer, starts the first run and the watcher. Never throws: errors become state. */
+  async start(): Promise<void> {
+    try {
+      this.engine = Engine.open(this.config, (w) => this.options.log(w));
+    } catch (error) {
+      this.state = 'error';
+      this.error = (error as Error).message;
+      this.options.log(`codectx: ${this.config.repo}: ${this.error}`);
+      return;
+    }
+    if (this.tryBecomeWriter()) await this.startWriting();
+    else {
+      this.state = 'ready';
+      this.options.log(`codectx: ${this.config.repo}: another codectx server writes this index; following it`);
+      this.timers.push(setInterval(() => void this.pollWriter(), READER_POLL_MS));
+    }
+  }
+
+  /** The open engine, for searches. Undefined when the index could not be opened. */
+  get ready(): Engine | undefined {
+    return this.engine;
+  }
+
+  /** True while results may be missing files that are still being indexed. */
+  get partial(): boolean {
+    return (
+      this.state === 'starting' ||
+      this.state === 'indexing' ||
+      (this.role === 'reader' && this.engine?.meta('state') === 'indexing')
+    );
+  }
+
+  /** A full run (walk everything, re-read what changed, or everything with `full`), queued behind any other run. */
+  reindex(full = false): Promise<void> {
+    if (this.role !== 'writer' || !this.engine) return Promise.resolve();
+    // A new full run supersedes the one in progress.
+    this.running?.abort();
+    return this.enqueue(() => this.run({ force: full }));
+  }
+
+  /** Changed paths from a watcher (ours or the client's). */
+  filesChanged(paths: string[]): Promise<void> {
+    if (this.role !== 'writer' || !this.engine || paths.length === 0) return Promise.resolve();
+    const rulesChanged = paths.some((p) => IGNORE_FILES.includes(p.slice(p.lastIndexOf('/') + 1)));
+    if (rulesChanged || paths.length > FULL_RUN_THRESHOLD) return this.enqueue(() => this.run({}));
+    return this.enqueue(() => this.run({ paths }));
+  }
+
+  /** An editor buffer's text replaces the file on disk in the index until the buffer closes. */
+  async setBuffer(path: string, text: string): Promise<void> {
+    if (!this.engine) return;
+    this.buffers.add(path);
+    try {
+      await this.engine.indexBuffer(path, text);
+    } catch (error) {
+      this.options.log(`codectx: cannot index the buffer of ${path}: ${(error as Error).message}`);
+    }
+  }
+
+  async closeBuffer(path: string): Promise<void> {
+    if (!this.engine || !this.buffers.delete(path)) return;
+    const engine = this.engine;
+    await this.enqueue(() => engine.dropBuffer(path));
+  }
+
+  status(): (EngineStatus & { state: FolderState; role: 'writer' | 'reader' }) | undefined {
+    if (!this.engine) return undefined;
+    return { ...this.engine.status(), state: this.partial ? 'indexing' : this.state, role: this.role };
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.running?.abort();
+    for (const t of this.timers) clearInterval(t);
+    await this.watcher?.close();
+    await this.queue.catch(() => {});
+    if (this.role === 'writer') this.releaseLock();
+    this.engine?.close();
+    this.engine = undefined;
+  }
+
+  private async startWriting(): Promise<void> {
+    this.role = 'writer';
+    if (this.options.watch) this.startWatcher();
+    await this.enqueue(() => this.run({}));
+  }
+
+  private startWatcher(): void {
+    this.watcherStatus = 'on';
+    this.watcher = watchRepository(this.config.repo, {
+      debounceMs: this.options.debounceMs,
+      onBatch: (paths) => void this.filesChanged(paths),
+      onError: (error) => {
+        if (this.watcherStatus.startsWith('failed')) return;
+        // Too many folders for inotify, a permissions problem: keep serving, rescan on a timer instead.
+        this.watcherStatus = `failed: ${error.message}; rescanning every ${RESCAN_MS / 1000}s`;
+        this.options.log(
+          `codectx: the file watcher of ${this.config.repo} failed (${error.message}); rescanning every ${RESCAN_MS / 1000}s instead`,
+        );
+        void this.watcher?.close();
+        this.timers.push(setInterval(() => void this.enqueue(() => this.run({})), RESCAN_MS));
+      },
+    });
+  }
+
+  private async run(options: UpdateOptions): Promise<void> {
+    const engine = this.engine;
+    if (!engine || this.disposed) return;
+    const controller = new AbortController();
+    this.running = controller;
+    const full = options.paths === undefined;
+    if (full) {
+      this.state = 'indexing';
+      engine.setMeta('state', 'indexing');
+    }
+    try {
+      this.lastReport = await engine.index(
+        (p) => {
+          if (!full) return;
+          this.progress = p;
+          this.options.onProgress?.(p);
+        },
+        { ...options, skip: (p) => this.buffers.has(p), signal: controller.signal, yieldEveryMs: 10, flushEveryMs: 250 },
+      );
+      for (const e of this.lastReport.errors.slice(0, 20)) this.options.log(`codectx: ${e}`);
+      if (full && !controller.signal.aborted) {
+        this.state = 'ready';
+        engine.setMeta('state', 'ready');
+      }
+    } catch (error) {
+      // An I/O failure in one run: say so, keep the index and the server; the next change retries.
+      this.error = (error as Error).message;
+      this.options.log(`codectx: indexing ${this.config.repo} failed: ${this.error}`);
+      if (full) this.state = 'ready';
+    } finally {
+      if (this.running === controller) this.running = undefined;
+    }
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async pollWriter(): Promise<void> {
+    if (this.role === 'writer' || this.disposed || !this.tryBecomeWriter()) return;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.options.log(`codectx: ${this.config.repo}: the other server is gone; this one now writes the index`);
+    await this.startWriting();
+  }
+
+  private lockFile(): string {
+    return join(this.config.indexDir, 'writer.lock');
+  }
+
+  /** One writer per index: a lock file with the writer's pid; a lock whose process is gone is taken over. */
+  private tryBecomeWriter(): boolean {
+    const file = this.lockFile();
+    mkdirSync(this.config.indexDir, { recursive: true });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(file, 'wx');
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+        const pid = Number.parseInt(readText(file), 10);
+        if (pid === process.pid) return true;
+        if (Number.isFinite(pid) && heldByOtherServer(pid)) return false;
+        rmSync(file, { force: true });
+      }
+    }
+    return false;
+  }
+
+  private releaseLock(): void {
+    if (readText(this.lockFile()) === String(process.pid)) rmSync(this.lockFile(), { force: true });
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,160 @@
+// The custom LSP requests of codectx, declared once and shared by the server and the VS Code extension.
+// Invariant: this file imports only vscode-languageserver-protocol types, so any client can import it.
+import { type Range, RequestType } from 'vscode-languageserver-protocol';
+
+/** How results are ranked. Only `lexical` exists today; `hybrid` answers lexically and says so in `mode`. */
+export type SearchMode = 'lexical' | 'dense' | 'hybrid';
+
+/** Parameters of `codectx/search`. */
+export interface SearchParams {
+  /** Any text: words, identifiers, a path, a pasted stack trace. */
+  query: string;
+  /** At most this many results (1-200, default 10). */
+  limit?: number;
+  mode?: SearchMode;
+  /** Glob patterns over repository-relative paths (`src/**`, `*.py`); a result must match one. */
+  paths?: string[];
+  /** Language ids (`typescript`, `python`, `markdown`, …); a result must have one. */
+  languages?: string[];
+  /** Workspace folder URIs to search; all folders when absent. */
+  folders?: string[];
+}
+
+/** One ranked chunk. */
+export interface SearchHit {
+  uri: string;
+  /** The workspace folder the chunk belongs to. */
+  folder: string;
+  /** Repository-relative path. */
+  path: string;
+  /** Whole lines: from the start of the first line to the start of the line after the last. */
+  range: Range;
+  startLine: number;
+  endLine: number;
+  symbol: string;
+  kind: string;
+  language: string;
+  score: number;
+  snippet: string;
+}
+
+/** Result of `codectx/search`. */
+export interface SearchResponse {
+  results: SearchHit[];
+  /** The mode actually used. */
+  mode: SearchMode;
+  /** True while some folder is still being indexed: results come from what is indexed so far. */
+  partial: boolean;
+  tookMs: number;
+}
+
+/** `codectx/search`: ranked chunks for a query. */
+export namespace SearchRequest {
+  export const method = 'codectx/search';
+  export const type = new RequestType<SearchParams, SearchResponse, void>(method);
+}
+
+/** Parameters of `codectx/context`. */
+export interface ContextParams {
+  query: string;
+  /** Token budget of the assembled context (default 4000). Tokens are estimated as characters / 4. */
+  budgetTokens?: number;
+  /** The file the user is in (a URI inside a workspace folder); its chunks near `position` are preferred. */
+  activeFile?: string;
+  position?: { line: number; character: number };
+  /** Selected text in the active file; its identifiers join the query. */
+  selection?: string;
+}
+
+/** One chunk of assembled context, with its citation. */
+export interface ContextChunk {
+  uri: string;
+  path: string;
+  range: Range;
+  /** `path:startLine-endLine`, to cite in an answer. */
+  citation: string;
+  symbol: string;
+  kind: string;
+  language: string;
+  content: string;
+  tokens: number;
+  score: number;
+}
+
+/** Result of `codectx/context`. */
+export interface ContextResponse {
+  chunks: ContextChunk[];
+  usedTokens: number;
+  budgetTokens: number;
+  partial: boolean;
+}
+
+/** `codectx/context`: ranked chunks packed into a token budget, with citations. */
+export namespace ContextRequest {
+  export const method = 'codectx/context';
+  export const type = new RequestType<ContextParams, ContextResponse, void>(method);
+}
+
+/** Index state of one workspace folder. */
+export interface FolderStatus {
+  uri: string;
+  path: string;
+  /** `indexing` while a run is going, `ready` when the index matches the disk, `error` when it cannot be used. */
+  state: 'starting' | 'indexing' | 'ready' | 'error';
+  /** `writer` indexes; `reader` follows an index another codectx server writes. */
+  role: 'writer' | 'reader';
+  files: number;
+  chunks: number;
+  /** Chunks with an embedding (0 until embeddings exist). */
+  embedded: number;
+  skipped: Record<string, number>;
+  languages: Record<string, number>;
+  parseFailures: number;
+  indexPath: string;
+  indexBytes: number;
+  lastUpdate?: string;
+  /** Progress of the current run. */
+  progress?: { filesDone: number; filesTotal: number; filesPerSecond: number };
+  /** `on`, `off` (by setting), or `failed: …` (the server then rescans periodically). */
+  watcher: string;
+  /** Unsaved editor buffers indexed in place of the files on disk. */
+  openBuffers: number;
+  error?: string;
+}
+
+/** Result of `codectx/status`. */
+export interface StatusResponse {
+  folders: FolderStatus[];
+}
+
+/** `codectx/status`: what each folder's index holds and is doing. */
+export namespace StatusRequest {
+  export const method = 'codectx/status';
+  export const type = new RequestType<Record<string, never> | undefined, StatusResponse, void>(method);
+}
+
+/** Parameters of `codectx/reindex`. */
+export interface ReindexParams {
+  /** A workspace folder URI; all folders when absent. */
+  folder?: string;
+  /** Re-read every file, not only changed ones. */
+  full?: boolean;
+}
+
+/** `codectx/reindex`: starts an index run; answers at once with the folders it started. */
+export namespace ReindexRequest {
+  export const method = 'codectx/reindex';
+  export const type = new RequestType<ReindexParams | undefined, { started: string[] }, void>(method);
+}
+
+/** Settings, from initializationOptions or workspace/didChangeConfiguration (section `codectx`). */
+export interface ServerSettings {
+  /** Folder under which each workspace folder's index lives (default: the user cache). */
+  cacheDir?: string;
+  /** Watch the file system with the server's own watcher (default true); turn off for clients that send didChangeWatchedFiles. */
+  watch?: boolean;
+  /** Quiet period before a batch of file changes is indexed, in ms (default 150). */
+  debounceMs?: number;
+  /** Files larger than this are skipped (default 1 MiB). */
+  maxFileBytes?: number;
+}
