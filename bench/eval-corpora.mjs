@@ -189,7 +189,9 @@ function prepareSuite(name, options) {
 async function resolveCli(option) {
   if (option) return option;
   const dist = join(ROOT, 'dist', 'cli.js');
-  if (existsSync(dist) && spawnSync(process.execPath, [dist, 'eval', '--help'], { stdio: 'ignore' }).status === 0) return dist;
+  // The CLI prints its general usage for --help whatever the command: look for eval's own usage.
+  const help = existsSync(dist) ? spawnSync(process.execPath, [dist, 'eval', '--help'], { encoding: 'utf8' }) : null;
+  if (help?.status === 0 && help.stdout.includes('codectx eval DATASET')) return dist;
   const { build } = await import('esbuild');
   const out = join(WORK, 'codectx-eval.mjs');
   mkdirSync(WORK, { recursive: true });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { makeConfig } from './config.js';
 import { Engine, type EngineResult, type IndexProgress, type IndexReport, RepositoryError } from './engine.js';
+import { runEvalCommand } from './eval/eval-command.js';
 
 const USAGE = `usage:
   codectx serve  --stdio | --socket PORT       (the language server)
@@ -11,6 +12,7 @@ const USAGE = `usage:
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N]
   codectx status [--repo DIR] [--index-dir DIR] [--json]
+  codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
 --repo defaults to the current folder; the index lives under ~/.cache/codectx unless --index-dir or CODECTX_INDEX_DIR says otherwise.`;
 
@@ -19,6 +21,8 @@ class UsageError extends Error {}
 async function main(argv: string[]): Promise<number | undefined> {
   // The language server has its own flags and runs until the client ends it.
   if (argv[0] === 'serve') return (await import('./main.js')).runServer(argv.slice(1));
+  // The evaluation harness parses its own flags.
+  if (argv[0] === 'eval') return runEvalCommand(argv.slice(1));
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);

@@ -25,6 +25,7 @@ const FULL_RUN_THRESHOLD = 5000;
 /** How often a reader checks whether the writer is gone; how often to rescan when the watcher failed. */
 const READER_POLL_MS = 2000;
 const RESCAN_MS = 30_000;
+const WATCHER_READY_MS = 10_000;
 
 export class LiveIndex {
   state: FolderState = 'starting';
@@ -129,7 +130,12 @@ export class LiveIndex {
 
   private async startWriting(): Promise<void> {
     this.role = 'writer';
-    if (this.options.watch) this.startWatcher();
+    if (this.options.watch) {
+      this.startWatcher();
+      // A change made while the watcher still scans would be lost: watch first, then walk. A watcher that takes
+      // too long is not waited for (the run itself sees the files; later edits arrive when it is ready).
+      await Promise.race([this.watcher?.ready, new Promise((r) => setTimeout(r, WATCHER_READY_MS))]);
+    }
     await this.enqueue(() => this.run({}));
   }
 
