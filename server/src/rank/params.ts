@@ -13,6 +13,10 @@ export const params = {
   /** The query names the chunk's symbol exactly (case-insensitive; ×caseBonus more when the case matches too). */
   exactSymbol: 2.5,
   exactSymbolCaseBonus: 1.1,
+  /** The chunk's text holds an identifier of the query verbatim (case and all), not only its parts. */
+  exactIdentifier: 1.5,
+  /** A plain word of a sentence-like query equals the chunk's name (`clone` in "clone the camera"): weak evidence. */
+  nameWord: 1.3,
   /** Every word of the chunk's symbol name appears in the query (`user name` finds `getUserName`). */
   symbolWords: 1.4,
   /** The query contains the chunk's path, or a path suffix such as `store/schema.ts`. */

@@ -1,7 +1,7 @@
 // Pure. Turns FTS5 candidates into ranked results: boosts on top of BM25, then at most N per file before the rest.
 // Every score carries its explanation: the BM25 it started from and each factor applied.
 import type { Chunk } from '../model.js';
-import { type QueryTerms, splitIdentifier } from '../search/code-tokens.js';
+import { isIdentifierLike, type QueryTerms, splitIdentifier } from '../search/code-tokens.js';
 import type { RankParams } from './params.js';
 
 export interface Candidate {
@@ -45,6 +45,8 @@ const ASKS_FOR_TESTS = /\b(tests?|spec|fixtures?|examples?|mock|testdata|generat
 export function rankLexical(candidates: Candidate[], q: QueryTerms, p: RankParams, query: string): Ranked[] {
   const identifiers = new Set(q.identifiers.map((s) => s.toLowerCase()));
   const exactCase = new Set(q.identifiers);
+  const nameWords = new Set(q.nameWords);
+  const compounds = q.identifiers.filter((id) => id.length > 3 && isIdentifierLike(id));
   const termSet = new Set(q.terms);
   const wantsTests = ASKS_FOR_TESTS.test(query);
   const ranked = candidates.map((c, i): Ranked => {
@@ -56,9 +58,12 @@ export function rankLexical(candidates: Candidate[], q: QueryTerms, p: RankParam
         boosts.exactSymbol = p.exactSymbol * (exactCase.has(name) || exactCase.has(qualified) ? p.exactSymbolCaseBonus : 1);
         break;
       }
+      if (nameWords.has(name.toLowerCase())) boosts.nameWord = p.nameWord;
       const words = splitIdentifier(name);
       if (words.length > 1 && words.every((w) => termSet.has(w))) boosts.symbolWords = p.symbolWords;
     }
+    // An identifier the user typed (`JOBQ_LEASE_SECONDS`, `parseArgs`) appearing verbatim, not just its parts.
+    if (compounds.length && compounds.some((id) => c.chunk.content.includes(id))) boosts.exactIdentifier = p.exactIdentifier;
     const path = c.chunk.path;
     if (q.paths.some((qp) => path === qp || path.endsWith(`/${qp.replace(/^\.?\//, '')}`))) boosts.exactPath = p.exactPath;
     else {

@@ -35,6 +35,10 @@ describe('parseQuery', () => {
     // 'get' is a stop word on its own; the whole identifier still carries it.
     expect(q.terms).toEqual(['getusername', 'user', 'name', 'called']);
     expect(q.identifiers).toContain('getUserName');
+    // In a sentence, plain words are weak evidence of a name; in a one- or two-word query they are names.
+    expect(q.identifiers).not.toContain('called');
+    expect(q.nameWords).toEqual(['called']);
+    expect(parseQuery('parseargs').identifiers).toEqual(['parseargs']);
   });
   it('finds quoted phrases and paths', () => {
     const q = parseQuery('error "connection reset by peer" in src/net/conn.go');

@@ -60,6 +60,8 @@ export interface QueryTerms {
   terms: string[];
   /** Identifiers as the user typed them (case kept), for exact-symbol boosts. */
   identifiers: string[];
+  /** Plain words of a longer, sentence-like query: maybe a lower-case name (`clone`), more likely English. */
+  nameWords: string[];
   /** Quoted strings and other multi-word phrases, lowercased words. */
   phrases: string[][];
   /** Things that look like file paths or file names (`src/engine.ts`, `engine.ts`). */
@@ -85,6 +87,8 @@ export function parseQuery(query: string): QueryTerms {
   // Words inside a path (`guide` in `docs/guide.md`) are terms, but not names the user is asking for.
   const pathWords = new Set(paths.flatMap((p) => [...p.matchAll(WORD)].map((w) => w[0])));
   const identifiers: string[] = [];
+  const shortQuery = [...text.matchAll(WORD)].length <= 2;
+  const nameWords: string[] = [];
   const whole: string[] = [];
   const parts: string[] = [];
   const words: string[] = [];
@@ -107,8 +111,9 @@ export function parseQuery(query: string): QueryTerms {
     } else if (!seen.has(lower) && !STOPWORDS.has(lower) && (lower.length > 1 || /\p{N}/u.test(lower))) {
       seen.add(lower);
       words.push(lower);
-      // A plain word may still be a symbol name the user typed in lower case (`parseargs`).
-      if (/^\p{L}[\p{L}\p{N}_]*$/u.test(word) && !pathWords.has(word)) identifiers.push(word);
+      // A plain word may still be a symbol name the user typed in lower case (`parseargs`), but only in a short
+      // query: in a sentence ("resets the buffer") it is English, and boosting `Buffer` for it misleads.
+      if (/^\p{L}[\p{L}\p{N}_]*$/u.test(word) && !pathWords.has(word)) (shortQuery ? identifiers : nameWords).push(word);
     }
   }
   // Long inputs (a pasted stack trace or issue): identifiers first, then the longest words, as they tend to be rarer.
@@ -117,7 +122,13 @@ export function parseQuery(query: string): QueryTerms {
   // Keep the user's order among what survived, which reads better in --explain and keeps results stable.
   const kept = new Set(terms);
   const ordered = [...whole, ...parts, ...words].filter((t) => kept.has(t));
-  return { terms: ordered, identifiers: identifiers.slice(0, MAX_TERMS), phrases: phrases.slice(0, 4), paths };
+  return {
+    terms: ordered,
+    identifiers: identifiers.slice(0, MAX_TERMS),
+    nameWords: nameWords.map((w) => w.toLowerCase()).slice(0, MAX_TERMS),
+    phrases: phrases.slice(0, 4),
+    paths,
+  };
 }
 
 /** Quotes a term for an FTS5 MATCH expression: any text becomes a valid string literal. */
