@@ -20,3 +20,6 @@ await build({
   banner: { js: '#!/usr/bin/env node' },
 });
 chmodSync('dist/cli.js', 0o755);
+
+// The embedding model runs in a worker thread of the language server.
+await build({ ...common, entryPoints: { 'embed-worker': 'server/src/embed/embed-worker.ts' }, outdir: 'dist' });

@@ -3,14 +3,23 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { makeConfig } from './config.js';
-import { Engine, type EngineResult, type IndexProgress, type IndexReport, RepositoryError } from './engine.js';
+import {
+  EmbeddingsUnavailable,
+  type EmbedProgress,
+  Engine,
+  type EngineResult,
+  type IndexProgress,
+  type IndexReport,
+  type RankMode,
+  RepositoryError,
+} from './engine.js';
 import { runEvalCommand } from './eval/eval-command.js';
 
 const USAGE = `usage:
   codectx serve  --stdio | --socket PORT       (the language server)
   codectx index  [--repo DIR] [--index-dir DIR] [--json]
-  codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--json] [--explain]
-  codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N]
+  codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
+  codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
   codectx status [--repo DIR] [--index-dir DIR] [--json]
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
@@ -45,6 +54,9 @@ async function main(argv: string[]): Promise<number | undefined> {
     if (command !== 'search' && rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
     if (command !== 'search' && (values.batch || values.explain || values.limit))
       throw new UsageError('--batch, --limit and --explain go with search');
+    const mode = (values.mode ?? 'hybrid') as RankMode;
+    if (!['lexical', 'dense', 'hybrid'].includes(mode))
+      throw new UsageError(`--mode must be lexical, dense or hybrid, got '${mode}'`);
 
     const config = makeConfig(values.repo ?? process.cwd(), values['index-dir'] ? { indexDir: values['index-dir'] } : {});
     const engine = Engine.open(config, (message) => process.stderr.write(`codectx: warning: ${message}\n`));
@@ -54,21 +66,30 @@ async function main(argv: string[]): Promise<number | undefined> {
       for (const e of report.errors.slice(0, 5)) process.stderr.write(`codectx: ${e}\n`);
       if (report.errors.length > 5)
         process.stderr.write(`codectx: … and ${report.errors.length - 5} more problems (see codectx status)\n`);
-      if (command === 'index') return printIndexReport(engine, report, values.json === true);
-      if (values.batch) return runBatch(engine, values.batch, limit);
+      // Lexical search works now; embeddings fill in after, with their own progress.
+      const embedded =
+        mode === 'lexical' && command === 'search'
+          ? undefined
+          : await engine.embed({ onProgress: embedPrinter(command === 'index') });
+      if (command === 'index') return printIndexReport(engine, report, embedded, values.json === true);
+      if (values.batch) return await runBatch(engine, values.batch, limit, mode);
       const query = rest.join(' ');
-      const { results } = engine.search(query, { limit, explain: values.explain === true });
+      const { results } = await engine.search(query, { limit, mode, explain: values.explain === true });
       if (values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
       else printResults(results, values.explain === true);
       if (results.length === 0 && !values.json) process.stderr.write(`codectx: no results for '${truncate(query, 80)}'\n`);
       return 0;
     } finally {
-      engine.close();
+      await engine.close();
     }
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`codectx: ${error.message}\n${USAGE}\n`);
       return 2;
+    }
+    if (error instanceof EmbeddingsUnavailable) {
+      process.stderr.write(`codectx: --mode dense needs embeddings: ${error.message}\n`);
+      return 3;
     }
     if (error instanceof RepositoryError) {
       process.stderr.write(`codectx: ${error.message}\n`);
@@ -90,6 +111,7 @@ function parse(argv: string[]) {
       json: { type: 'boolean' },
       batch: { type: 'string' },
       explain: { type: 'boolean' },
+      mode: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -122,7 +144,42 @@ function progressPrinter(always: boolean): (p: IndexProgress) => void {
   };
 }
 
-function printIndexReport(engine: Engine, report: IndexReport, json: boolean): number {
+function explainLine(e: NonNullable<EngineResult['explain']>): string {
+  const parts: string[] = [];
+  if (e.lexicalRank !== undefined) parts.push(`lexical rank ${e.lexicalRank}, bm25 ${(e.bm25 ?? 0).toFixed(3)}`);
+  if (e.denseRank !== undefined) parts.push(`dense rank ${e.denseRank}, cosine ${(e.similarity ?? 0).toFixed(3)}`);
+  if (e.fusion) {
+    parts.push(
+      `fused ${(1 - e.fusion.denseWeight).toFixed(2)}×${e.fusion.lexical.toFixed(3)} + ${e.fusion.denseWeight.toFixed(2)}×${e.fusion.dense.toFixed(3)}`,
+    );
+  }
+  parts.push(`coverage ${e.coverage.toFixed(2)}`);
+  return parts.join(', ');
+}
+
+/** Embedding progress: a bar on a TTY, plain lines every few seconds otherwise (and at the end when anything was computed). */
+function embedPrinter(always: boolean): (p: EmbedProgress) => void {
+  const tty = process.stderr.isTTY === true;
+  let lastLine = 0;
+  return (p) => {
+    const finished = p.embedded >= p.total;
+    if (p.computed === 0 && p.fromCache === 0 && !always) return;
+    const secs = p.elapsedMs / 1000;
+    const rate = secs > 0 ? Math.round((p.computed + p.fromCache) / secs) : 0;
+    const text = `embedded ${p.embedded}/${p.total} chunks · ${p.computed} computed, ${p.fromCache} from cache · ${secs.toFixed(1)}s · ${rate} chunks/s`;
+    if (tty) {
+      process.stderr.write(`\r\x1b[K${text}${finished ? '\n' : ''}`);
+      return;
+    }
+    const now = Date.now();
+    if (finished || now - lastLine > 2000) {
+      lastLine = now;
+      process.stderr.write(`codectx: ${text}\n`);
+    }
+  };
+}
+
+function printIndexReport(engine: Engine, report: IndexReport, embedded: EmbedProgress | undefined, json: boolean): number {
   const s = engine.status();
   if (json) {
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
@@ -141,6 +198,11 @@ function printIndexReport(engine: Engine, report: IndexReport, json: boolean): n
         peakRssBytes,
         indexBytes: s.indexBytes,
         indexPath: s.indexPath,
+        embedded: embedded?.embedded ?? 0,
+        embeddingsComputed: embedded?.computed ?? 0,
+        embeddingsFromCache: embedded?.fromCache ?? 0,
+        embedMs: Math.round(embedded?.elapsedMs ?? 0),
+        embeddings: embedded ? 'on' : (engine.embedderProblem ?? 'off'),
       })}\n`,
     );
   } else {
@@ -184,9 +246,7 @@ function printResults(results: EngineResult[], explain: boolean): void {
       const boosts = Object.entries(r.explain.boosts)
         .map(([k, v]) => `${k}×${v.toFixed(2)}`)
         .join(' ');
-      out.push(
-        `    lexical rank ${r.explain.lexicalRank}, bm25 ${r.explain.bm25.toFixed(3)}, coverage ${r.explain.coverage.toFixed(2)}${boosts ? `, ${boosts}` : ''}`,
-      );
+      out.push(`    ${explainLine(r.explain)}${boosts ? `, ${boosts}` : ''}`);
     }
     for (const line of r.snippet.split('\n')) out.push(`    ${line}`);
     out.push('');
@@ -194,7 +254,7 @@ function printResults(results: EngineResult[], explain: boolean): void {
   process.stdout.write(out.join('\n'));
 }
 
-function runBatch(engine: Engine, file: string, limit: number): number {
+async function runBatch(engine: Engine, file: string, limit: number, mode: RankMode): Promise<number> {
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -219,7 +279,7 @@ function runBatch(engine: Engine, file: string, limit: number): number {
         // Not JSON after all: the whole line is the query.
       }
     }
-    const { results, tookMs } = engine.search(query, { limit });
+    const { results, tookMs } = await engine.search(query, { limit, mode });
     process.stdout.write(`${JSON.stringify({ id, query, results, tookMs: Math.round(tookMs * 100) / 100 })}\n`);
   }
   return 0;

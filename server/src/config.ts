@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import type { EmbedderConfig } from './embed/embedder.js';
 
 /** Everything the engine needs to know about one repository and how to index it. */
 export interface Config {
@@ -22,6 +23,10 @@ export interface Config {
   batchFiles: number;
   /** At most this many results from one file before others get their turn. */
   maxResultsPerFile: number;
+  /** Which embedding model, if any: the shipped local model by default; `none` for lexical search only. */
+  embedder: EmbedderConfig;
+  /** Run the local model in a worker thread (the language server), or in this thread (the CLI). */
+  embedInWorker: boolean;
 }
 
 export const defaults = {
@@ -32,7 +37,9 @@ export const defaults = {
   windowLines: 50,
   batchFiles: 256,
   maxResultsPerFile: 3,
-} as const;
+  embedder: { provider: 'local' } as EmbedderConfig,
+  embedInWorker: false,
+};
 
 /**
  * Where a repository's index lives: `CODECTX_INDEX_DIR` when set (the folder itself, like `--index-dir`),

@@ -16,14 +16,14 @@ function put(rel: string, content: string): void {
 }
 
 function open(): Engine {
-  engine?.close();
-  engine = Engine.open(makeConfig(repo, { indexDir }));
+  void engine?.close();
+  engine = Engine.open(makeConfig(repo, { indexDir, embedder: { provider: 'none' } }));
   return engine;
 }
 
-const paths = (e: Engine, q: string) => e.search(q, { limit: 20 }).results.map((r) => `${r.path}:${r.symbol}`);
+const paths = async (e: Engine, q: string) => (await e.search(q, { limit: 20 })).results.map((r) => `${r.path}:${r.symbol}`);
 /** Results whose symbol is exactly `name` (other chunks may still match a query by path or by word). */
-const defined = (e: Engine, name: string) => paths(e, name).filter((p) => p.endsWith(`:${name}`));
+const defined = async (e: Engine, name: string) => (await paths(e, name)).filter((p) => p.endsWith(`:${name}`));
 
 beforeEach(() => {
   repo = mkdtempSync(join(tmpdir(), 'codectx-repo-'));
@@ -61,8 +61,8 @@ function sleep(ms: number) {
   put('docs/guide.md', '# Guide\n\n## Retries\n\nFailed requests are retried three times.\n');
 });
 
-afterEach(() => {
-  engine?.close();
+afterEach(async () => {
+  await engine?.close();
   engine = undefined;
   rmSync(repo, { recursive: true, force: true });
   rmSync(indexDir, { recursive: true, force: true });
@@ -73,11 +73,11 @@ describe('Engine', () => {
     const e = open();
     const report = await e.index();
     expect(report).toMatchObject({ filesSeen: 3, filesIndexed: 3, filesUnchanged: 0, parseFailures: 0 });
-    expect(paths(e, 'retryWithBackoff')[0]).toBe('src/retry.ts:retryWithBackoff');
-    expect(paths(e, 'retry with backoff')[0]).toBe('src/retry.ts:retryWithBackoff');
-    expect(paths(e, 'is_stale')[0]).toBe('src/cache.py:StaleCache.is_stale');
-    expect(paths(e, 'how do we decide a cached entry is stale')[0]).toMatch(/^src\/cache\.py:StaleCache/);
-    expect(paths(e, 'guide.md retries')[0]).toBe('docs/guide.md:Guide > Retries');
+    expect((await paths(e, 'retryWithBackoff'))[0]).toBe('src/retry.ts:retryWithBackoff');
+    expect((await paths(e, 'retry with backoff'))[0]).toBe('src/retry.ts:retryWithBackoff');
+    expect((await paths(e, 'is_stale'))[0]).toBe('src/cache.py:StaleCache.is_stale');
+    expect((await paths(e, 'how do we decide a cached entry is stale'))[0]).toMatch(/^src\/cache\.py:StaleCache/);
+    expect((await paths(e, 'guide.md retries'))[0]).toBe('docs/guide.md:Guide > Retries');
     const status = e.status();
     expect(status).toMatchObject({ files: 3, languages: { typescript: 1, python: 1, markdown: 1 } });
   });
@@ -90,16 +90,16 @@ describe('Engine', () => {
     put('src/retry.ts', 'export function circuitBreaker() {\n  return "open";\n}\n');
     const edited = await e.index();
     expect(edited).toMatchObject({ filesIndexed: 1, filesUnchanged: 2 });
-    expect(defined(e, 'retryWithBackoff')).toEqual([]);
-    expect(defined(e, 'circuitBreaker')).toEqual(['src/retry.ts:circuitBreaker']);
+    expect(await defined(e, 'retryWithBackoff')).toEqual([]);
+    expect(await defined(e, 'circuitBreaker')).toEqual(['src/retry.ts:circuitBreaker']);
 
     renameSync(join(repo, 'src/cache.py'), join(repo, 'src/stale_cache.py'));
     expect(await e.index()).toMatchObject({ filesIndexed: 1, filesDeleted: 1 });
-    expect(paths(e, 'is_stale')).toEqual(['src/stale_cache.py:StaleCache.is_stale', 'src/stale_cache.py:StaleCache']);
+    expect(await paths(e, 'is_stale')).toEqual(['src/stale_cache.py:StaleCache.is_stale', 'src/stale_cache.py:StaleCache']);
 
     rmSync(join(repo, 'docs/guide.md'));
     expect(await e.index()).toMatchObject({ filesDeleted: 1 });
-    expect(paths(e, 'Guide retries').filter((p) => p.startsWith('docs/'))).toEqual([]);
+    expect((await paths(e, 'Guide retries')).filter((p) => p.startsWith('docs/'))).toEqual([]);
     expect(e.status()).toMatchObject({ files: 2 });
   });
 
@@ -118,7 +118,7 @@ describe('Engine', () => {
     await e.index();
     writeFileSync(join(repo, 'src/retry.ts'), Buffer.from([0x41, 0x00, 0x42]));
     expect(await e.index()).toMatchObject({ filesDeleted: 1 });
-    expect(defined(e, 'retryWithBackoff')).toEqual([]);
+    expect(await defined(e, 'retryWithBackoff')).toEqual([]);
     expect(e.status().skipped).toMatchObject({ binary: 1 });
   });
 
@@ -140,24 +140,24 @@ describe('Engine', () => {
       `Error: boom\n${trace}`,
       'x'.repeat(5000),
     ]) {
-      expect(() => e.search(q)).not.toThrow();
+      await expect(e.search(q)).resolves.toBeDefined();
     }
-    expect(paths(e, `Error: request failed\n${trace}`)[0]).toBe('src/retry.ts:retryWithBackoff');
+    expect((await paths(e, `Error: request failed\n${trace}`))[0]).toBe('src/retry.ts:retryWithBackoff');
   });
 
   it('rebuilds a corrupt index and says so', async () => {
     let e = open();
     await e.index();
-    e.close();
+    await e.close();
     engine = undefined;
     for (const f of readdirSync(indexDir)) rmSync(join(indexDir, f));
     writeFileSync(join(indexDir, 'index.sqlite'), 'this is not a database'.repeat(100));
     const warnings: string[] = [];
-    e = Engine.open(makeConfig(repo, { indexDir }), (w) => warnings.push(w));
+    e = Engine.open(makeConfig(repo, { indexDir, embedder: { provider: 'none' } }), (w) => warnings.push(w));
     engine = e;
     expect(warnings[0]).toMatch(/is corrupt.*moved it to .*index\.sqlite\.corrupt-\d+.*rebuilding/);
     await e.index();
-    expect(paths(e, 'retryWithBackoff')[0]).toBe('src/retry.ts:retryWithBackoff');
+    expect((await paths(e, 'retryWithBackoff'))[0]).toBe('src/retry.ts:retryWithBackoff');
   });
 
   it('refuses an index that belongs to another repository, and a missing repository', () => {

@@ -3,17 +3,30 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { GrammarLoader } from './chunk/grammar-loader.js';
 import type { Config } from './config.js';
+import { createEmbedder } from './embed/create-embedder.js';
+import { type EmbedOptions, type EmbedProgress, embedPending } from './embed/embed-pass.js';
+import { queryEmbeddingText } from './embed/embed-text.js';
+import type { Embedder } from './embed/embedder.js';
 import { skipByContent } from './ingest/ignore-rules.js';
 import { classifyPaths } from './ingest/walk.js';
 import type { Chunk, SearchResult } from './model.js';
 import { params } from './rank/params.js';
-import { capPerFile, type Explanation, type Ranked, rankLexical } from './rank/rank-lexical.js';
+import {
+  type Candidate,
+  capPerFile,
+  type Explanation,
+  type Ranked,
+  type RankMode,
+  rankCandidates,
+} from './rank/rank-candidates.js';
 import { parseQuery } from './search/code-tokens.js';
 import { matchExpression } from './search/fts-text.js';
 import { snippet } from './search/snippet.js';
 import { Store, type StoredSymbol, StoreError, type StoreStatus } from './store/store.js';
 import { type IndexProgress, type IndexReport, prepareFile, type UpdateOptions, updateIndex } from './update-index.js';
 
+export type { EmbedProgress } from './embed/embed-pass.js';
+export type { RankMode } from './rank/rank-candidates.js';
 export type { StoredSymbol } from './store/store.js';
 export type { IndexProgress, IndexReport, UpdateOptions } from './update-index.js';
 
@@ -33,6 +46,8 @@ export interface SearchOptions {
   paths?: string[];
   /** Language ids; a result must have one. */
   languages?: string[];
+  /** Ranking: hybrid (default), lexical, or dense. */
+  mode?: RankMode;
   /** Attach each result's ranking explanation. */
   explain?: boolean;
 }
@@ -45,7 +60,17 @@ export interface EngineResult extends SearchResult {
 /** What a search returns: the results and how long the search took inside the engine. */
 export interface SearchResponse {
   results: EngineResult[];
+  /** The mode actually used (hybrid falls back to lexical without embeddings). */
+  mode: RankMode;
   tookMs: number;
+}
+
+/** Dense search was asked for, but there is no model or no vector: the message says which. */
+export class EmbeddingsUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmbeddingsUnavailable';
+  }
 }
 
 /** Index status as `codectx status` prints it. */
@@ -56,10 +81,15 @@ export interface EngineStatus extends StoreStatus {
 
 /** One repository's index, open for indexing and searching. */
 export class Engine {
+  private embedderPromise: Promise<Embedder | undefined> | undefined;
+  /** Why there are no embeddings, when there are none. */
+  embedderProblem: string | undefined;
+
   private constructor(
     readonly config: Config,
     private readonly store: Store,
     private readonly grammars: GrammarLoader,
+    private readonly onWarning: (message: string) => void,
   ) {}
 
   /**
@@ -84,7 +114,7 @@ export class Engine {
         throw new RepositoryError((again as Error).message);
       }
     }
-    return new Engine(config, store, new GrammarLoader());
+    return new Engine(config, store, new GrammarLoader(), onWarning);
   }
 
   /** Brings the index up to date with the files on disk; only changed files are re-read. */
@@ -124,10 +154,13 @@ export class Engine {
     if (stored && stored.overlay === process.pid) await this.index(undefined, { paths: [path] });
   }
 
-  /** Lexical search with code-aware boosts. Any query text is valid; nothing searchable gives no results. */
-  search(query: string, options: SearchOptions = {}): SearchResponse {
+  /**
+   * Search. `hybrid` (the default when a model is available) fuses BM25 and embeddings; `lexical` uses BM25 only;
+   * `dense` embeddings only. Without embeddings, hybrid answers lexically and `mode` says so. Any query text is valid.
+   */
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
     const started = performance.now();
-    const { ranked, terms } = this.rank(query, options);
+    const { ranked, terms, mode } = await this.rank(query, options);
     const results = ranked.map((r): EngineResult => {
       const result: EngineResult = {
         path: r.chunk.path,
@@ -142,28 +175,96 @@ export class Engine {
       if (options.explain) result.explain = r.explain;
       return result;
     });
-    return { results, tookMs: performance.now() - started };
+    return { results, mode, tookMs: performance.now() - started };
   }
 
   /** Ranked chunks with their full text, for context assembly. */
-  searchChunks(query: string, options: SearchOptions = {}): (Chunk & { score: number })[] {
-    return this.rank(query, options).ranked.map((r) => ({ ...r.chunk, score: r.score }));
+  async searchChunks(query: string, options: SearchOptions = {}): Promise<(Chunk & { score: number })[]> {
+    return (await this.rank(query, options)).ranked.map((r) => ({ ...r.chunk, score: r.score }));
   }
 
-  private rank(query: string, options: SearchOptions): { ranked: Ranked[]; terms: string[] } {
+  private async rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
     const limit = Math.max(1, Math.min(options.limit ?? 10, 1000));
     const q = parseQuery(query);
-    const match = matchExpression(q);
-    if (!match) return { ranked: [], terms: [] };
+    const terms = [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())];
     const filter = { globs: options.paths?.flatMap(toSqlGlobs), languages: options.languages };
-    const hits = this.store.lexical(match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
-    const chunks = this.store.chunks(hits.map((h) => h.id));
-    const candidates = hits.flatMap((h) => {
-      const chunk = chunks.get(h.id);
-      return chunk ? [{ id: h.id, bm25: h.bm25, chunk }] : [];
+    let mode: RankMode = options.mode ?? 'hybrid';
+    const dense = mode === 'lexical' ? undefined : await this.denseSide();
+    if (!dense) {
+      if (mode === 'dense') throw new EmbeddingsUnavailable(this.embedderProblem ?? 'no embeddings in this index yet');
+      mode = 'lexical';
+    }
+    const candidates = new Map<number, Candidate>();
+    const match = matchExpression(q);
+    if (mode !== 'dense' && match) {
+      const hits = this.store.lexical(match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
+      hits.forEach((h, i) => candidates.set(h.id, { id: h.id, bm25: h.bm25, lexicalRank: i + 1 } as Candidate));
+    }
+    if (dense) {
+      const text = queryEmbeddingText(query);
+      if (text) {
+        const vector = await dense.embedder.embedQuery(text);
+        let near = this.store.nearest(dense.table, vector, Math.max(params.denseCandidates, limit * 2));
+        if (filter.globs || filter.languages) {
+          const keep = this.store.filterIds(
+            near.map((n) => n.id),
+            filter,
+          );
+          near = near.filter((n) => keep.has(n.id));
+        }
+        near.forEach((n, i) => {
+          const c = candidates.get(n.id) ?? ({ id: n.id } as Candidate);
+          c.similarity = n.similarity;
+          c.denseRank = i + 1;
+          candidates.set(n.id, c);
+        });
+      }
+    }
+    const chunks = this.store.chunks([...candidates.keys()]);
+    const found = [...candidates.values()].flatMap((c) => {
+      const chunk = chunks.get(c.id);
+      return chunk ? [{ ...c, chunk }] : [];
     });
-    const ranked = capPerFile(rankLexical(candidates, q, params, query), this.config.maxResultsPerFile).slice(0, limit);
-    return { ranked, terms: [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())] };
+    const ranked = capPerFile(rankCandidates(found, q, params, query, mode), this.config.maxResultsPerFile).slice(0, limit);
+    return { ranked, terms, mode };
+  }
+
+  /** The embedder and its vector table, when the index has vectors for the current model. */
+  private async denseSide(): Promise<{ embedder: Embedder; table: string } | undefined> {
+    const embedder = await this.embedder();
+    if (!embedder) return undefined;
+    const table = this.store.vectorTable(embedder.id, embedder.dimensions);
+    if (this.store.embeddedCount(table) === 0) {
+      this.embedderProblem = 'no chunk has an embedding yet: run codectx index';
+      return undefined;
+    }
+    return { embedder, table };
+  }
+
+  /** The configured embedder, loaded on first use; undefined when there is none (the reason is kept). */
+  embedder(): Promise<Embedder | undefined> {
+    this.embedderPromise ??= createEmbedder(this.config.embedder, this.config.embedInWorker, (m) => {
+      this.embedderProblem = m;
+      this.onWarning(m);
+    }).catch((error) => {
+      this.embedderProblem = (error as Error).message;
+      this.onWarning(`embeddings are off: ${this.embedderProblem}`);
+      return undefined;
+    });
+    return this.embedderPromise;
+  }
+
+  /** Embeds every chunk that has no vector for the current model (cache first). Undefined without an embedder. */
+  async embed(options: EmbedOptions = {}): Promise<EmbedProgress | undefined> {
+    const embedder = await this.embedder();
+    if (!embedder) return undefined;
+    return embedPending(this.store, embedder, options);
+  }
+
+  /** Embedded chunks of the current model, or undefined without an embedder. */
+  async embeddedCount(): Promise<number | undefined> {
+    const embedder = await this.embedder();
+    return embedder ? this.store.embeddedCount(this.store.vectorTable(embedder.id, embedder.dimensions)) : undefined;
   }
 
   /** The smallest chunk covering a line of a file (1-based), for context around the cursor. */
@@ -199,8 +300,11 @@ export class Engine {
     return { repo: this.config.repo, indexPath: this.store.file, ...this.store.status() };
   }
 
-  close(): void {
+  /** Closes the index and stops the embedder (its worker thread). */
+  async close(): Promise<void> {
     this.store.close();
+    const embedder = await this.embedderPromise;
+    await embedder?.close();
   }
 }
 

@@ -35,6 +35,10 @@ export class LiveIndex {
   progress: IndexProgress | undefined;
   lastReport: IndexReport | undefined;
   readonly buffers = new Set<string>();
+  /** Chunks with a vector of the current model; `embeddings` says why there are none when there are none. */
+  embedded = 0;
+  embeddings = 'starting';
+  private embedding: AbortController | undefined;
   private engine: Engine | undefined;
   private watcher: Watcher | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -120,11 +124,12 @@ export class LiveIndex {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.running?.abort();
+    this.embedding?.abort();
     for (const t of this.timers) clearInterval(t);
     await this.watcher?.close();
     await this.queue.catch(() => {});
     if (this.role === 'writer') this.releaseLock();
-    this.engine?.close();
+    await this.engine?.close();
     this.engine = undefined;
   }
 
@@ -181,6 +186,7 @@ export class LiveIndex {
         this.state = 'ready';
         engine.setMeta('state', 'ready');
       }
+      this.startEmbedding();
     } catch (error) {
       // An I/O failure in one run: say so, keep the index and the server; the next change retries.
       this.error = (error as Error).message;
@@ -189,6 +195,37 @@ export class LiveIndex {
     } finally {
       if (this.running === controller) this.running = undefined;
     }
+  }
+
+  /**
+   * Embeds what has no vector yet, beside the index runs (not in their queue: a file saved during a long embedding
+   * pass is searchable lexically at once). The pass picks up chunks written while it runs.
+   */
+  private startEmbedding(): void {
+    const engine = this.engine;
+    if (!engine || this.embedding || this.disposed) return;
+    const controller = new AbortController();
+    this.embedding = controller;
+    void engine
+      .embed({
+        signal: controller.signal,
+        onProgress: (p) => {
+          this.embedded = p.embedded;
+          this.embeddings = p.embedded >= p.total ? 'ready' : 'embedding';
+        },
+      })
+      .then(
+        (done) => {
+          if (!done) this.embeddings = `off: ${engine.embedderProblem ?? 'no model'}`;
+        },
+        (error) => {
+          this.embeddings = `failed: ${(error as Error).message}`;
+          this.options.log(`codectx: embedding ${this.config.repo} failed: ${(error as Error).message}`);
+        },
+      )
+      .finally(() => {
+        if (this.embedding === controller) this.embedding = undefined;
+      });
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

@@ -32,8 +32,14 @@ export function normalizeWords(text: string, maxWords = Number.POSITIVE_INFINITY
 }
 
 /** What a chunk is embedded as: its path, qualified name, signature and doc comment first, then its text. */
-export function chunkEmbeddingText(chunk: { path: string; symbol: string; signature: string; doc: string; content: string }): string {
-  const head = [chunk.path.replace(/[/\\.\-]+/g, ' '), chunk.symbol, chunk.signature, chunk.doc].filter(Boolean).join('\n');
+export function chunkEmbeddingText(chunk: {
+  path: string;
+  symbol: string;
+  signature: string;
+  doc: string;
+  content: string;
+}): string {
+  const head = [chunk.path.replace(/[/\\.-]+/g, ' '), chunk.symbol, chunk.signature, chunk.doc].filter(Boolean).join('\n');
   return normalizeWords(`${head}\n${chunk.content}`, MAX_CHUNK_WORDS).join(' ');
 }
 

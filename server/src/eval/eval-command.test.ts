@@ -125,9 +125,9 @@ describe('codectx eval usage', () => {
     });
   check(
     'an unknown mode lists the available ones',
-    () => suite('--modes', 'lexical,dense'),
+    () => suite('--modes', 'lexical,magic'),
     2,
-    /unknown mode 'dense'; available modes: lexical, grep/,
+    /unknown mode 'magic'; available modes: lexical, dense, hybrid, grep/,
   );
   check('no dataset', () => [], 2, /eval needs at least one DATASET/);
   check('a bad --k', () => suite('--k', '0'), 2, /--k must be an integer/);

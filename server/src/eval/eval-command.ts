@@ -158,9 +158,15 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     try {
       const report = await engine.index(indexPrinter(err));
       if (report.errors.length) err(`codectx: ${report.errors.length} files had problems while indexing (see codectx status)\n`);
+      if (modes.some(([name]) => name === 'dense' || name === 'hybrid')) {
+        const embedded = await engine.embed();
+        if (!embedded)
+          throw new ToolMissingError(`dense and hybrid modes need embeddings: ${engine.embedderProblem ?? 'no model'}`);
+        err(`codectx: ${embedded.embedded} chunks embedded (${embedded.computed} computed, ${embedded.fromCache} from cache)\n`);
+      }
       result = await runEval(engine, questions, modes, k, evalPrinter(err));
     } finally {
-      engine.close();
+      await engine.close();
     }
     result.run = { date: new Date().toISOString(), repo: config.repo };
 

@@ -15,12 +15,22 @@ export interface EvalMode {
 
 const spans = (results: Span[]): Span[] => results.map(({ path, startLine, endLine }) => ({ path, startLine, endLine }));
 
-/** The modes of today's engine; dense and hybrid join here when the engine has them. */
+/** The engine's ranking modes, and the grep baseline. */
 export const MODES: Record<string, EvalMode> = {
   lexical: {
     level: 'chunk',
     description: 'BM25 over FTS5 with code-aware boosts (engine.search)',
-    search: (engine, query, k) => spans(engine.search(query, { limit: k }).results),
+    search: async (engine, query, k) => spans((await engine.search(query, { limit: k, mode: 'lexical' })).results),
+  },
+  dense: {
+    level: 'chunk',
+    description: 'embeddings only: KNN over sqlite-vec with the same boosts',
+    search: async (engine, query, k) => spans((await engine.search(query, { limit: k, mode: 'dense' })).results),
+  },
+  hybrid: {
+    level: 'chunk',
+    description: 'BM25 and embeddings fused with a query-dependent dense weight, then boosts',
+    search: async (engine, query, k) => spans((await engine.search(query, { limit: k, mode: 'hybrid' })).results),
   },
   grep: {
     level: 'file',

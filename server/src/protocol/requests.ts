@@ -105,8 +105,10 @@ export interface FolderStatus {
   role: 'writer' | 'reader';
   files: number;
   chunks: number;
-  /** Chunks with an embedding (0 until embeddings exist). */
+  /** Chunks with a vector of the current embedding model. */
   embedded: number;
+  /** `ready`, `embedding`, `starting`, `off: why` (no model, provider none) or `failed: why`. */
+  embeddings: string;
   skipped: Record<string, number>;
   languages: Record<string, number>;
   parseFailures: number;
@@ -157,4 +159,13 @@ export interface ServerSettings {
   debounceMs?: number;
   /** Files larger than this are skipped (default 1 MiB). */
   maxFileBytes?: number;
+  /**
+   * The embedding model: the shipped local model by default; any Hugging Face feature-extraction model (id or folder);
+   * an openai-compatible endpoint (code leaves the machine); or none (lexical search only).
+   */
+  embeddings?:
+    | { provider: 'local'; modelDir?: string }
+    | { provider: 'huggingface'; model: string; cacheDir?: string }
+    | { provider: 'openai-compatible'; baseUrl: string; model: string; apiKey?: string }
+    | { provider: 'none' };
 }

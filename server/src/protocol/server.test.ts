@@ -166,7 +166,12 @@ describe('language server, in-process', () => {
     ['search with a numeric query', SearchRequest.method, { query: 42 }, /query must be a string/],
     ['search with a bad limit', SearchRequest.method, { query: 'x', limit: 0 }, /limit must be an integer/],
     ['search with an unknown mode', SearchRequest.method, { query: 'x', mode: 'magic' }, /mode must be one of/],
-    ['search with dense before embeddings exist', SearchRequest.method, { query: 'x', mode: 'dense' }, /no embeddings/],
+    [
+      'search with dense before embeddings exist',
+      SearchRequest.method,
+      { query: 'x', mode: 'dense' },
+      /mode dense is not available/,
+    ],
     ['search with bad paths', SearchRequest.method, { query: 'x', paths: 'src' }, /paths must be an array of strings/],
     [
       'context outside the workspace',

@@ -20,6 +20,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { packContext } from '../assemble/pack-context.js';
 import { makeConfig } from '../config.js';
+import { EmbeddingsUnavailable } from '../engine.js';
 import { LiveIndex } from '../live-index.js';
 import type { Chunk } from '../model.js';
 import {
@@ -29,6 +30,7 @@ import {
   type FolderStatus,
   ReindexRequest,
   type SearchHit,
+  type SearchMode,
   type SearchParams,
   SearchRequest,
   type ServerSettings,
@@ -65,7 +67,8 @@ export function startServer(connection: Connection): void {
       return;
     }
     const overrides = settings.maxFileBytes ? { maxFileBytes: settings.maxFileBytes } : {};
-    const config = makeConfig(root, overrides, settings.cacheDir);
+    const config = { ...makeConfig(root, overrides, settings.cacheDir), embedInWorker: true };
+    if (settings.embeddings) config.embedder = settings.embeddings;
     const entry: Folder = { uri: folder.uri, root, live: undefined as unknown as LiveIndex };
     entry.live = new LiveIndex(config, {
       watch: settings.watch !== false,
@@ -208,29 +211,39 @@ export function startServer(connection: Connection): void {
     return undefined;
   };
 
-  connection.onRequest(SearchRequest.type, (params, token) => {
+  connection.onRequest(SearchRequest.type, async (params, token) => {
     checkCancelled(token);
     const p = validateSearch(params);
     const started = performance.now();
     const targets = [...folders.values()].filter((f) => !p.folders || p.folders.includes(f.uri));
     const hits: SearchHit[] = [];
+    let used: SearchMode = 'lexical';
     for (const folder of targets) {
       const engine = folder.live.ready;
       if (!engine) continue;
-      const { results } = engine.search(p.query, { limit: p.limit, paths: p.paths, languages: p.languages });
+      let response: Awaited<ReturnType<typeof engine.search>>;
+      try {
+        response = await engine.search(p.query, { limit: p.limit, paths: p.paths, languages: p.languages, mode: p.mode });
+      } catch (error) {
+        if (error instanceof EmbeddingsUnavailable)
+          throw invalid(`mode dense is not available in ${folder.root}: ${error.message}`);
+        throw error;
+      }
+      if (response.mode !== 'lexical') used = response.mode;
+      const { results } = response;
       for (const r of results)
         hits.push({ ...r, uri: fileUri(folder.root, r.path), folder: folder.uri, range: lineRange(r.startLine, r.endLine) });
     }
     hits.sort((a, b) => b.score - a.score);
     return {
       results: hits.slice(0, p.limit),
-      mode: 'lexical',
+      mode: used,
       partial: targets.some((f) => f.live.partial),
       tookMs: Math.round((performance.now() - started) * 100) / 100,
     };
   });
 
-  connection.onRequest(ContextRequest.type, (params, token) => {
+  connection.onRequest(ContextRequest.type, async (params, token) => {
     checkCancelled(token);
     const p = validateContext(params);
     const budget = p.budgetTokens ?? 4000;
@@ -246,7 +259,7 @@ export function startServer(connection: Connection): void {
     for (const folder of folders.values()) {
       const engine = folder.live.ready;
       if (!engine) continue;
-      for (const c of engine.searchChunks(query, { limit: 40 })) ranked.push({ ...c, root: folder.root });
+      for (const c of await engine.searchChunks(query, { limit: 40 })) ranked.push({ ...c, root: folder.root });
     }
     ranked.sort((a, b) => b.score - a.score);
     // The chunk under the cursor comes first: it is what the user is looking at.
@@ -310,7 +323,14 @@ export function startServer(connection: Connection): void {
 function folderStatus(folder: Folder): FolderStatus {
   const live = folder.live;
   const s = live.status();
-  const base = { uri: folder.uri, path: folder.root, watcher: live.watcherStatus, openBuffers: live.buffers.size, embedded: 0 };
+  const base = {
+    uri: folder.uri,
+    path: folder.root,
+    watcher: live.watcherStatus,
+    openBuffers: live.buffers.size,
+    embedded: live.embedded,
+    embeddings: live.embeddings,
+  };
   if (!s) {
     return {
       ...base,
@@ -355,6 +375,22 @@ function readSettings(raw: unknown): ServerSettings {
   if (typeof o.watch === 'boolean') out.watch = o.watch;
   if (typeof o.debounceMs === 'number' && o.debounceMs >= 0) out.debounceMs = o.debounceMs;
   if (typeof o.maxFileBytes === 'number' && o.maxFileBytes > 0) out.maxFileBytes = o.maxFileBytes;
+  const e = o.embeddings as Record<string, unknown> | undefined;
+  if (e && typeof e === 'object') {
+    const str = (k: string) => (typeof e[k] === 'string' && e[k] ? (e[k] as string) : undefined);
+    if (e.provider === 'none') out.embeddings = { provider: 'none' };
+    else if (e.provider === 'local') out.embeddings = { provider: 'local', modelDir: str('modelDir') };
+    else if (e.provider === 'huggingface' && str('model'))
+      out.embeddings = { provider: 'huggingface', model: str('model') as string, cacheDir: str('cacheDir') };
+    else if (e.provider === 'openai-compatible' && str('baseUrl') && str('model')) {
+      out.embeddings = {
+        provider: 'openai-compatible',
+        baseUrl: str('baseUrl') as string,
+        model: str('model') as string,
+        apiKey: str('apiKey'),
+      };
+    }
+  }
   return out;
 }
 
@@ -381,7 +417,6 @@ function validateSearch(params: unknown): Required<Pick<SearchParams, 'query' | 
     throw invalid('limit must be an integer from 1 to 200');
   if (p.mode !== undefined && !SEARCH_MODES.includes(p.mode as string))
     throw invalid(`mode must be one of ${SEARCH_MODES.join(', ')}`);
-  if (p.mode === 'dense') throw invalid('mode dense is not available: this server has no embeddings yet; use lexical or hybrid');
   return {
     query: p.query,
     limit,

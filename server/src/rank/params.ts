@@ -25,6 +25,11 @@ export const params = {
   fileStem: 1.15,
   /** Definitions over text that merely mentions things. */
   definition: 1.1,
+  /** Hybrid: the dense share of the fused score for code-like queries and for plain-language questions. */
+  denseWeightCode: 0.15,
+  denseWeightProse: 0.35,
+  /** KNN candidates fetched for dense and hybrid search. */
+  denseCandidates: 100,
   /** Tests, fixtures, examples and generated files, unless the query asks for them. */
   testPenalty: 0.8,
 } as const;

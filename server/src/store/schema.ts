@@ -56,6 +56,21 @@ export const MIGRATIONS: string[] = [
     tokenize = "porter unicode61 remove_diacritics 2 tokenchars '_'"
   );
   `,
+  // 2: embeddings. Vectors are cached by (model, chunk content hash), so a rename, a branch switch back and forth or
+  // a re-index never embeds the same text twice; each model gets its own vec0 table, so models never mix.
+  `
+  CREATE TABLE embedding_cache (
+    model TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model, hash)
+  ) WITHOUT ROWID;
+  CREATE TABLE vector_tables (
+    model TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    dimensions INTEGER NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,7 @@
 import { mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
 import type { Chunk, ChunkKind, SkipReason, SymbolDef } from '../model.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
@@ -107,6 +108,7 @@ export class Store {
     let db: Database.Database | undefined;
     try {
       db = new Database(file);
+      sqliteVec.load(db);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 10000');
@@ -218,7 +220,11 @@ export class Store {
     );
     const touch = db.prepare('UPDATE files SET size = ?, mtime_ms = ?, overlay = 0 WHERE path = ?');
 
+    const delVectors = this.vectorTableNames().map((name) =>
+      db.prepare(`DELETE FROM ${name} WHERE rowid IN (SELECT id FROM chunks WHERE file_id = ?)`),
+    );
     const clear = (id: number): void => {
+      for (const del of delVectors) del.run(id);
       delFts.run(id);
       delChunks.run(id);
       delSymbols.run(id);
@@ -301,6 +307,27 @@ export class Store {
     const sql = `SELECT rowid AS id, bm25(chunks_fts, ${w}) AS score FROM chunks_fts WHERE chunks_fts MATCH ?${restrict} ORDER BY score LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, limit) as { id: number; score: number }[];
     return rows.map((r) => ({ id: r.id, bm25: -r.score }));
+  }
+
+  /** Which of `ids` belong to files matching the filter (see `lexical`). */
+  filterIds(ids: number[], filter: ChunkFilter): Set<number> {
+    const where: string[] = ['c.id IN (SELECT value FROM json_each(?))'];
+    const args: unknown[] = [JSON.stringify(ids)];
+    if (filter.globs?.length) {
+      where.push(`(${filter.globs.map(() => 'f.path GLOB ?').join(' OR ')})`);
+      args.push(...filter.globs);
+    }
+    if (filter.languages?.length) {
+      where.push(`f.language IN (${filter.languages.map(() => '?').join(', ')})`);
+      args.push(...filter.languages);
+    }
+    const sql = `SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where.join(' AND ')}`;
+    return new Set(
+      this.db
+        .prepare(sql)
+        .pluck()
+        .all(...args) as number[],
+    );
   }
 
   /** Symbols whose name contains the query's characters in order (case-insensitive), at most `limit`, shortest first. */
@@ -387,6 +414,85 @@ export class Store {
       indexBytes,
       lastUpdate: this.getMeta('updated_at'),
     };
+  }
+
+  private vectorTableNames(): string[] {
+    return (this.db.prepare('SELECT name FROM vector_tables').pluck().all() as string[]).filter((n) => /^vec_\d+$/.test(n));
+  }
+
+  /** The vec0 table of a model, created on first use. A model of other dimensions under the same id is refused. */
+  vectorTable(model: string, dimensions: number): string {
+    const row = this.db.prepare('SELECT name, dimensions FROM vector_tables WHERE model = ?').get(model) as
+      | { name: string; dimensions: number }
+      | undefined;
+    if (row) {
+      if (row.dimensions !== dimensions) {
+        throw new StoreError('io', this.file, `model ${model} gives ${dimensions} dimensions, its index has ${row.dimensions}`);
+      }
+      return row.name;
+    }
+    const n = (this.db.prepare('SELECT COUNT(*) FROM vector_tables').pluck().get() as number) + 1;
+    const name = `vec_${n}`;
+    this.db
+      .transaction(() => {
+        this.db.exec(`CREATE VIRTUAL TABLE ${name} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`);
+        this.db.prepare('INSERT INTO vector_tables(model, name, dimensions) VALUES (?, ?, ?)').run(model, name, dimensions);
+      })
+      .immediate();
+    return name;
+  }
+
+  /** Chunks that have no vector in `table` yet, in id order, with what their embedding text is made of. */
+  chunksToEmbed(table: string, limit: number): (Chunk & { id: number })[] {
+    return this.db
+      .prepare(
+        `SELECT c.id, f.path, f.language, c.symbol, c.kind, c.start_line AS startLine, c.end_line AS endLine,
+                c.start_byte AS startByte, c.end_byte AS endByte, c.parent, c.signature, c.doc, c.content, c.hash
+         FROM chunks c JOIN files f ON f.id = c.file_id
+         WHERE NOT EXISTS (SELECT 1 FROM ${table} v WHERE v.rowid = c.id) ORDER BY c.id LIMIT ?`,
+      )
+      .all(limit) as (Chunk & { id: number })[];
+  }
+
+  /** How many chunks have a vector in `table`. */
+  embeddedCount(table: string): number {
+    return this.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+  }
+
+  /** Cached vectors of a model by content hash. */
+  cachedVectors(model: string, hashes: string[]): Map<string, Float32Array> {
+    const out = new Map<string, Float32Array>();
+    if (hashes.length === 0) return out;
+    const rows = this.db
+      .prepare('SELECT hash, vector FROM embedding_cache WHERE model = ? AND hash IN (SELECT value FROM json_each(?))')
+      .all(model, JSON.stringify(hashes)) as { hash: string; vector: Buffer }[];
+    for (const r of rows)
+      out.set(r.hash, new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + r.vector.byteLength)));
+    return out;
+  }
+
+  /** Stores vectors for chunks (and in the cache by content hash) in one transaction. Chunks gone since are skipped. */
+  putVectors(table: string, model: string, items: { id: number; hash: string; vector: Float32Array; cached: boolean }[]): void {
+    const exists = this.db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
+    const insVec = this.db.prepare(`INSERT OR REPLACE INTO ${table}(rowid, embedding) VALUES (?, ?)`);
+    const insCache = this.db.prepare('INSERT OR IGNORE INTO embedding_cache(model, hash, vector) VALUES (?, ?, ?)');
+    this.db
+      .transaction(() => {
+        for (const it of items) {
+          const blob = Buffer.from(it.vector.buffer, it.vector.byteOffset, it.vector.byteLength);
+          if (!it.cached) insCache.run(model, it.hash, blob);
+          if (exists.get(it.id)) insVec.run(BigInt(it.id), blob);
+        }
+      })
+      .immediate();
+  }
+
+  /** The `k` nearest chunks to `vector` in `table` by cosine: ids with similarity (1 = same direction). */
+  nearest(table: string, vector: Float32Array, k: number): { id: number; similarity: number }[] {
+    const rows = this.db
+      .prepare(`SELECT rowid AS id, distance FROM ${table} WHERE embedding MATCH ? AND k = ? ORDER BY distance`)
+      .all(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), k) as { id: number; distance: number }[];
+    return rows.map((r) => ({ id: Number(r.id), similarity: 1 - r.distance }));
   }
 
   /** Folds the WAL back into the main file (after a large index run) so the index is one compact file. */

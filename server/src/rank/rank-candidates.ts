@@ -1,19 +1,31 @@
-// Pure. Turns FTS5 candidates into ranked results: boosts on top of BM25, then at most N per file before the rest.
+// Pure. Turns candidates (FTS5, KNN or both) into ranked results: BM25, cosine or their fusion, then boosts, then at
+// most N per file before the rest.
 // Every score carries its explanation: the BM25 it started from and each factor applied.
 import type { Chunk } from '../model.js';
 import { isIdentifierLike, type QueryTerms, splitIdentifier } from '../search/code-tokens.js';
 import type { RankParams } from './params.js';
 
+/** A chunk found by FTS5, by KNN, or by both. */
 export interface Candidate {
   id: number;
-  bm25: number;
   chunk: Chunk;
+  /** Weighted BM25 (higher is better) and 1-based rank in the FTS5 list, when found lexically. */
+  bm25?: number;
+  lexicalRank?: number;
+  /** Cosine similarity and 1-based rank in the KNN list, when found by embeddings. */
+  similarity?: number;
+  denseRank?: number;
 }
 
+export type RankMode = 'lexical' | 'dense' | 'hybrid';
+
 export interface Explanation {
-  /** 1-based rank in the FTS5 candidate list. */
-  lexicalRank: number;
-  bm25: number;
+  lexicalRank?: number;
+  bm25?: number;
+  denseRank?: number;
+  similarity?: number;
+  /** Hybrid only: the normalized lexical and dense scores and the dense weight used for this query. */
+  fusion?: { lexical: number; dense: number; denseWeight: number };
   /** Fraction of the query's terms found in the chunk (symbol, path or text). */
   coverage: number;
   /** Factor by boost name; only factors ≠ 1 are listed. */
@@ -42,14 +54,37 @@ const TESTISH =
   /(^|\/)(tests?|__tests__|spec|specs|testdata|fixtures?|examples?|mocks?)\/|[._-](test|spec)s?\.[a-z]+$|_test\.go$|(^|\/)test_[^/]+\.py$|\.generated\.|\.pb\.go$|_pb2\.py$/i;
 const ASKS_FOR_TESTS = /\b(tests?|spec|fixtures?|examples?|mock|testdata|generated)\b/i;
 
-export function rankLexical(candidates: Candidate[], q: QueryTerms, p: RankParams, query: string): Ranked[] {
+/**
+ * The weight of the dense score for this query: code-like queries (identifiers, paths, quoted strings, pasted traces)
+ * lean lexical, plain-language questions lean dense.
+ */
+export function denseWeight(q: QueryTerms, query: string, p: RankParams): number {
+  const words = query.split(/\s+/).filter(Boolean).length;
+  const codeLike = q.paths.length > 0 || q.phrases.length > 0 || q.identifiers.some(isIdentifierLike) || words > 40;
+  return codeLike ? p.denseWeightCode : p.denseWeightProse;
+}
+
+/** Scores candidates for a mode (BM25, cosine, or their weighted fusion), then applies the boosts, best first. */
+export function rankCandidates(
+  candidates: Candidate[],
+  q: QueryTerms,
+  p: RankParams,
+  query: string,
+  mode: RankMode = 'lexical',
+): Ranked[] {
   const identifiers = new Set(q.identifiers.map((s) => s.toLowerCase()));
   const exactCase = new Set(q.identifiers);
   const nameWords = new Set(q.nameWords);
   const compounds = q.identifiers.filter((id) => id.length > 3 && isIdentifierLike(id));
   const termSet = new Set(q.terms);
   const wantsTests = ASKS_FOR_TESTS.test(query);
-  const ranked = candidates.map((c, i): Ranked => {
+  // Fusion normalizes each side to [0, 1]: BM25 by its best score, cosine min-max over the KNN candidates.
+  const maxBm25 = Math.max(0, ...candidates.map((c) => c.bm25 ?? 0));
+  const sims = candidates.flatMap((c) => (c.similarity === undefined ? [] : [c.similarity]));
+  const minSim = Math.min(...sims);
+  const maxSim = Math.max(...sims);
+  const w = mode === 'hybrid' ? (maxBm25 > 0 ? denseWeight(q, query, p) : 1) : 0;
+  const ranked = candidates.map((c): Ranked => {
     const boosts: Record<string, number> = {};
     const names = c.chunk.symbol.split(/,\s*/).filter(Boolean);
     for (const qualified of names) {
@@ -75,9 +110,21 @@ export function rankLexical(candidates: Candidate[], q: QueryTerms, p: RankParam
     if (!wantsTests && TESTISH.test(path)) boosts.testPenalty = p.testPenalty;
     const haystack = `${c.chunk.symbol}\n${path}\n${c.chunk.content}`.toLowerCase();
     const coverage = q.terms.length ? q.terms.filter((t) => haystack.includes(t)).length / q.terms.length : 0;
-    let score = c.bm25 + coverage * p.coverage;
+    const explain: Explanation = { coverage, boosts };
+    if (c.lexicalRank !== undefined) Object.assign(explain, { lexicalRank: c.lexicalRank, bm25: c.bm25 });
+    if (c.denseRank !== undefined) Object.assign(explain, { denseRank: c.denseRank, similarity: c.similarity });
+    let base: number;
+    if (mode === 'lexical') base = (c.bm25 ?? 0) + coverage * p.coverage;
+    else if (mode === 'dense') base = c.similarity ?? 0;
+    else {
+      const lexical = maxBm25 > 0 ? (c.bm25 ?? 0) / maxBm25 : 0;
+      const dense = c.similarity === undefined ? 0 : maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
+      explain.fusion = { lexical, dense, denseWeight: w };
+      base = (1 - w) * lexical + w * dense + coverage * p.coverage;
+    }
+    let score = base;
     for (const f of Object.values(boosts)) score *= f;
-    return { ...c, score, explain: { lexicalRank: i + 1, bm25: c.bm25, coverage, boosts } };
+    return { ...c, score, explain };
   });
   ranked.sort((a, b) => b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine);
   return ranked;

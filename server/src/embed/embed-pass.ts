@@ -1,0 +1,74 @@
+// Fills in the vectors of chunks that have none for the active model: cache first (by content hash), then the model.
+// Invariant: a chunk's text is embedded at most once per model; a run can stop anywhere and resume where it stopped.
+import type { Store } from '../store/store.js';
+import { chunkEmbeddingText } from './embed-text.js';
+import type { Embedder } from './embedder.js';
+
+export interface EmbedProgress {
+  embedded: number;
+  total: number;
+  /** Vectors computed by the model in this run (the rest came from the cache). */
+  computed: number;
+  fromCache: number;
+  elapsedMs: number;
+}
+
+export interface EmbedOptions {
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: EmbedProgress) => void;
+}
+
+export async function embedPending(store: Store, embedder: Embedder, options: EmbedOptions = {}): Promise<EmbedProgress> {
+  const started = performance.now();
+  const table = store.vectorTable(embedder.id, embedder.dimensions);
+  const batchSize = options.batchSize ?? 64;
+  const total = (): number => store.status().chunks;
+  const progress: EmbedProgress = {
+    embedded: store.embeddedCount(table),
+    total: total(),
+    computed: 0,
+    fromCache: 0,
+    elapsedMs: 0,
+  };
+  let lastReport = 0;
+  for (;;) {
+    if (options.signal?.aborted) break;
+    const pending = store.chunksToEmbed(table, batchSize * 8);
+    if (pending.length === 0) break;
+    const cached = store.cachedVectors(embedder.id, [...new Set(pending.map((c) => c.hash))]);
+    const hits = pending.filter((c) => cached.has(c.hash));
+    if (hits.length) {
+      store.putVectors(
+        table,
+        embedder.id,
+        hits.map((c) => ({ id: c.id, hash: c.hash, vector: cached.get(c.hash) as Float32Array, cached: true })),
+      );
+      progress.fromCache += hits.length;
+    }
+    const misses = pending.filter((c) => !cached.has(c.hash));
+    for (let i = 0; i < misses.length; i += batchSize) {
+      if (options.signal?.aborted) break;
+      const batch = misses.slice(i, i + batchSize);
+      const vectors = await embedder.embedDocuments(batch.map(chunkEmbeddingText));
+      store.putVectors(
+        table,
+        embedder.id,
+        batch.map((c, j) => ({ id: c.id, hash: c.hash, vector: vectors[j] as Float32Array, cached: false })),
+      );
+      progress.computed += batch.length;
+    }
+    progress.embedded = store.embeddedCount(table);
+    progress.elapsedMs = performance.now() - started;
+    if (performance.now() - lastReport > 500) {
+      lastReport = performance.now();
+      progress.total = total();
+      options.onProgress?.({ ...progress });
+    }
+  }
+  progress.embedded = store.embeddedCount(table);
+  progress.total = total();
+  progress.elapsedMs = performance.now() - started;
+  options.onProgress?.({ ...progress });
+  return progress;
+}
