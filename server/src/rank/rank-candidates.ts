@@ -77,6 +77,15 @@ export function rankCandidates(
   const nameWords = new Set(q.nameWords);
   const compounds = q.identifiers.filter((id) => id.length > 3 && isIdentifierLike(id));
   const termSet = new Set(q.terms);
+  // Every word of the query, stop words included: `get user name` names `getUserName`.
+  const queryWords = new Set(
+    query.length > 2000
+      ? q.terms
+      : query
+          .toLowerCase()
+          .split(/[^\p{L}\p{N}]+/u)
+          .filter(Boolean),
+  );
   const wantsTests = ASKS_FOR_TESTS.test(query);
   // Fusion normalizes each side to [0, 1]: BM25 by its best score, cosine min-max over the KNN candidates.
   const maxBm25 = Math.max(0, ...candidates.map((c) => c.bm25 ?? 0));
@@ -95,7 +104,7 @@ export function rankCandidates(
       }
       if (nameWords.has(name.toLowerCase())) boosts.nameWord = p.nameWord;
       const words = splitIdentifier(name);
-      if (words.length > 1 && words.every((w) => termSet.has(w))) boosts.symbolWords = p.symbolWords;
+      if (words.length > 1 && words.every((w) => queryWords.has(w))) boosts.symbolWords = p.symbolWords;
     }
     // An identifier the user typed (`JOBQ_LEASE_SECONDS`, `parseArgs`) appearing verbatim, not just its parts.
     if (compounds.length && compounds.some((id) => c.chunk.content.includes(id))) boosts.exactIdentifier = p.exactIdentifier;

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { Chunk } from '../model.js';
+import { parseQuery } from '../search/code-tokens.js';
+import { params } from './params.js';
+import { type Candidate, capPerFile, denseWeight, type RankMode, rankCandidates } from './rank-candidates.js';
+
+const chunk = (path: string, symbol: string, content = '', kind: Chunk['kind'] = 'function'): Chunk => ({
+  path,
+  language: 'typescript',
+  symbol,
+  kind,
+  startLine: 1,
+  endLine: 3,
+  startByte: 0,
+  endByte: content.length,
+  parent: '',
+  signature: '',
+  doc: '',
+  content,
+  hash: symbol,
+});
+
+const top = (query: string, candidates: Candidate[], mode: RankMode = 'lexical') =>
+  rankCandidates(candidates, parseQuery(query), params, query, mode).map((r) => r.chunk.symbol);
+
+describe('denseWeight', () => {
+  const check = (query: string, expected: number) =>
+    it(`${JSON.stringify(query)} → ${expected}`, () => expect(denseWeight(parseQuery(query), query, params)).toBe(expected));
+  check('how do we decide a cached entry is stale', params.denseWeightProse);
+  check('getUserName', params.denseWeightCode);
+  check('where is MAX_RETRIES read', params.denseWeightCode);
+  check('src/store/store.ts', params.denseWeightCode);
+  check('"connection reset by peer"', params.denseWeightCode);
+  check(`TypeError: x is undefined ${'at frame '.repeat(20)}`, params.denseWeightCode);
+});
+
+describe('rankCandidates', () => {
+  it('lexical: BM25 orders, boosts multiply (exact symbol beats a higher BM25)', () => {
+    const cands: Candidate[] = [
+      { id: 1, bm25: 10, lexicalRank: 1, chunk: chunk('a.ts', 'loadConfigFile') },
+      { id: 2, bm25: 6, lexicalRank: 2, chunk: chunk('b.ts', 'parseArgs') },
+    ];
+    expect(top('parseArgs', cands)).toEqual(['parseArgs', 'loadConfigFile']);
+  });
+
+  it('dense: cosine orders', () => {
+    const cands: Candidate[] = [
+      { id: 1, similarity: 0.2, denseRank: 2, chunk: chunk('a.ts', 'alpha') },
+      { id: 2, similarity: 0.9, denseRank: 1, chunk: chunk('b.ts', 'beta') },
+    ];
+    expect(top('something vague', cands, 'dense')).toEqual(['beta', 'alpha']);
+  });
+
+  // Hybrid: a chunk found only by embeddings against one found only lexically, for the two kinds of query.
+  const mixed = (): Candidate[] => [
+    { id: 1, bm25: 8, lexicalRank: 1, chunk: chunk('lex.ts', 'lexOnly') },
+    { id: 2, bm25: 2, lexicalRank: 2, chunk: chunk('weak.ts', 'weakLex') },
+    { id: 3, similarity: 0.8, denseRank: 1, chunk: chunk('dense.ts', 'denseOnly') },
+    { id: 4, similarity: 0.3, denseRank: 2, chunk: chunk('far.ts', 'farDense') },
+  ];
+  it('hybrid: both sides are normalized and fused; each side keeps its own order', () => {
+    const r = rankCandidates(mixed(), parseQuery('how are things stored'), params, 'how are things stored', 'hybrid');
+    const by = new Map(r.map((x) => [x.chunk.symbol, x]));
+    expect(by.get('lexOnly')?.explain.fusion).toMatchObject({ lexical: 1, dense: 0 });
+    expect(by.get('denseOnly')?.explain.fusion).toMatchObject({ lexical: 0, dense: 1 });
+    expect(r.findIndex((x) => x.chunk.symbol === 'lexOnly')).toBeLessThan(r.findIndex((x) => x.chunk.symbol === 'weakLex'));
+    expect(r.findIndex((x) => x.chunk.symbol === 'denseOnly')).toBeLessThan(r.findIndex((x) => x.chunk.symbol === 'farDense'));
+  });
+  it('hybrid: a chunk both sides agree on beats one side alone', () => {
+    const cands = [
+      ...mixed(),
+      { id: 5, bm25: 6, lexicalRank: 3, similarity: 0.7, denseRank: 3, chunk: chunk('both.ts', 'both') },
+    ];
+    expect(top('how are things stored', cands, 'hybrid')[0]).toBe('both');
+  });
+  it('hybrid without lexical hits is dense', () => {
+    const cands = mixed().filter((c) => c.similarity !== undefined);
+    const r = rankCandidates(cands, parseQuery('zzz'), params, 'zzz', 'hybrid');
+    expect(r[0]?.explain.fusion?.denseWeight).toBe(1);
+  });
+
+  const boosts: [string, string, Chunk, string][] = [
+    ['exactSymbol', 'parseArgs', chunk('a.ts', 'Cli.parseArgs'), 'exactSymbol'],
+    ['exactPath', 'src/store/store.ts open', chunk('src/store/store.ts', 'Store.open'), 'exactPath'],
+    ['fileStem', 'store open', chunk('src/store/store.ts', 'x'), 'fileStem'],
+    ['testPenalty', 'open the store', chunk('src/store/store.test.ts', 'x'), 'testPenalty'],
+    ['no testPenalty when asked for tests', 'store tests', chunk('src/store/store.test.ts', 'x', '', 'block'), ''],
+    [
+      'exactIdentifier',
+      'JOBQ_LEASE_SECONDS',
+      chunk('c.ts', 'loadConfig', 'const s = env.JOBQ_LEASE_SECONDS;'),
+      'exactIdentifier',
+    ],
+    ['nameWord in a sentence', 'clone the camera settings', chunk('c.ts', 'Camera.clone'), 'nameWord'],
+    ['symbolWords', 'get user name', chunk('u.ts', 'getUserName'), 'symbolWords'],
+  ];
+  for (const [what, query, c, boost] of boosts) {
+    it(`boost: ${what}`, () => {
+      const [r] = rankCandidates([{ id: 1, bm25: 1, lexicalRank: 1, chunk: c }], parseQuery(query), params, query);
+      if (boost) expect(Object.keys(r?.explain.boosts ?? {})).toContain(boost);
+      else expect(Object.keys(r?.explain.boosts ?? {})).not.toContain('testPenalty');
+    });
+  }
+
+  it('capPerFile lets N per file first, keeps the rest after', () => {
+    const ranked = ['a', 'a', 'a', 'b', 'a'].map((p, i) => ({ chunk: { path: p }, i }));
+    expect(capPerFile(ranked, 2).map((r) => r.i)).toEqual([0, 1, 3, 2, 4]);
+  });
+});
