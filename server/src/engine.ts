@@ -204,7 +204,9 @@ export class Engine {
       const text = queryEmbeddingText(query);
       if (text) {
         const vector = await dense.embedder.embedQuery(text);
-        let near = this.store.nearest(dense.table, vector, Math.max(params.denseCandidates, limit * 2));
+        const k = Math.max(params.denseCandidates, limit * 2);
+        const prefilter = dense.count > params.binaryPrefilterAbove ? params.binaryCandidates : undefined;
+        let near = this.store.nearest(dense.table, vector, k, prefilter);
         if (filter.globs || filter.languages) {
           const keep = this.store.filterIds(
             near.map((n) => n.id),
@@ -230,15 +232,16 @@ export class Engine {
   }
 
   /** The embedder and its vector table, when the index has vectors for the current model. */
-  private async denseSide(): Promise<{ embedder: Embedder; table: string } | undefined> {
+  private async denseSide(): Promise<{ embedder: Embedder; table: string; count: number } | undefined> {
     const embedder = await this.embedder();
     if (!embedder) return undefined;
     const table = this.store.vectorTable(embedder.id, embedder.dimensions);
-    if (this.store.embeddedCount(table) === 0) {
+    const count = this.store.embeddedCount(table);
+    if (count === 0) {
       this.embedderProblem = 'no chunk has an embedding yet: run codectx index';
       return undefined;
     }
-    return { embedder, table };
+    return { embedder, table, count };
   }
 
   /** The configured embedder, loaded on first use; undefined when there is none (the reason is kept). */

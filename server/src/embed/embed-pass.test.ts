@@ -69,6 +69,20 @@ describe('embedPending', () => {
     store.close();
   });
 
+  it('the sign-bit prefilter re-scores exactly: its top results are the exact ones when it sees every vector', async () => {
+    const { store } = await indexed();
+    const model = new HashEmbedder(32);
+    await embedPending(store, model);
+    const table = store.vectorTable(model.id, 32);
+    const query = await model.embedQuery('enqueue job queue');
+    const exact = store.nearest(table, query, 3);
+    const prefiltered = store.nearest(table, query, 3, 10);
+    // Same chunks with the same exact similarities (ties may come in either order).
+    const byId = (rows: { id: number; similarity: number }[]) => rows.map((r) => [r.id, r.similarity.toFixed(5)]).sort();
+    expect(byId(prefiltered)).toEqual(byId(exact));
+    store.close();
+  });
+
   it('deleted chunks take their vectors with them', async () => {
     const { store } = await indexed();
     await embedPending(store, new HashEmbedder(32));

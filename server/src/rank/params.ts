@@ -30,6 +30,9 @@ export const params = {
   denseWeightProse: 0.35,
   /** KNN candidates fetched for dense and hybrid search. */
   denseCandidates: 100,
+  /** Above this many vectors, KNN first ranks `binaryCandidates` by sign bits, then re-scores those exactly. */
+  binaryPrefilterAbove: 20_000,
+  binaryCandidates: 400,
   /** Tests, fixtures, examples and generated files, unless the query asks for them. */
   testPenalty: 0.8,
 } as const;

@@ -220,9 +220,10 @@ export class Store {
     );
     const touch = db.prepare('UPDATE files SET size = ?, mtime_ms = ?, overlay = 0 WHERE path = ?');
 
-    const delVectors = this.vectorTableNames().map((name) =>
+    const delVectors = this.vectorTableNames().flatMap((name) => [
       db.prepare(`DELETE FROM ${name} WHERE rowid IN (SELECT id FROM chunks WHERE file_id = ?)`),
-    );
+      db.prepare(`DELETE FROM ${name}_bits WHERE rowid IN (SELECT id FROM chunks WHERE file_id = ?)`),
+    ]);
     const clear = (id: number): void => {
       for (const del of delVectors) del.run(id);
       delFts.run(id);
@@ -436,6 +437,8 @@ export class Store {
     this.db
       .transaction(() => {
         this.db.exec(`CREATE VIRTUAL TABLE ${name} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`);
+        // One bit per dimension: a coarse first pass over large indexes, re-scored exactly (see nearest()).
+        this.db.exec(`CREATE VIRTUAL TABLE ${name}_bits USING vec0(embedding bit[${dimensions}])`);
         this.db.prepare('INSERT INTO vector_tables(model, name, dimensions) VALUES (?, ?, ?)').run(model, name, dimensions);
       })
       .immediate();
@@ -475,23 +478,42 @@ export class Store {
   putVectors(table: string, model: string, items: { id: number; hash: string; vector: Float32Array; cached: boolean }[]): void {
     const exists = this.db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
     const insVec = this.db.prepare(`INSERT OR REPLACE INTO ${table}(rowid, embedding) VALUES (?, ?)`);
+    const insBits = this.db.prepare(`INSERT OR REPLACE INTO ${table}_bits(rowid, embedding) VALUES (?, vec_quantize_binary(?))`);
     const insCache = this.db.prepare('INSERT OR IGNORE INTO embedding_cache(model, hash, vector) VALUES (?, ?, ?)');
     this.db
       .transaction(() => {
         for (const it of items) {
           const blob = Buffer.from(it.vector.buffer, it.vector.byteOffset, it.vector.byteLength);
           if (!it.cached) insCache.run(model, it.hash, blob);
-          if (exists.get(it.id)) insVec.run(BigInt(it.id), blob);
+          if (!exists.get(it.id)) continue;
+          insVec.run(BigInt(it.id), blob);
+          insBits.run(BigInt(it.id), blob);
         }
       })
       .immediate();
   }
 
-  /** The `k` nearest chunks to `vector` in `table` by cosine: ids with similarity (1 = same direction). */
-  nearest(table: string, vector: Float32Array, k: number): { id: number; similarity: number }[] {
-    const rows = this.db
-      .prepare(`SELECT rowid AS id, distance FROM ${table} WHERE embedding MATCH ? AND k = ? ORDER BY distance`)
-      .all(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), k) as { id: number; distance: number }[];
+  /**
+   * The `k` nearest chunks to `vector` in `table` by cosine: ids with similarity (1 = same direction). With
+   * `prefilter`, the first pass ranks `prefilter` candidates by Hamming distance of the sign bits, and only those are
+   * scored exactly (measured recall against the exact search is in docs/benchmarks.md).
+   */
+  nearest(table: string, vector: Float32Array, k: number, prefilter?: number): { id: number; similarity: number }[] {
+    const q = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+    let rows: { id: number; distance: number }[];
+    if (prefilter && prefilter > k) {
+      rows = this.db
+        .prepare(
+          `SELECT v.rowid AS id, vec_distance_cosine(v.embedding, ?) AS distance FROM ${table} v
+           WHERE v.rowid IN (SELECT rowid FROM ${table}_bits WHERE embedding MATCH vec_quantize_binary(?) AND k = ?)
+           ORDER BY distance LIMIT ?`,
+        )
+        .all(q, q, prefilter, k) as { id: number; distance: number }[];
+    } else {
+      rows = this.db
+        .prepare(`SELECT rowid AS id, distance FROM ${table} WHERE embedding MATCH ? AND k = ? ORDER BY distance`)
+        .all(q, k) as { id: number; distance: number }[];
+    }
     return rows.map((r) => ({ id: Number(r.id), similarity: 1 - r.distance }));
   }
 
