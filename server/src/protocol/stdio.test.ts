@@ -120,7 +120,7 @@ describe('codectx serve --stdio', () => {
     const socket = connect(port, '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
     const client = connectClient(socket, socket);
-    await client.initialize([repo], { cacheDir: mkdtempSync(join(tmpdir(), 'codectx-socket-cache-')) });
+    await client.initialize([repo], { cacheDir: join(cache, 'socket') });
     await client.waitReady();
     const r = await client.rpc.sendRequest(SearchRequest.type, { query: 'nightly' });
     expect(r.results.length).toBeGreaterThan(0);
