@@ -227,6 +227,9 @@ async function indexOnce(label, c, indexDir, logBase) {
     chunks: summary.chunks ?? null,
     skipped: summary.skipped ?? null,
     elapsedMsCli: summary.elapsedMs ?? null,
+    embedded: summary.embedded ?? 0,
+    embedMs: summary.embedMs ?? null,
+    embeddingsComputed: summary.embeddingsComputed ?? 0,
     peakRssBytes,
     peakRssSource: typeof summary.peakRssBytes === 'number' ? 'cli' : 'gnu-time',
     peakRssBytesGnuTime: run.maxRssKB == null ? null : run.maxRssKB * 1024,
@@ -254,8 +257,21 @@ async function indexOnce(label, c, indexDir, logBase) {
 }
 
 /** Time every query with the CLI's batch mode (in-process tookMs) and check that each got its line of output. */
-async function searchBatch(c, indexDir, queryFile, queries, logBase) {
-  const args = [process.execPath, CLI, 'search', '--batch', queryFile, '--repo', c.path, '--index-dir', indexDir, '--json'];
+async function searchBatch(c, indexDir, queryFile, queries, logBase, mode = 'lexical') {
+  const args = [
+    process.execPath,
+    CLI,
+    'search',
+    '--batch',
+    queryFile,
+    '--repo',
+    c.path,
+    '--index-dir',
+    indexDir,
+    '--json',
+    '--mode',
+    mode,
+  ];
   log(`search batch: ${args.slice(1).join(' ').replace(`${ROOT}/`, '')}`);
   const run = await runTimed('search batch', args, { logBase, rss: true, timeoutMs: 20 * 60_000 });
   if (run.code !== 0) throw new Error(describeFailure('codectx search --batch', run));
@@ -443,9 +459,14 @@ async function benchCorpus(c, opts, meta) {
     r.index.linesPerSec = counts.sourceLines / (r.index.wallMs / 1000);
     r.index.bytesPerLine = r.index.indexBytes == null ? null : r.index.indexBytes / counts.sourceLines;
     r.reindex = await indexOnce('index (re-run, unchanged)', c, indexDir, join(logs, `${c.name}-reindex`));
-    const batch = await searchBatch(c, indexDir, queryFile, queries, join(logs, `${c.name}-search-batch`));
+    const batch = await searchBatch(c, indexDir, queryFile, queries, join(logs, `${c.name}-search-batch`), 'lexical');
     r.search = batch.res;
     perSearch = batch.per;
+    // Hybrid (BM25 + embeddings, model loaded once) when the index has vectors.
+    if (r.index.embedded > 0) {
+      const hybrid = await searchBatch(c, indexDir, queryFile, queries, join(logs, `${c.name}-search-batch-hybrid`), 'hybrid');
+      r.searchHybrid = hybrid.res;
+    }
     if (batch.res.problemCount)
       errors.push(`search --batch output: ${batch.res.problemCount} problems, e.g. ${batch.res.problems.slice(0, 3).join('; ')}`);
     cold = await searchCold(c, indexDir, queries, opts.cold, join(logs, `${c.name}-search-single`));
