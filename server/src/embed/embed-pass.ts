@@ -69,6 +69,7 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
   progress.embedded = store.embeddedCount(table);
   progress.total = total();
   progress.elapsedMs = performance.now() - started;
+  if (!options.signal?.aborted) store.pruneVectorCache(embedder.id);
   options.onProgress?.({ ...progress });
   return progress;
 }

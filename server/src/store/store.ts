@@ -494,6 +494,17 @@ export class Store {
   }
 
   /**
+   * Drops cached vectors of text no chunk has any more, once the cache holds more than twice what is indexed (a
+   * branch switched back soon still finds its vectors; a long-gone one does not keep the file growing).
+   */
+  pruneVectorCache(model: string): number {
+    const cached = this.db.prepare('SELECT COUNT(*) FROM embedding_cache WHERE model = ?').pluck().get(model) as number;
+    const chunks = this.db.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number;
+    if (cached <= 2 * chunks + 1000) return 0;
+    return this.db.prepare('DELETE FROM embedding_cache WHERE model = ? AND hash NOT IN (SELECT hash FROM chunks)').run(model).changes;
+  }
+
+  /**
    * The `k` nearest chunks to `vector` in `table` by cosine: ids with similarity (1 = same direction). With
    * `prefilter`, the first pass ranks `prefilter` candidates by Hamming distance of the sign bits, and only those are
    * scored exactly (measured recall against the exact search is in docs/benchmarks.md).
