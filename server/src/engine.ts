@@ -19,7 +19,7 @@ import {
   type RankMode,
   rankCandidates,
 } from './rank/rank-candidates.js';
-import { parseQuery } from './search/code-tokens.js';
+import { parseQuery, type QueryTerms } from './search/code-tokens.js';
 import { matchExpression } from './search/fts-text.js';
 import { snippet } from './search/snippet.js';
 import { Store, type StoredSymbol, StoreError, type StoreStatus } from './store/store.js';
@@ -185,8 +185,18 @@ export class Engine {
 
   private async rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
     const limit = Math.max(1, Math.min(options.limit ?? 10, 1000));
+    const { found, q, mode } = await this.collect(query, options);
+    const ranked = capPerFile(rankCandidates(found, q, params, query, mode), this.config.maxResultsPerFile).slice(0, limit);
+    return { ranked, terms: [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())], mode };
+  }
+
+  /**
+   * The candidates of a search before ranking: FTS5 and KNN hits with their chunks, the parsed query, and the mode that
+   * can actually run. For the fitting of ranking weights (bench/fit-fusion.mjs), which re-ranks them many times.
+   */
+  async collect(query: string, options: SearchOptions = {}): Promise<{ found: Candidate[]; q: QueryTerms; mode: RankMode }> {
+    const limit = Math.max(1, Math.min(options.limit ?? 10, 1000));
     const q = parseQuery(query);
-    const terms = [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())];
     const filter = { globs: options.paths?.flatMap(toSqlGlobs), languages: options.languages };
     let mode: RankMode = options.mode ?? 'hybrid';
     const dense = mode === 'lexical' ? undefined : await this.denseSide();
@@ -227,8 +237,7 @@ export class Engine {
       const chunk = chunks.get(c.id);
       return chunk ? [{ ...c, chunk }] : [];
     });
-    const ranked = capPerFile(rankCandidates(found, q, params, query, mode), this.config.maxResultsPerFile).slice(0, limit);
-    return { ranked, terms, mode };
+    return { found, q, mode };
   }
 
   /** The embedder and its vector table, when the index has vectors for the current model. */

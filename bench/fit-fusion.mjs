@@ -1,0 +1,153 @@
+// Fits the hybrid fusion weights (rank/params.ts: denseWeightProse, denseWeightCode) on dev suites built from code that
+// neither the embedding model trained on (training/manifest.json marks it as validation) nor any eval suite uses.
+// Invariant: eval suites are never read here; the weights it prints are copied into params.ts by hand, with the table.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { jsCandidates, pythonCandidates, removeDocs, sample } from './eval-suites.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = join(ROOT, '.eval', 'dev');
+const log = (m) => process.stderr.write(`fit-fusion: ${m}\n`);
+
+/** Dev sources: `name=path` pairs on the command line, each a folder of Python or JavaScript/TypeScript code. */
+function parseSources(argv) {
+  const sources = argv
+    .filter((a) => a.includes('='))
+    .map((a) => ({ name: a.slice(0, a.indexOf('=')), path: a.slice(a.indexOf('=') + 1) }));
+  if (!sources.length) {
+    process.stderr.write(
+      'usage: node bench/fit-fusion.mjs NAME=DIR [NAME=DIR …]   (validation sources of training/manifest.json)\n',
+    );
+    process.exit(2);
+  }
+  return sources;
+}
+
+function walk(dir, base = dir) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const abs = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!['node_modules', 'dist', '__pycache__', 'test', 'tests'].includes(e.name)) out.push(...walk(abs, base));
+    } else if (e.isFile() && statSync(abs).size < 1_000_000) out.push(relative(base, abs));
+  }
+  return out.sort();
+}
+
+/** Copies a source, samples documented functions, cuts their docs; questions of two kinds: the doc sentence, the name. */
+function prepare(source) {
+  const repo = join(WORK, source.name, 'repo');
+  rmSync(join(WORK, source.name), { recursive: true, force: true });
+  mkdirSync(repo, { recursive: true });
+  cpSync(source.path, repo, { recursive: true, verbatimSymlinks: true });
+  const candidates = [];
+  for (const rel of walk(repo)) {
+    if (rel.endsWith('.py')) candidates.push(...pythonCandidates(readFileSync(join(repo, rel), 'utf8'), rel));
+    else if (/\.(js|mjs|ts)$/.test(rel) && !rel.endsWith('.d.ts'))
+      candidates.push(...jsCandidates(readFileSync(join(repo, rel), 'utf8'), rel));
+  }
+  const { chosen } = sample(candidates, 300, `fit-fusion:${source.name}`);
+  const byFile = new Map();
+  for (const c of chosen) byFile.set(c.path, [...(byFile.get(c.path) ?? []), c]);
+  const questions = [];
+  for (const [path, list] of byFile) {
+    const cut = removeDocs(readFileSync(join(repo, path), 'utf8'), list, `${source.name}:`);
+    writeFileSync(join(repo, path), cut.text);
+    for (const q of cut.questions) {
+      questions.push({ ...q, kind: 'prose' });
+      questions.push({ ...q, id: `${q.id}#name`, query: q.gold[0].symbol, kind: 'identifier' });
+    }
+  }
+  log(`${source.name}: ${candidates.length} documented functions, ${questions.length / 2} sampled`);
+  return { name: source.name, repo, questions };
+}
+
+const ENTRY = `
+import { Engine } from './server/src/engine.ts';
+import { makeConfig } from './server/src/config.ts';
+import { params } from './server/src/rank/params.ts';
+import { capPerFile, rankCandidates } from './server/src/rank/rank-candidates.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+const suites = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const grid = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+const reciprocal = (ranked, gold) => {
+  const i = ranked.findIndex((r) => gold.some((g) => g.path === r.chunk.path && r.chunk.startLine <= g.endLine && g.startLine <= r.chunk.endLine));
+  return i < 0 || i >= 10 ? 0 : 1 / (i + 1);
+};
+const out = { grid, suites: [] };
+for (const suite of suites) {
+  const engine = Engine.open(makeConfig(suite.repo, { indexDir: suite.repo + '/../index' }));
+  await engine.index();
+  const embedded = await engine.embed();
+  if (!embedded) throw new Error('no embedding model: ' + engine.embedderProblem);
+  const collected = [];
+  for (const question of suite.questions) {
+    const r = await engine.collect(question.query, { limit: 10, mode: 'hybrid' });
+    collected.push({ question, found: r.found, terms: r.q });
+  }
+  await engine.close();
+  const res = { name: suite.name, n: suite.questions.length / 2, kinds: {}, grid: [] };
+  const mrr = (kind, mode, wc, wp) => {
+    const list = collected.filter((c) => c.question.kind === kind);
+    const p = { ...params, denseWeightCode: wc, denseWeightProse: wp };
+    return list.reduce((s, c) => s + reciprocal(capPerFile(rankCandidates(c.found, c.terms, p, c.question.query, mode), 3), c.question.gold), 0) / list.length;
+  };
+  for (const kind of ['prose', 'identifier']) res.kinds[kind] = { lexical: mrr(kind, 'lexical', 0, 0), dense: mrr(kind, 'dense', 0, 0) };
+  // Every (code weight, prose weight) pair: a query's kind of words, not the suite's label, decides which weight applies.
+  for (const wc of grid) for (const wp of grid) res.grid.push({ wc, wp, prose: mrr('prose', 'hybrid', wc, wp), identifier: mrr('identifier', 'hybrid', wc, wp) });
+  out.suites.push(res);
+}
+writeFileSync(process.argv[3], JSON.stringify(out, null, 1));
+`;
+
+async function main() {
+  const sources = parseSources(process.argv.slice(2));
+  mkdirSync(WORK, { recursive: true });
+  const suites = sources.map(prepare);
+  const suitesFile = join(WORK, 'suites.json');
+  writeFileSync(suitesFile, JSON.stringify(suites));
+  const bundle = join(WORK, 'fit.mjs');
+  await build({
+    stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile: bundle,
+    logLevel: 'warning',
+  });
+  const resultFile = join(ROOT, 'bench', 'results', 'fit-fusion.json');
+  const { spawnSync } = await import('node:child_process');
+  const run = spawnSync(process.execPath, [bundle, suitesFile, resultFile], { stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+  const result = JSON.parse(readFileSync(resultFile, 'utf8'));
+  // The pair with the best mean of the two kinds' MRR@10, averaged over the dev suites.
+  const mean = (i, key) => result.suites.reduce((sum, x) => sum + x.grid[i][key], 0) / result.suites.length;
+  let bestI = 0;
+  result.suites[0].grid.forEach((_, i) => {
+    if (mean(i, 'prose') + mean(i, 'identifier') > mean(bestI, 'prose') + mean(bestI, 'identifier')) bestI = i;
+  });
+  const g = result.suites[0].grid[bestI];
+  const best = {
+    denseWeightCode: g.wc,
+    denseWeightProse: g.wp,
+    prose: mean(bestI, 'prose'),
+    identifier: mean(bestI, 'identifier'),
+  };
+  console.log('| dev suite | kind | lexical | dense | hybrid (best pair) |');
+  console.log('|---|---|---:|---:|---:|');
+  for (const x of result.suites) {
+    for (const kind of ['prose', 'identifier']) {
+      console.log(
+        `| ${x.name} | ${kind} | ${x.kinds[kind].lexical.toFixed(3)} | ${x.kinds[kind].dense.toFixed(3)} | ${x.grid[bestI][kind].toFixed(3)} |`,
+      );
+    }
+  }
+  result.best = best;
+  writeFileSync(resultFile, `${JSON.stringify(result, null, 1)}\n`);
+  console.log(`\nset rank/params.ts: denseWeightCode ${best.denseWeightCode}, denseWeightProse ${best.denseWeightProse}`);
+}
+
+await main();
