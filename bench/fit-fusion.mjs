@@ -1,7 +1,7 @@
 // Fits the hybrid fusion weights (rank/params.ts: denseWeightProse, denseWeightCode) on dev suites built from code that
 // neither the embedding model trained on (training/manifest.json marks it as validation) nor any eval suite uses.
 // Invariant: eval suites are never read here; the weights it prints are copied into params.ts by hand, with the table.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
