@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFi
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { jsCandidates, pythonCandidates, removeDocs, sample } from './eval-suites.mjs';
+import { goCandidates, jsCandidates, pythonCandidates, removeDocs, sample } from './eval-suites.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, '.eval', 'dev');
@@ -45,6 +45,8 @@ function prepare(source) {
   const candidates = [];
   for (const rel of walk(repo)) {
     if (rel.endsWith('.py')) candidates.push(...pythonCandidates(readFileSync(join(repo, rel), 'utf8'), rel));
+    else if (rel.endsWith('.go') && !rel.endsWith('_test.go'))
+      candidates.push(...goCandidates(readFileSync(join(repo, rel), 'utf8'), rel));
     else if (/\.(js|mjs|ts)$/.test(rel) && !rel.endsWith('.d.ts'))
       candidates.push(...jsCandidates(readFileSync(join(repo, rel), 'utf8'), rel));
   }

@@ -210,7 +210,10 @@ export class Engine {
       const hits = this.store.lexical(match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
       hits.forEach((h, i) => candidates.set(h.id, { id: h.id, bm25: h.bm25, lexicalRank: i + 1 } as Candidate));
     }
-    if (dense) {
+    // Hybrid adds meaning to words the repository has; when none of the query's words occur anywhere, nearest
+    // neighbours of the query are noise (a typo, gibberish), so hybrid answers nothing, like lexical. Dense still answers.
+    const lexicalEmpty = mode === 'hybrid' && candidates.size === 0;
+    if (dense && !lexicalEmpty) {
       const text = queryEmbeddingText(query);
       if (text) {
         const vector = await dense.embedder.embedQuery(text);
