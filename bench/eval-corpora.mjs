@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run eval:corpora`: builds the docstring → code suites from real corpora, runs `codectx eval` on them and on the
-// fixture suite (modes lexical and grep), writes bench/results/eval-corpora.json and, with --write-docs, docs/eval.md.
+// fixture suite (modes lexical, dense, hybrid and grep), writes bench/results/eval-corpora.json and, with --write-docs, docs/eval.md.
 // Invariant: suites are rebuilt from pristine copies under .eval/ with a fixed seed; only the marked doc section changes.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ const USAGE = `usage: npm run eval:corpora -- [options]
   --suite go|django|js|fixture|all   which suites (default all)
   --queries N        questions per corpus suite (default 500)
   --seed TEXT        seed of the sample (default codectx-eval)
-  --modes LIST       modes to run (default lexical,grep)
+  --modes LIST       modes to run (default lexical,dense,hybrid,grep)
   --cli PATH         the codectx CLI (default dist/cli.js when it has eval, else a bundle of server/src/eval)
   --write-docs       also rewrite the generated section of docs/eval.md
   --docs-only        only rewrite docs/eval.md from bench/results/eval-corpora.json`;
@@ -55,7 +55,7 @@ function parseOptions(argv) {
     suite: 'all',
     queries: 500,
     seed: 'codectx-eval',
-    modes: 'lexical,grep',
+    modes: 'lexical,dense,hybrid,grep',
     cli: null,
     writeDocs: false,
     docsOnly: false,
