@@ -70,7 +70,7 @@ const ENTRY = `
 import { Engine } from './server/src/engine.ts';
 import { makeConfig } from './server/src/config.ts';
 import { params } from './server/src/rank/params.ts';
-import { capPerFile, rankCandidates } from './server/src/rank/rank-candidates.ts';
+import { capPerFile, denseWeight, rankCandidates } from './server/src/rank/rank-candidates.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 const suites = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const grid = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
@@ -90,15 +90,28 @@ for (const suite of suites) {
     collected.push({ question, found: r.found, terms: r.q });
   }
   await engine.close();
-  const res = { name: suite.name, n: suite.questions.length / 2, kinds: {}, grid: [] };
-  const mrr = (kind, mode, wc, wp) => {
-    const list = collected.filter((c) => c.question.kind === kind);
-    const p = { ...params, denseWeightCode: wc, denseWeightProse: wp };
-    return list.reduce((s, c) => s + reciprocal(capPerFile(rankCandidates(c.found, c.terms, p, c.question.query, mode), 3), c.question.gold), 0) / list.length;
+  // Each query uses one of the two weights, by its own words (code-like or prose): score every query at every weight
+  // once, then each weight is fitted on the queries it applies to.
+  const res = { name: suite.name, n: suite.questions.length / 2, kinds: {}, classes: { code: [], prose: [] } };
+  const rr = (c, mode, w) => {
+    const p = { ...params, denseWeightCode: w, denseWeightProse: w };
+    return reciprocal(capPerFile(rankCandidates(c.found, c.terms, p, c.question.query, mode), 3), c.question.gold);
   };
-  for (const kind of ['prose', 'identifier']) res.kinds[kind] = { lexical: mrr(kind, 'lexical', 0, 0), dense: mrr(kind, 'dense', 0, 0) };
-  // Every (code weight, prose weight) pair: a query's kind of words, not the suite's label, decides which weight applies.
-  for (const wc of grid) for (const wp of grid) res.grid.push({ wc, wp, prose: mrr('prose', 'hybrid', wc, wp), identifier: mrr('identifier', 'hybrid', wc, wp) });
+  for (const c of collected) {
+    c.cls = denseWeight(c.terms, c.question.query, params) === params.denseWeightCode ? 'code' : 'prose';
+    c.lexical = rr(c, 'lexical', 0);
+    c.dense = rr(c, 'dense', 0);
+    c.hybrid = grid.map((w) => rr(c, 'hybrid', w));
+  }
+  const mean = (list, f) => (list.length ? list.reduce((s, c) => s + f(c), 0) / list.length : 0);
+  for (const kind of ['prose', 'identifier']) {
+    const list = collected.filter((c) => c.question.kind === kind);
+    res.kinds[kind] = { n: list.length, lexical: mean(list, (c) => c.lexical), dense: mean(list, (c) => c.dense) };
+  }
+  for (const cls of ['code', 'prose']) {
+    const list = collected.filter((c) => c.cls === cls);
+    res.classes[cls] = { n: list.length, lexical: mean(list, (c) => c.lexical), dense: mean(list, (c) => c.dense), hybrid: grid.map((_, i) => mean(list, (c) => c.hybrid[i])) };
+  }
   out.suites.push(res);
 }
 writeFileSync(process.argv[3], JSON.stringify(out, null, 1));
@@ -125,31 +138,32 @@ async function main() {
   const run = spawnSync(process.execPath, [bundle, suitesFile, resultFile], { stdio: 'inherit' });
   if (run.status !== 0) process.exit(run.status ?? 1);
   const result = JSON.parse(readFileSync(resultFile, 'utf8'));
-  // The pair with the best mean of the two kinds' MRR@10, averaged over the dev suites.
-  const mean = (i, key) => result.suites.reduce((sum, x) => sum + x.grid[i][key], 0) / result.suites.length;
-  let bestI = 0;
-  result.suites[0].grid.forEach((_, i) => {
-    if (mean(i, 'prose') + mean(i, 'identifier') > mean(bestI, 'prose') + mean(bestI, 'identifier')) bestI = i;
-  });
-  const g = result.suites[0].grid[bestI];
-  const best = {
-    denseWeightCode: g.wc,
-    denseWeightProse: g.wp,
-    prose: mean(bestI, 'prose'),
-    identifier: mean(bestI, 'identifier'),
-  };
-  console.log('| dev suite | kind | lexical | dense | hybrid (best pair) |');
+  // Each weight: the grid value with the best MRR@10 over the dev queries of its class, weighted by their number.
+  const best = {};
+  for (const cls of ['code', 'prose']) {
+    const total = result.suites.reduce((n, x) => n + x.classes[cls].n, 0);
+    const at = (i) => result.suites.reduce((sum, x) => sum + x.classes[cls].hybrid[i] * x.classes[cls].n, 0) / (total || 1);
+    let bestI = 0;
+    result.grid.forEach((_, i) => {
+      if (at(i) > at(bestI) + 1e-9) bestI = i;
+    });
+    const lexical = result.suites.reduce((sum, x) => sum + x.classes[cls].lexical * x.classes[cls].n, 0) / (total || 1);
+    const dense = result.suites.reduce((sum, x) => sum + x.classes[cls].dense * x.classes[cls].n, 0) / (total || 1);
+    best[cls] = { weight: result.grid[bestI], mrr: at(bestI), lexical, dense, n: total };
+    console.log(`\n${cls}-like queries (${total}): chunk MRR@10 by dense weight, all dev suites`);
+    console.log(`| lexical | dense | ${result.grid.map((w) => `w=${w}`).join(' | ')} |`);
+    console.log(`|---:|---:|${result.grid.map(() => '---:').join('|')}|`);
+    console.log(`| ${lexical.toFixed(3)} | ${dense.toFixed(3)} | ${result.grid.map((_, i) => at(i).toFixed(3)).join(' | ')} |`);
+  }
+  console.log('\n| dev suite | kind | n | lexical | dense |');
   console.log('|---|---|---:|---:|---:|');
   for (const x of result.suites) {
-    for (const kind of ['prose', 'identifier']) {
-      console.log(
-        `| ${x.name} | ${kind} | ${x.kinds[kind].lexical.toFixed(3)} | ${x.kinds[kind].dense.toFixed(3)} | ${x.grid[bestI][kind].toFixed(3)} |`,
-      );
-    }
+    for (const [kind, k] of Object.entries(x.kinds))
+      console.log(`| ${x.name} | ${kind} | ${k.n} | ${k.lexical.toFixed(3)} | ${k.dense.toFixed(3)} |`);
   }
   result.best = best;
   writeFileSync(resultFile, `${JSON.stringify(result, null, 1)}\n`);
-  console.log(`\nset rank/params.ts: denseWeightCode ${best.denseWeightCode}, denseWeightProse ${best.denseWeightProse}`);
+  console.log(`\nset rank/params.ts: denseWeightCode ${best.code.weight}, denseWeightProse ${best.prose.weight}`);
 }
 
 await main();

@@ -18,6 +18,7 @@ import {
   type Ranked,
   type RankMode,
   rankCandidates,
+  termCoverage,
 } from './rank/rank-candidates.js';
 import { parseQuery, type QueryTerms } from './search/code-tokens.js';
 import { matchExpression } from './search/fts-text.js';
@@ -238,7 +239,7 @@ export class Engine {
     const chunks = this.store.chunks([...candidates.keys()]);
     const found = [...candidates.values()].flatMap((c) => {
       const chunk = chunks.get(c.id);
-      return chunk ? [{ ...c, chunk }] : [];
+      return chunk ? [{ ...c, chunk, coverage: termCoverage(chunk, q) }] : [];
     });
     return { found, q, mode };
   }

@@ -15,6 +15,15 @@ export interface Candidate {
   /** Cosine similarity and 1-based rank in the KNN list, when found by embeddings. */
   similarity?: number;
   denseRank?: number;
+  /** The query's term coverage of this chunk, when already computed (see termCoverage). */
+  coverage?: number;
+}
+
+/** Fraction of the query's terms found in the chunk's symbol, path or text. */
+export function termCoverage(chunk: Chunk, q: QueryTerms): number {
+  if (!q.terms.length) return 0;
+  const haystack = `${chunk.symbol}\n${chunk.path}\n${chunk.content}`.toLowerCase();
+  return q.terms.filter((t) => haystack.includes(t)).length / q.terms.length;
 }
 
 export type RankMode = 'lexical' | 'dense' | 'hybrid';
@@ -117,8 +126,7 @@ export function rankCandidates(
     }
     if (DEFINITION_KINDS.has(c.chunk.kind)) boosts.definition = p.definition;
     if (!wantsTests && TESTISH.test(path)) boosts.testPenalty = p.testPenalty;
-    const haystack = `${c.chunk.symbol}\n${path}\n${c.chunk.content}`.toLowerCase();
-    const coverage = q.terms.length ? q.terms.filter((t) => haystack.includes(t)).length / q.terms.length : 0;
+    const coverage = c.coverage ?? termCoverage(c.chunk, q);
     const explain: Explanation = { coverage, boosts };
     if (c.lexicalRank !== undefined) Object.assign(explain, { lexicalRank: c.lexicalRank, bm25: c.bm25 });
     if (c.denseRank !== undefined) Object.assign(explain, { denseRank: c.denseRank, similarity: c.similarity });

@@ -501,7 +501,8 @@ export class Store {
     const cached = this.db.prepare('SELECT COUNT(*) FROM embedding_cache WHERE model = ?').pluck().get(model) as number;
     const chunks = this.db.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number;
     if (cached <= 2 * chunks + 1000) return 0;
-    return this.db.prepare('DELETE FROM embedding_cache WHERE model = ? AND hash NOT IN (SELECT hash FROM chunks)').run(model).changes;
+    return this.db.prepare('DELETE FROM embedding_cache WHERE model = ? AND hash NOT IN (SELECT hash FROM chunks)').run(model)
+      .changes;
   }
 
   /**

@@ -1,0 +1,141 @@
+// The shipped code model (models/code-static): loads offline through transformers.js, gives PyTorch's vectors, matches
+// its metadata, and was trained on nothing an eval suite uses (training/manifest.json against training/exclusions.json).
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '../../..');
+const modelDir = join(root, 'models/code-static');
+
+interface Fixture {
+  cases: { text: string; ids: number[]; vector: number[] }[];
+  trainedOn: string;
+}
+interface Exclusions {
+  entries: { id: string; patterns: string[]; ecosystems?: string[] }[];
+}
+interface Manifest {
+  hash: string;
+  sources: { name: string; ecosystem: string; modules: string[]; licence: string; pairs: number }[];
+}
+
+const readJson = <T>(rel: string): T => JSON.parse(readFileSync(join(root, rel), 'utf8')) as T;
+
+/** The miner's rule (training/mine.py pattern_matches): lowercased; '/' patterns match the name or a path prefix of
+ * it; other patterns match the whole name or any '/'-separated segment, with '*' as a wildcard. */
+function patternMatches(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  if (p.includes('/')) return n === p || n.startsWith(`${p}/`);
+  const glob = new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  return n.split('/').some((segment) => segment !== '' && glob.test(segment));
+}
+
+function excludedBy(names: string[], exclusions: Exclusions, ecosystem: string): string | undefined {
+  for (const entry of exclusions.entries) {
+    const ecosystems = entry.ecosystems ?? ['any'];
+    if (!ecosystems.includes('any') && !ecosystems.includes(ecosystem)) continue;
+    if (entry.patterns.some((p) => names.some((n) => n !== '' && patternMatches(p, n)))) return entry.id;
+  }
+  return undefined;
+}
+
+describe('contamination rule', () => {
+  const exclusions = readJson<Exclusions>('training/exclusions.json');
+
+  it.each([
+    ['three', 'npm', 'three'],
+    ['@react-three/fiber', 'npm', 'three'],
+    ['three-stdlib', 'npm', 'three'],
+    ['rxjs', 'npm', 'rxjs'],
+    ['webpack-cli', 'npm', 'webpack'],
+    ['pip/_vendor/requests', 'python', 'requests'],
+    ['python3-flask', 'python', 'flask'],
+    ['github.com/prometheus/client_golang/prometheus', 'go', 'prometheus-client-golang'],
+    ['golang.org/x/net', 'go', 'go-stdlib'],
+    ['golang-1.19-src', 'go', 'go-stdlib'],
+    ['regex-syntax', 'rust', 'rust-regex'],
+    ['django', 'python', 'django'],
+  ])('excludes %s (%s)', (name, ecosystem, id) => {
+    expect(excludedBy([name], exclusions, ecosystem)).toBe(id);
+  });
+
+  it.each([
+    ['lodash', 'npm'],
+    ['python3-werkzeug', 'python'],
+    ['github.com/spf13/cobra', 'go'],
+    ['rust-std/core', 'rust'],
+    ['regex', 'python'],
+  ])('keeps %s (%s)', (name, ecosystem) => {
+    expect(excludedBy([name], exclusions, ecosystem)).toBeUndefined();
+  });
+
+  it('no source of the committed manifest matches an exclusion', () => {
+    const manifest = readJson<Manifest>('training/manifest.json');
+    expect(manifest.sources.length).toBeGreaterThan(0);
+    const hits = manifest.sources
+      .map((s) => ({ name: s.name, id: excludedBy([s.name, ...s.modules], exclusions, s.ecosystem) }))
+      .filter((h) => h.id !== undefined);
+    expect(hits).toEqual([]);
+  });
+});
+
+describe.skipIf(!existsSync(join(modelDir, 'onnx/model.onnx')))('models/code-static through transformers.js', () => {
+  it('loads offline and gives the vectors PyTorch computed', async () => {
+    const { AutoModel, AutoTokenizer, env } = await import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    const options = { local_files_only: true, dtype: 'fp32' as const };
+    const tokenizer = await AutoTokenizer.from_pretrained(modelDir, options);
+    const model = await AutoModel.from_pretrained(modelDir, options);
+    const meta = JSON.parse(readFileSync(join(modelDir, 'codectx.json'), 'utf8')) as {
+      dimensions: number;
+      matryoshka: number[];
+      trainedOn: string;
+      normalization: string;
+    };
+    const fixture = readJson<Fixture>('fixtures/embed/model-vectors.json');
+    expect(meta.normalization).toBe('embed-text v1');
+    expect(fixture.trainedOn).toBe(meta.trainedOn);
+    expect(readJson<Manifest>('training/manifest.json').hash).toBe(meta.trainedOn);
+    expect(meta.matryoshka.at(-1)).toBe(meta.dimensions);
+
+    const texts = fixture.cases.map((c) => c.text);
+    const inputs = tokenizer(texts, { padding: true, truncation: true });
+    const output = (await model(inputs)) as Record<string, { data: Float32Array; dims: number[] }>;
+    const embedding = output.sentence_embedding;
+    expect(embedding?.dims).toEqual([texts.length, meta.dimensions]);
+    const data = embedding?.data ?? new Float32Array();
+    const seq = (inputs.input_ids as { dims: number[] }).dims[1] ?? 0;
+    const ids = inputs.input_ids as { data: BigInt64Array };
+    const mask = inputs.attention_mask as { data: BigInt64Array };
+    fixture.cases.forEach((c, i) => {
+      const got: number[] = [];
+      for (let j = 0; j < seq; j++) if (mask.data[i * seq + j] === 1n) got.push(Number(ids.data[i * seq + j]));
+      if (c.ids.length > 0) expect(got, `token ids of ${JSON.stringify(c.text.slice(0, 40))}`).toEqual(c.ids);
+      const v = data.subarray(i * meta.dimensions, (i + 1) * meta.dimensions);
+      let dot = 0;
+      let maxDiff = 0;
+      for (let k = 0; k < meta.dimensions; k++) {
+        dot += (v[k] ?? 0) * (c.vector[k] ?? 0);
+        maxDiff = Math.max(maxDiff, Math.abs((v[k] ?? 0) - (c.vector[k] ?? 0)));
+      }
+      if (c.ids.length > 0) {
+        expect(dot).toBeGreaterThanOrEqual(0.9999);
+        expect(maxDiff).toBeLessThanOrEqual(1e-4);
+      }
+      // Matryoshka: every prefix, re-normalized, is a unit vector pointing the same way as PyTorch's prefix.
+      for (const d of meta.matryoshka) {
+        let a = 0;
+        let b = 0;
+        let ab = 0;
+        for (let k = 0; k < d; k++) {
+          a += (v[k] ?? 0) ** 2;
+          b += (c.vector[k] ?? 0) ** 2;
+          ab += (v[k] ?? 0) * (c.vector[k] ?? 0);
+        }
+        if (c.ids.length > 0) expect(ab / Math.sqrt(a * b)).toBeGreaterThanOrEqual(0.9999);
+      }
+    });
+  });
+});
