@@ -220,7 +220,7 @@ export class Engine {
         const vector = await dense.embedder.embedQuery(text);
         const k = Math.max(params.denseCandidates, limit * 2);
         const prefilter = dense.count > params.binaryPrefilterAbove ? params.binaryCandidates : undefined;
-        let near = this.store.nearest(dense.table, vector, k, prefilter);
+        let near = this.store.nearest(dense.table, vector, k, prefilter, dense.embedder.id);
         if (filter.globs || filter.languages) {
           const keep = this.store.filterIds(
             near.map((n) => n.id),

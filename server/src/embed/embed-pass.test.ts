@@ -76,7 +76,7 @@ describe('embedPending', () => {
     const table = store.vectorTable(model.id, 32);
     const query = await model.embedQuery('enqueue job queue');
     const exact = store.nearest(table, query, 3);
-    const prefiltered = store.nearest(table, query, 3, 10);
+    const prefiltered = store.nearest(table, query, 3, 10, model.id);
     // Same chunks with the same exact similarities (ties may come in either order).
     const byId = (rows: { id: number; similarity: number }[]) => rows.map((r) => [r.id, r.similarity.toFixed(5)]).sort();
     expect(byId(prefiltered)).toEqual(byId(exact));

@@ -510,22 +510,37 @@ export class Store {
    * `prefilter`, the first pass ranks `prefilter` candidates by Hamming distance of the sign bits, and only those are
    * scored exactly (measured recall against the exact search is in docs/benchmarks.md).
    */
-  nearest(table: string, vector: Float32Array, k: number, prefilter?: number): { id: number; similarity: number }[] {
+  nearest(
+    table: string,
+    vector: Float32Array,
+    k: number,
+    prefilter?: number,
+    model?: string,
+  ): { id: number; similarity: number }[] {
     const q = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-    let rows: { id: number; distance: number }[];
-    if (prefilter && prefilter > k) {
-      rows = this.db
+    if (prefilter && prefilter > k && model) {
+      const ids = this.db
+        .prepare(`SELECT rowid FROM ${table}_bits WHERE embedding MATCH vec_quantize_binary(?) AND k = ?`)
+        .pluck()
+        .all(q, prefilter) as number[];
+      // Exact cosine of the candidates, from the cache (keyed by content hash): vec0 has no fast lookup by a rowid list.
+      const rows = this.db
         .prepare(
-          `SELECT v.rowid AS id, vec_distance_cosine(v.embedding, ?) AS distance FROM ${table} v
-           WHERE v.rowid IN (SELECT rowid FROM ${table}_bits WHERE embedding MATCH vec_quantize_binary(?) AND k = ?)
-           ORDER BY distance LIMIT ?`,
+          `SELECT c.id, e.vector FROM chunks c JOIN embedding_cache e ON e.model = ? AND e.hash = c.hash
+           WHERE c.id IN (SELECT value FROM json_each(?))`,
         )
-        .all(q, q, prefilter, k) as { id: number; distance: number }[];
-    } else {
-      rows = this.db
-        .prepare(`SELECT rowid AS id, distance FROM ${table} WHERE embedding MATCH ? AND k = ? ORDER BY distance`)
-        .all(q, k) as { id: number; distance: number }[];
+        .all(model, JSON.stringify(ids.map(Number))) as { id: number; vector: Buffer }[];
+      const scored = rows.map((r) => {
+        const v = new Float32Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength / 4);
+        let dot = 0;
+        for (let i = 0; i < v.length; i++) dot += (v[i] as number) * (vector[i] as number);
+        return { id: r.id, similarity: dot };
+      });
+      return scored.sort((a, b) => b.similarity - a.similarity).slice(0, k);
     }
+    const rows = this.db
+      .prepare(`SELECT rowid AS id, distance FROM ${table} WHERE embedding MATCH ? AND k = ? ORDER BY distance`)
+      .all(q, k) as { id: number; distance: number }[];
     return rows.map((r) => ({ id: Number(r.id), similarity: 1 - r.distance }));
   }
 
