@@ -209,7 +209,9 @@ export class Engine {
     const match = matchExpression(q);
     if (mode !== 'dense' && match) {
       const hits = this.store.lexical(match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
-      hits.forEach((h, i) => candidates.set(h.id, { id: h.id, bm25: h.bm25, lexicalRank: i + 1 } as Candidate));
+      hits.forEach((h, i) => {
+        candidates.set(h.id, { id: h.id, bm25: h.bm25, lexicalRank: i + 1 } as Candidate);
+      });
     }
     // Hybrid adds meaning to words the repository has; when none of the query's words occur anywhere, nearest
     // neighbours of the query are noise (a typo, gibberish), so hybrid answers nothing, like lexical. Dense still answers.
