@@ -14,6 +14,8 @@ import { CORPORA, ensureInstalled, walk } from './corpora.mjs';
 import { buildQueries } from './queries.mjs';
 import { summarize } from './report.mjs';
 
+/** Added to every server's initializationOptions (--embeddings none). */
+let INIT_EXTRA = {};
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const START = '<!-- bench-lsp:start -->';
 const END = '<!-- bench-lsp:end -->';
@@ -34,6 +36,7 @@ const USAGE = `usage: npm run bench:lsp -- [options]
   --docs PATH       Markdown file whose bench-lsp section is rewritten (default docs/benchmarks.md)
   --results PATH    raw results JSON (default bench/results/lsp-latest.json)
   --log PATH        the servers' stderr and log messages (default: a temp file, path printed)
+  --embeddings none turn the server's embeddings off (initializationOptions.embeddings {provider: none}), to compare
   --profile DIR     run the servers of the indexing and memory phases with node --cpu-prof (profiles in DIR/<phase>)`;
 
 function parseArgs(argv) {
@@ -47,6 +50,7 @@ function parseArgs(argv) {
     results: join(ROOT, 'bench', 'results', 'lsp-latest.json'),
     log: join(tmpdir(), `codectx-bench-lsp-${process.pid}.log`),
     profile: null,
+    embeddings: 'default',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -65,6 +69,7 @@ function parseArgs(argv) {
     else if (name === '--results') o.results = resolve(val());
     else if (name === '--log') o.log = resolve(val());
     else if (name === '--profile') o.profile = resolve(val());
+    else if (name === '--embeddings') o.embeddings = val();
     else if (name === '--help' || name === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -76,6 +81,8 @@ function parseArgs(argv) {
   const phases = ['freshness', 'indexing', 'memory'];
   if (o.only.some((p) => !phases.includes(p))) fail(`--only takes ${phases.join(', ')}`);
   if (!existsSync(o.cli)) fail(`${o.cli} is missing: run npm run build`);
+  if (!['default', 'none'].includes(o.embeddings)) fail('--embeddings takes default or none');
+  INIT_EXTRA = o.embeddings === 'none' ? { embeddings: { provider: 'none' } } : {};
   return o;
 }
 
@@ -159,7 +166,7 @@ function startServer(cli, logFile, label, nodeArgs = []) {
         processId: process.pid,
         rootUri: workspaceFolders[0].uri,
         workspaceFolders,
-        initializationOptions,
+        initializationOptions: { ...initializationOptions, ...INIT_EXTRA },
         capabilities: { window: { workDoneProgress: true }, workspace: { workspaceFolders: true } },
       });
       const at = performance.now();
@@ -741,7 +748,7 @@ async function main() {
       memGiB: Number((totalmem() / 1024 ** 3).toFixed(1)),
       node: process.version,
     },
-    options: { writes: o.writes, pause: o.pause, queries: o.queries, only: o.only },
+    options: { writes: o.writes, pause: o.pause, queries: o.queries, only: o.only, embeddings: o.embeddings },
     loadBefore: loadavg(),
     targets: TARGETS,
   };

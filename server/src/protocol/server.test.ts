@@ -45,7 +45,8 @@ beforeAll(async () => {
   put(repo, '.env', 'SECRET=1\n');
   put(other, 'lib/queue.go', 'package lib\n\n// Enqueue adds a job.\nfunc Enqueue(job string) {\n\tprintln(job)\n}\n');
   client = inProcessPair();
-  await client.initialize([repo, other], { cacheDir: cache, debounceMs: 50 });
+  // Lexical only: these are the handlers' tests; embeddings have their own (embed/*.test.ts, stdio, Neovim).
+  await client.initialize([repo, other], { cacheDir: cache, debounceMs: 50, embeddings: { provider: 'none' } });
   await client.waitReady();
 });
 
