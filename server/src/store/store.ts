@@ -292,16 +292,8 @@ export class Store {
    */
   lexical(match: string, weights: readonly number[], limit: number, filter: ChunkFilter = {}): { id: number; bm25: number }[] {
     const w = weights.map((x) => Number(x).toFixed(3)).join(', ');
-    const where: string[] = [];
-    const args: unknown[] = [match];
-    if (filter.globs?.length) {
-      where.push(`(${filter.globs.map(() => 'f.path GLOB ?').join(' OR ')})`);
-      args.push(...filter.globs);
-    }
-    if (filter.languages?.length) {
-      where.push(`f.language IN (${filter.languages.map(() => '?').join(', ')})`);
-      args.push(...filter.languages);
-    }
+    const { where, args: filterArgs } = filterClauses(filter);
+    const args: unknown[] = [match, ...filterArgs];
     const restrict = where.length
       ? ` AND rowid IN (SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where.join(' AND ')})`
       : '';
@@ -312,16 +304,9 @@ export class Store {
 
   /** Which of `ids` belong to files matching the filter (see `lexical`). */
   filterIds(ids: number[], filter: ChunkFilter): Set<number> {
-    const where: string[] = ['c.id IN (SELECT value FROM json_each(?))'];
-    const args: unknown[] = [JSON.stringify(ids)];
-    if (filter.globs?.length) {
-      where.push(`(${filter.globs.map(() => 'f.path GLOB ?').join(' OR ')})`);
-      args.push(...filter.globs);
-    }
-    if (filter.languages?.length) {
-      where.push(`f.language IN (${filter.languages.map(() => '?').join(', ')})`);
-      args.push(...filter.languages);
-    }
+    const clauses = filterClauses(filter);
+    const where = ['c.id IN (SELECT value FROM json_each(?))', ...clauses.where];
+    const args: unknown[] = [JSON.stringify(ids), ...clauses.args];
     const sql = `SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where.join(' AND ')}`;
     return new Set(
       this.db
@@ -552,4 +537,19 @@ export class Store {
   close(): void {
     this.db.close();
   }
+}
+
+/** The WHERE clauses (over `files f`) and their arguments that a ChunkFilter stands for. */
+function filterClauses(filter: ChunkFilter): { where: string[]; args: string[] } {
+  const where: string[] = [];
+  const args: string[] = [];
+  if (filter.globs?.length) {
+    where.push(`(${filter.globs.map(() => 'f.path GLOB ?').join(' OR ')})`);
+    args.push(...filter.globs);
+  }
+  if (filter.languages?.length) {
+    where.push(`f.language IN (${filter.languages.map(() => '?').join(', ')})`);
+    args.push(...filter.languages);
+  }
+  return { where, args };
 }
