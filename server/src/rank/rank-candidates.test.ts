@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../model.js';
-import { parseQuery } from '../search/code-tokens.js';
+import { longestRun, parseQuery, phraseWords, stringLiterals } from '../search/code-tokens.js';
 import { params } from './params.js';
 import { type Candidate, capPerFile, denseWeight, type RankMode, rankCandidates } from './rank-candidates.js';
 
@@ -93,6 +93,12 @@ describe('rankCandidates', () => {
     ],
     ['nameWord in a sentence', 'clone the camera settings', chunk('c.ts', 'Camera.clone'), 'nameWord'],
     ['symbolWords', 'get user name', chunk('u.ts', 'getUserName'), 'symbolWords'],
+    [
+      'exactPhrase: a pasted error message, placeholders filled in',
+      "JOBQ_PORT must be an integer between 1 and 65535, got 'abc'",
+      chunk('c.ts', 'port', 'throw new Error(`JOBQ_PORT must be an integer between 1 and 65535, got ${raw}`);'),
+      'exactPhrase',
+    ],
   ];
   for (const [what, query, c, boost] of boosts) {
     it(`boost: ${what}`, () => {
@@ -101,6 +107,40 @@ describe('rankCandidates', () => {
       else expect(Object.keys(r?.explain.boosts ?? {})).not.toContain('testPenalty');
     });
   }
+
+  // Words of the query in the chunk, but not as one verbatim run covering half of the query: no phrase.
+  const noPhrase: [string, string][] = [
+    ['scattered words', 'integer must be a port between 1 and 65535'],
+    ['a short run in a long sentence', 'the worker must be an integer of seconds when we start jobs from the queue again'],
+    ['too few words', 'must be'],
+    ['the words in a comment, not a string', 'the port of the server must be an integer'],
+  ];
+  for (const [what, query] of noPhrase) {
+    it(`no exactPhrase: ${what}`, () => {
+      const c = chunk(
+        'c.ts',
+        'port',
+        '// the port of the server must be an integer\nif (!ok) throw new Error(`port must be an integer between 1 and 65535`);',
+      );
+      const [r] = rankCandidates([{ id: 1, bm25: 1, lexicalRank: 1, chunk: c }], parseQuery(query), params, query);
+      expect(r?.explain.boosts.exactPhrase).toBeUndefined();
+    });
+  }
+
+  it('longestRun counts consecutive query words found in order', () => {
+    const q = phraseWords('server returned 500: internal error');
+    expect(longestRun(q, 'fmt.Errorf("server returned %d: %s", code, msg) // internal error')).toBe(2);
+    expect(longestRun(q, 'log("server returned 500: internal error")')).toBe(5);
+    expect(longestRun(q, 'error internal 500 returned server')).toBe(1);
+    expect(longestRun(q, '')).toBe(0);
+  });
+
+  it('stringLiterals keeps quoted text and leaves docstrings out', () => {
+    const src =
+      'def f():\n    """Return the port."""\n    raise ValueError(f"bad port {p}: \\"x\\"")\n    log(\'it\\\'s ok\', `a ${b}`)';
+    const lits = stringLiterals(src).split(' \u0000 ');
+    expect(lits).toEqual(['bad port {p}: \\"x\\"', "it\\'s ok", 'a ${b}']);
+  });
 
   it('capPerFile lets N per file first, keeps the rest after', () => {
     const ranked = ['a', 'a', 'a', 'b', 'a'].map((p, i) => ({ chunk: { path: p }, i }));

@@ -2,7 +2,14 @@
 // most N per file before the rest.
 // Every score carries its explanation: the BM25 it started from and each factor applied.
 import type { Chunk } from '../model.js';
-import { isIdentifierLike, type QueryTerms, splitIdentifier } from '../search/code-tokens.js';
+import {
+  isIdentifierLike,
+  longestRun,
+  phraseWords,
+  type QueryTerms,
+  splitIdentifier,
+  stringLiterals,
+} from '../search/code-tokens.js';
 import type { RankParams } from './params.js';
 
 /** A chunk found by FTS5, by KNN, or by both. */
@@ -96,6 +103,10 @@ export function rankCandidates(
           .filter(Boolean),
   );
   const wantsTests = ASKS_FOR_TESTS.test(query);
+  // A pasted error message or log line: only a chunk that matched lexically can hold the query's words verbatim, in a
+  // string literal (a doc sentence repeated elsewhere is not evidence: measured, it misleads docstring questions).
+  const sayWords = phraseWords(query.length > 2000 ? query.slice(0, 2000) : query);
+  const phraseNeeded = Math.max(p.phraseMinWords, Math.min(p.phraseLongRun, Math.ceil(p.phraseShare * sayWords.length)));
   // Fusion normalizes each side to [0, 1]: BM25 by its best score, cosine min-max over the KNN candidates.
   const maxBm25 = Math.max(0, ...candidates.map((c) => c.bm25 ?? 0));
   const sims = candidates.flatMap((c) => (c.similarity === undefined ? [] : [c.similarity]));
@@ -124,6 +135,12 @@ export function rankCandidates(
       const stem = file.slice(0, file.indexOf('.') > 0 ? file.indexOf('.') : undefined).toLowerCase();
       if (stem.length > 2 && (termSet.has(stem) || identifiers.has(stem))) boosts.fileStem = p.fileStem;
     }
+    if (
+      sayWords.length >= p.phraseMinWords &&
+      c.bm25 !== undefined &&
+      longestRun(sayWords, stringLiterals(c.chunk.content)) >= phraseNeeded
+    )
+      boosts.exactPhrase = p.exactPhrase;
     if (DEFINITION_KINDS.has(c.chunk.kind)) boosts.definition = p.definition;
     if (!wantsTests && TESTISH.test(path)) boosts.testPenalty = p.testPenalty;
     const coverage = c.coverage ?? termCoverage(c.chunk, q);

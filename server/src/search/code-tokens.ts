@@ -135,3 +135,57 @@ export function parseQuery(query: string): QueryTerms {
 export function ftsString(term: string): string {
   return `"${term.replace(/"/g, '""')}"`;
 }
+
+const PHRASE_WORD = /[\p{L}\p{N}_]+/gu;
+const DOC_STRING = /"""[\s\S]*?"""|'''[\s\S]*?'''/g;
+const STRING_LITERAL = /"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`/g;
+
+/**
+ * The string literals of source text, joined by a separator no word run crosses: where error messages and log lines are
+ * written. Python docstrings are left out (they are documentation, not messages).
+ */
+export function stringLiterals(source: string): string {
+  const out: string[] = [];
+  for (const m of source.replace(DOC_STRING, ' ').matchAll(STRING_LITERAL)) {
+    const text = m[1] ?? m[2] ?? m[3];
+    if (text) out.push(text);
+  }
+  return out.join(' \u0000 ');
+}
+
+/** The words of a text, lowercased, for verbatim-run matching (see longestRun). */
+export function phraseWords(text: string): string[] {
+  return text.toLowerCase().match(PHRASE_WORD) ?? [];
+}
+
+/**
+ * The length, in words, of the longest run of consecutive query words that occurs in `text` in the same order:
+ * how much of a pasted error message or log line the text holds verbatim. Linear in the text's words.
+ */
+export function longestRun(queryWords: string[], text: string): number {
+  if (queryWords.length < 2) return 0;
+  const positions = new Map<string, number[]>();
+  queryWords.forEach((w, i) => {
+    const list = positions.get(w);
+    if (list) list.push(i);
+    else positions.set(w, [i]);
+  });
+  let best = 0;
+  // previous[i] = length of the run ending at query word i and at the previous text word.
+  let previous = new Map<number, number>();
+  for (const word of text.toLowerCase().matchAll(PHRASE_WORD)) {
+    const at = positions.get(word[0]);
+    if (!at) {
+      if (previous.size) previous = new Map();
+      continue;
+    }
+    const current = new Map<number, number>();
+    for (const i of at) {
+      const length = (previous.get(i - 1) ?? 0) + 1;
+      current.set(i, length);
+      if (length > best) best = length;
+    }
+    previous = current;
+  }
+  return best;
+}
