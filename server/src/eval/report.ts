@@ -59,10 +59,33 @@ export function formatMarkdown(result: EvalResult): string {
     ['---', '---:', ...columns.map(() => '---:')],
     kindRows,
   );
+  const rescue = rescued(result);
+  const rescueLine = rescue.length
+    ? `\nOf the ${rescue[0]?.missed} questions lexical misses (no chunk hit in its top 10), ${rescue
+        .map((r) => `${r.mode} finds ${r.found} (${r.missed ? Math.round((100 * r.found) / r.missed) : 0}%)`)
+        .join(', ')}.\n`
+    : '';
   const title = `codectx eval: ${result.questions} questions (${result.datasets.join(', ')}), k = ${result.k}`;
   const legend = [
     'chunk: a result hits when it is in a gold file and overlaps a gold line range; file: when its path is a gold path.',
     'File-level modes (grep) return whole files, so their chunk-level metrics are n/a.',
   ].join('\n');
-  return `${title}\n\n${totals}\n\nPer kind: hit@10 · MRR@10\n\n${byKind}\n\n${legend}\n`;
+  return `${title}\n\n${totals}\n\nPer kind: hit@10 · MRR@10\n\n${byKind}\n${rescueLine}\n${legend}\n`;
+}
+
+/**
+ * What the other chunk-level modes add to lexical search: of the questions lexical misses (no chunk hit in its top 10),
+ * how many each other mode finds in its top 10. Empty without a lexical mode.
+ */
+export function rescued(result: EvalResult): { mode: string; missed: number; found: number }[] {
+  const lexical = result.modes.lexical;
+  if (!lexical) return [];
+  const missed = new Set(lexical.queries.filter((q) => q.chunkRank === null || q.chunkRank > 10).map((q) => q.id));
+  return Object.entries(result.modes)
+    .filter(([name, m]) => name !== 'lexical' && m.level === 'chunk')
+    .map(([mode, m]) => ({
+      mode,
+      missed: missed.size,
+      found: m.queries.filter((q) => missed.has(q.id) && q.chunkRank !== null && q.chunkRank <= 10).length,
+    }));
 }
