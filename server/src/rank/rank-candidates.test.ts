@@ -96,6 +96,7 @@ describe('rankCandidates', () => {
     [
       'exactPhrase: a pasted error message, placeholders filled in',
       "JOBQ_PORT must be an integer between 1 and 65535, got 'abc'",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test
       chunk('c.ts', 'port', 'throw new Error(`JOBQ_PORT must be an integer between 1 and 65535, got ${raw}`);'),
       'exactPhrase',
     ],
@@ -136,9 +137,11 @@ describe('rankCandidates', () => {
   });
 
   it('stringLiterals keeps quoted text and leaves docstrings out', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test
     const src =
       'def f():\n    """Return the port."""\n    raise ValueError(f"bad port {p}: \\"x\\"")\n    log(\'it\\\'s ok\', `a ${b}`)';
     const lits = stringLiterals(src).split(' \u0000 ');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test
     expect(lits).toEqual(['bad port {p}: \\"x\\"', "it\\'s ok", 'a ${b}']);
   });
 
