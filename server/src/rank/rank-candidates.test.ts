@@ -137,8 +137,8 @@ describe('rankCandidates', () => {
   });
 
   it('stringLiterals keeps quoted text and leaves docstrings out', () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test
     const src =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test
       'def f():\n    """Return the port."""\n    raise ValueError(f"bad port {p}: \\"x\\"")\n    log(\'it\\\'s ok\', `a ${b}`)';
     const lits = stringLiterals(src).split(' \u0000 ');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test
