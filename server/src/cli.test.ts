@@ -81,6 +81,19 @@ describe('codectx CLI', () => {
     }
   });
 
+  it("search --explain shows each result's rank and score in every stage (the shipped model: hybrid)", () => {
+    const r = run(['search', 'enqueue job', '--repo', repo, '--explain']);
+    expect(r.code).toBe(0);
+    const first = r.stdout.split('\n').find((l) => l.startsWith('    '));
+    expect(first).toMatch(/lexical rank 1, bm25 \d/);
+    expect(first).toMatch(/dense rank \d+, cosine /);
+    expect(first).toMatch(/fused 0\.\d\d×1\.000 \+ 0\.\d\d×/);
+    expect(first).toMatch(/coverage 1\.00, rerank -?\d+\.\d{3} \(was #1\)/);
+    expect(first).toMatch(/exactIdentifier|definition/);
+    const lexical = run(['search', 'enqueue job', '--repo', repo, '--explain', '--mode', 'lexical']);
+    expect(lexical.stdout).not.toMatch(/dense rank|fused|rerank/);
+  });
+
   it('a second search re-indexes nothing and stays quiet on stderr', () => {
     run(['index', '--repo', repo]);
     const r = run(['search', 'queue', '--repo', repo]);

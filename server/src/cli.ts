@@ -154,6 +154,7 @@ function explainLine(e: NonNullable<EngineResult['explain']>): string {
     );
   }
   parts.push(`coverage ${e.coverage.toFixed(2)}`);
+  if (e.rerank) parts.push(`rerank ${e.rerank.score.toFixed(3)} (was #${e.rerank.before})`);
   return parts.join(', ');
 }
 

@@ -15,11 +15,13 @@ import {
   type Candidate,
   capPerFile,
   type Explanation,
+  isCodeLike,
   type Ranked,
   type RankMode,
   rankCandidates,
   termCoverage,
 } from './rank/rank-candidates.js';
+import { rerank } from './rank/rerank.js';
 import { parseQuery, type QueryTerms } from './search/code-tokens.js';
 import { matchExpression } from './search/fts-text.js';
 import { snippet } from './search/snippet.js';
@@ -187,7 +189,9 @@ export class Engine {
   private async rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
     const limit = Math.max(1, Math.min(options.limit ?? 10, 1000));
     const { found, q, mode } = await this.collect(query, options);
-    const ranked = capPerFile(rankCandidates(found, q, params, query, mode), this.config.maxResultsPerFile).slice(0, limit);
+    let ranked = capPerFile(rankCandidates(found, q, params, query, mode), this.config.maxResultsPerFile);
+    if (mode === 'hybrid') ranked = rerank(ranked, q, isCodeLike(q, query), params);
+    ranked = ranked.slice(0, limit);
     return { ranked, terms: [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())], mode };
   }
 

@@ -108,6 +108,7 @@ describe('engine with embeddings (hash double)', () => {
       expect(hybrid.mode).toBe('hybrid');
       expect(hybrid.results[0]?.symbol).toBe('isEntryStale');
       expect(hybrid.results[0]?.explain?.fusion?.denseWeight).toBeGreaterThan(0);
+      expect(hybrid.results[0]?.explain?.rerank?.before).toBeGreaterThan(0);
       expect((await engine.search('stale', { mode: 'dense', languages: ['markdown'] })).results.map((r) => r.path)).toEqual([
         'README.md',
       ]);

@@ -1,3 +1,5 @@
+import type { RerankFeature } from './rerank.js';
+
 // Every ranking weight in one place. Change a number here only with `codectx eval` numbers before and after.
 
 export const params = {
@@ -50,6 +52,40 @@ export const params = {
   binaryCandidates: 400,
   /** Tests, fixtures, examples and generated files, unless the query asks for them. */
   testPenalty: 0.8,
+  /** Hybrid: the learned linear rerank of the first `depth` results (rerank.ts); weights by feature name. */
+  // Fitted by bench/fit-rerank.mjs on 1,387 generated dev questions (doc sentence, symbol name, error message of pydantic,
+  // oauthlib, lib/pq, luxon). Leave-one-suite-out MRR@10: error +0.000 to +0.030, prose −0.015 to +0.016, identifier
+  // −0.005 to 0; see docs/eval.md for the eval suites.
+  rerank: {
+    depth: 30,
+    weights: {
+      fused: 1.841,
+      position: 0.766,
+      lexical: 0.585,
+      dense: 0.275,
+      lexicalRank: 0.479,
+      denseRank: 0.345,
+      exactSymbol: 0.25,
+      exactIdentifier: 0.62,
+      nameWord: 0.114,
+      symbolWords: 0.366,
+      fileStem: 0.42,
+      definition: 0.402,
+      testPenalty: -0.359,
+      exactPhrase: 0.375,
+      coverage: 0.837,
+      codeLexical: 0.275,
+      codeDense: 0.071,
+      marginLexical: 0.11,
+      marginDense: 0.071,
+      denseGapDense: 0.191,
+      length: 0.42,
+      nameCoverage: 0.312,
+      pathCoverage: 0.065,
+      similarity: 0.062,
+      blockKind: -0.325,
+    } as Partial<Record<RerankFeature, number>>,
+  },
 } as const;
 
 export type RankParams = typeof params;

@@ -46,6 +46,8 @@ export interface Explanation {
   coverage: number;
   /** Factor by boost name; only factors ≠ 1 are listed. */
   boosts: Record<string, number>;
+  /** Hybrid only: the learned rerank stage's score and the result's position before it (see rerank.ts). */
+  rerank?: { score: number; before: number };
 }
 
 export interface Ranked extends Candidate {
@@ -75,9 +77,13 @@ const ASKS_FOR_TESTS = /\b(tests?|spec|fixtures?|examples?|mock|testdata|generat
  * lean lexical, plain-language questions lean dense.
  */
 export function denseWeight(q: QueryTerms, query: string, p: RankParams): number {
+  return isCodeLike(q, query) ? p.denseWeightCode : p.denseWeightProse;
+}
+
+/** A query with identifiers, paths or quoted strings, or a long paste (an issue, a stack trace), rather than a question. */
+export function isCodeLike(q: QueryTerms, query: string): boolean {
   const words = query.split(/\s+/).filter(Boolean).length;
-  const codeLike = q.paths.length > 0 || q.phrases.length > 0 || q.identifiers.some(isIdentifierLike) || words > 40;
-  return codeLike ? p.denseWeightCode : p.denseWeightProse;
+  return q.paths.length > 0 || q.phrases.length > 0 || q.identifiers.some(isIdentifierLike) || words > 40;
 }
 
 /** Scores candidates for a mode (BM25, cosine, or their weighted fusion), then applies the boosts, best first. */

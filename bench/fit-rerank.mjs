@@ -1,0 +1,175 @@
+// Fits the learned rerank stage of hybrid search (rank/rerank.ts, weights in rank/params.ts `rerank`) on the dev suites
+// of bench/fit-fusion.mjs (run that first: it builds .eval/dev), with three kinds of generated questions: doc sentence,
+// symbol name, and error message (bench/error-queries.mjs). Pairwise logistic loss (the first gold result against each
+// other result of the first `depth`), L2-pulled towards the identity model (fused = 1), so that without evidence the
+// order stays as fusion left it. Reports leave-one-suite-out MRR@10 before and after, by question kind.
+// Invariant: eval suites are never read here; the weights it prints are copied into params.ts by hand, with the table.
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { errorMessages } from './error-queries.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = join(ROOT, '.eval', 'dev');
+const log = (m) => process.stderr.write(`fit-rerank: ${m}\n`);
+
+function walk(dir, base = dir) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const abs = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!['node_modules', 'dist', '__pycache__', 'test', 'tests'].includes(e.name)) out.push(...walk(abs, base));
+    } else if (/\.(py|js|mjs|ts|go)$/.test(e.name) && !/_test\.go$|\.d\.ts$|\.(test|spec)\./.test(e.name)) {
+      if (statSync(abs).size < 1_000_000) out.push(relative(base, abs));
+    }
+  }
+  return out.sort();
+}
+
+/** Error-message questions of a dev repository: each unambiguous literal message, gold the line that raises it. */
+function errorQuestions(suite) {
+  const all = walk(suite.repo).flatMap((rel) =>
+    errorMessages(readFileSync(join(suite.repo, rel), 'utf8')).map((m) => ({ ...m, path: rel })),
+  );
+  const count = new Map();
+  for (const m of all) count.set(m.query, (count.get(m.query) ?? 0) + 1);
+  return all
+    .filter((m) => count.get(m.query) === 1)
+    .map((m, i) => ({
+      id: `${suite.name}:error-${i}`,
+      kind: 'error',
+      query: m.query,
+      gold: [{ path: m.path, startLine: m.line, endLine: m.line }],
+    }));
+}
+
+const ENTRY = `
+import { Engine } from './server/src/engine.ts';
+import { makeConfig } from './server/src/config.ts';
+import { params } from './server/src/rank/params.ts';
+import { capPerFile, isCodeLike, rankCandidates } from './server/src/rank/rank-candidates.ts';
+import { RERANK_FEATURES, rerankFeatures } from './server/src/rank/rerank.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+const suites = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const depth = params.rerank.depth;
+const overlaps = (r, gold) => gold.some((g) => g.path === r.chunk.path && r.chunk.startLine <= g.endLine && g.startLine <= r.chunk.endLine);
+const out = [];
+for (const suite of suites) {
+  const engine = Engine.open(makeConfig(suite.repo, { indexDir: suite.repo + '/../index' }));
+  await engine.index();
+  if (!(await engine.embed())) throw new Error('no embedding model: ' + engine.embedderProblem);
+  for (const question of suite.questions) {
+    const { found, q, mode } = await engine.collect(question.query, { limit: 10, mode: 'hybrid' });
+    if (mode !== 'hybrid') continue;
+    const head = capPerFile(rankCandidates(found, q, params, question.query, 'hybrid'), 3).slice(0, depth);
+    const features = rerankFeatures(head, q, isCodeLike(q, question.query));
+    out.push({ suite: suite.name, kind: question.kind, features, gold: head.map((r) => overlaps(r, question.gold)) });
+  }
+  await engine.close();
+}
+writeFileSync(process.argv[3], JSON.stringify({ features: RERANK_FEATURES, queries: out }));
+`;
+
+/** Pairwise logistic regression, full-batch gradient descent, L2 towards the identity weights. */
+function fit(queries, n, { lambda = 0.01, epochs = 300, rate = 0.5 } = {}) {
+  const identity = Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0));
+  const w = identity.slice();
+  const pairs = [];
+  for (const q of queries) {
+    const g = q.gold.indexOf(true);
+    if (g < 0) continue;
+    const others = q.features.filter((_, i) => !q.gold[i]);
+    for (const o of others) pairs.push([q.features[g].map((x, j) => x - o[j]), 1 / others.length]);
+  }
+  const total = pairs.reduce((s, [, wt]) => s + wt, 0) || 1;
+  for (let e = 0; e < epochs; e++) {
+    const grad = new Array(n).fill(0);
+    for (const [d, wt] of pairs) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += w[j] * d[j];
+      const g = -wt / (1 + Math.exp(s));
+      for (let j = 0; j < n; j++) grad[j] += g * d[j];
+    }
+    for (let j = 0; j < n; j++) w[j] -= rate * (grad[j] / total + lambda * (w[j] - identity[j]));
+  }
+  return w;
+}
+
+/** MRR@10 of the first gold result when the head is ordered by w (results below the head count as missed). */
+function mrr(queries, w) {
+  let sum = 0;
+  for (const q of queries) {
+    const order = q.features
+      .map((f, i) => ({ i, s: f.reduce((a, x, j) => a + x * w[j], 0) }))
+      .sort((a, b) => b.s - a.s || a.i - b.i);
+    const at = order.findIndex((o) => q.gold[o.i]);
+    if (at >= 0 && at < 10) sum += 1 / (at + 1);
+  }
+  return queries.length ? sum / queries.length : 0;
+}
+
+async function main() {
+  const arg = (name) => process.argv[process.argv.indexOf(name) + 1];
+  const lambda = process.argv.includes('--lambda') ? Number(arg('--lambda')) : 0.01;
+  const reuse = process.argv.includes('--reuse'); // features of the last run: only the fit and its table
+  const suitesFile = join(WORK, 'suites.json');
+  const suites = JSON.parse(readFileSync(suitesFile, 'utf8')).map((s) => ({
+    ...s,
+    questions: [...s.questions, ...errorQuestions(s)],
+  }));
+  for (const s of suites) log(`${s.name}: ${s.questions.length} questions`);
+  const withErrors = join(WORK, 'rerank-suites.json');
+  writeFileSync(withErrors, JSON.stringify(suites));
+  const bundle = join(WORK, 'fit-rerank.mjs');
+  await build({
+    stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile: bundle,
+    logLevel: 'warning',
+  });
+  const featuresFile = join(WORK, 'rerank-features.json');
+  const { spawnSync } = await import('node:child_process');
+  if (!reuse) {
+    const run = spawnSync(process.execPath, [bundle, withErrors, featuresFile], { stdio: 'inherit' });
+    if (run.status !== 0) process.exit(run.status ?? 1);
+  }
+  const collected = JSON.parse(readFileSync(featuresFile, 'utf8'));
+  const RERANK_FEATURES = collected.features;
+  const queries = collected.queries.filter((q) => q.features.length);
+  const n = RERANK_FEATURES.length;
+  const identity = Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0));
+  const names = [...new Set(queries.map((q) => q.suite))];
+  const kinds = [...new Set(queries.map((q) => q.kind))].sort();
+  console.log('\nLeave one dev suite out: MRR@10 of the rerank head, fusion → fusion + rerank');
+  console.log(`| held-out suite | ${kinds.join(' | ')} |`);
+  console.log(`|---|${kinds.map(() => '---:').join('|')}|`);
+  const cv = {};
+  for (const held of names) {
+    const w = fit(
+      queries.filter((q) => q.suite !== held),
+      n,
+      { lambda },
+    );
+    cv[held] = {};
+    const cells = kinds.map((kind) => {
+      const test = queries.filter((q) => q.suite === held && q.kind === kind);
+      cv[held][kind] = { n: test.length, before: mrr(test, identity), after: mrr(test, w) };
+      return `${cv[held][kind].before.toFixed(3)} → ${cv[held][kind].after.toFixed(3)} (${test.length})`;
+    });
+    console.log(`| ${held} | ${cells.join(' | ')} |`);
+  }
+  const w = fit(queries, n, { lambda });
+  const weights = Object.fromEntries(RERANK_FEATURES.map((f, i) => [f, Math.round(w[i] * 1000) / 1000]));
+  writeFileSync(
+    join(ROOT, 'bench', 'results', 'fit-rerank.json'),
+    `${JSON.stringify({ lambda, features: RERANK_FEATURES, weights, cv }, null, 1)}\n`,
+  );
+  console.log('\nset rank/params.ts rerank.weights to:');
+  console.log(JSON.stringify(weights, null, 2));
+}
+
+await main();

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { Chunk } from '../model.js';
+import { parseQuery } from '../search/code-tokens.js';
+import { params } from './params.js';
+import { type Candidate, rankCandidates } from './rank-candidates.js';
+import { RERANK_FEATURES, type RerankFeature, rerank, rerankFeatures } from './rerank.js';
+
+const chunk = (path: string, symbol: string, kind: Chunk['kind'] = 'function', lines = 3): Chunk => ({
+  path,
+  language: path.endsWith('.md') ? 'markdown' : 'typescript',
+  symbol,
+  kind,
+  startLine: 1,
+  endLine: lines,
+  startByte: 0,
+  endByte: 0,
+  parent: '',
+  signature: '',
+  doc: '',
+  content: '',
+  hash: symbol,
+});
+
+const query = 'retry the failed job later';
+const candidates: Candidate[] = [
+  { id: 1, bm25: 9, lexicalRank: 1, similarity: 0.5, denseRank: 3, chunk: chunk('src/queue.ts', 'enqueue') },
+  { id: 2, bm25: 6, lexicalRank: 2, similarity: 0.7, denseRank: 1, chunk: chunk('src/retry.ts', 'retryFailedJob') },
+  { id: 3, bm25: 3, lexicalRank: 3, similarity: 0.6, denseRank: 2, chunk: chunk('docs/retries.md', 'Retries', 'section', 40) },
+];
+const fused = () => rankCandidates(candidates, parseQuery(query), params, query, 'hybrid');
+const withWeights = (weights: Partial<Record<RerankFeature, number>>, depth = 30) => ({ rerank: { depth, weights } });
+const feature = (row: number[] | undefined, name: RerankFeature) => row?.[RERANK_FEATURES.indexOf(name)];
+
+describe('rerank', () => {
+  it('with the identity weights (fused only) keeps the fused order', () => {
+    const before = fused();
+    const after = rerank(before, parseQuery(query), false, withWeights({ fused: 1 }));
+    expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
+    expect(after.map((r) => r.explain.rerank?.before)).toEqual([1, 2, 3]);
+  });
+
+  it('reorders the head by the weighted features, and leaves results below the depth in place', () => {
+    const before = fused();
+    const markdownFirst = rerank(before, parseQuery(query), false, withWeights({ fused: 1, markdown: 5 }));
+    expect(markdownFirst[0]?.chunk.path).toBe('docs/retries.md');
+    const shallow = rerank(before, parseQuery(query), false, withWeights({ markdown: 5 }, 1));
+    expect(shallow.map((r) => r.id)).toEqual(before.map((r) => r.id));
+    expect(shallow[1]?.explain.rerank).toBeUndefined();
+  });
+
+  it('features: name and path coverage, ranks, kind and size', () => {
+    const ranked = fused();
+    const rows = rerankFeatures(ranked, parseQuery(query), false);
+    const byId = (id: number) => rows[ranked.findIndex((r) => r.id === id)];
+    expect(rows).toHaveLength(3);
+    expect(rows.every((r) => r.length === RERANK_FEATURES.length)).toBe(true);
+    // retryFailedJob: retry, failed, job of the query's terms (retry, failed, job, later) are in its name.
+    expect(feature(byId(2), 'nameCoverage')).toBeCloseTo(3 / 4);
+    expect(feature(byId(1), 'nameCoverage')).toBe(0);
+    expect(feature(byId(2), 'pathCoverage')).toBeCloseTo(1 / 4);
+    expect(feature(byId(2), 'denseRank')).toBe(1);
+    expect(feature(byId(3), 'lexicalRank')).toBeCloseTo(1 / 3);
+    expect(feature(byId(3), 'markdown')).toBe(1);
+    expect(feature(byId(3), 'blockKind')).toBe(1);
+    expect(feature(byId(3), 'length')).toBeCloseTo(Math.log(40) / 5);
+    expect(feature(rows[0], 'fused')).toBe(1);
+  });
+
+  it('the shipped weights exist for known features only', () => {
+    for (const name of Object.keys(params.rerank.weights)) expect(RERANK_FEATURES).toContain(name);
+  });
+});
