@@ -37,6 +37,8 @@ export const params = {
   phraseMinWords: 4,
   phraseShare: 0.5,
   phraseLongRun: 8,
+  /** Only the first lexical candidates are searched for the phrase (string literals cost ~15 µs per chunk). */
+  phraseCandidates: 50,
   /** Definitions over text that merely mentions things. */
   definition: 1.1,
   /** Hybrid: the dense share of the fused score for code-like queries and for plain-language questions. */

@@ -143,7 +143,8 @@ export function rankCandidates(
     }
     if (
       sayWords.length >= p.phraseMinWords &&
-      c.bm25 !== undefined &&
+      c.lexicalRank !== undefined &&
+      c.lexicalRank <= p.phraseCandidates &&
       longestRun(sayWords, stringLiterals(c.chunk.content)) >= phraseNeeded
     )
       boosts.exactPhrase = p.exactPhrase;
