@@ -136,13 +136,23 @@ describe('rankCandidates', () => {
     expect(longestRun(q, '')).toBe(0);
   });
 
+  it('a placeholder of a message template stands for one word inside a run, never starts one', () => {
+    const q = phraseWords("JOBQ_PORT must be an integer between 1 and 65535, got 'abc'");
+    const literal = stringLiterals(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test
+      "throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got '${raw}'`);",
+    );
+    expect(longestRun(q, literal)).toBe(10); // JOBQ_PORT stands at the start: nothing to continue yet
+    expect(longestRun(phraseWords('port 8080 is taken'), stringLiterals('f("%s %d %s %s")'))).toBe(0);
+    expect(longestRun(phraseWords('cannot read settings: denied'), stringLiterals('"cannot read {}: {}"'))).toBe(4);
+  });
+
   it('stringLiterals keeps quoted text and leaves docstrings out', () => {
     const src =
       // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test
       'def f():\n    """Return the port."""\n    raise ValueError(f"bad port {p}: \\"x\\"")\n    log(\'it\\\'s ok\', `a ${b}`)';
     const lits = stringLiterals(src).split(' \u0000 ');
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test
-    expect(lits).toEqual(['bad port {p}: \\"x\\"', "it\\'s ok", 'a ${b}']);
+    expect(lits).toEqual(['bad port  ⁂ : \\"x\\"', "it\\'s ok", 'a  ⁂ ']);
   });
 
   it('capPerFile lets N per file first, keeps the rest after', () => {

@@ -136,19 +136,23 @@ export function ftsString(term: string): string {
   return `"${term.replace(/"/g, '""')}"`;
 }
 
-const PHRASE_WORD = /[\p{L}\p{N}_]+/gu;
+const PHRASE_WORD = /[\p{L}\p{N}_]+|⁂/gu;
+/** Stands for a placeholder of a message template (`${name}`, `{0}`, `%s`): any one word of a pasted message. */
+const ANY_WORD = '⁂';
+const PLACEHOLDER = /\$\{[^}]*\}|\{[^{}]*\}|%[-+ #0-9.]*[sdrvqfxiTw]/g;
 const DOC_STRING = /"""[\s\S]*?"""|'''[\s\S]*?'''/g;
 const STRING_LITERAL = /"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`/g;
 
 /**
  * The string literals of source text, joined by a separator no word run crosses: where error messages and log lines are
- * written. Python docstrings are left out (they are documentation, not messages).
+ * written, their placeholders (`${name}`, `{0}`, `%d`) turned into a word that matches any word of the query (see
+ * longestRun). Python docstrings are left out (they are documentation, not messages).
  */
 export function stringLiterals(source: string): string {
   const out: string[] = [];
   for (const m of source.replace(DOC_STRING, ' ').matchAll(STRING_LITERAL)) {
     const text = m[1] ?? m[2] ?? m[3];
-    if (text) out.push(text);
+    if (text) out.push(text.replace(PLACEHOLDER, ` ${ANY_WORD} `));
   }
   return out.join(' \u0000 ');
 }
@@ -160,7 +164,8 @@ export function phraseWords(text: string): string[] {
 
 /**
  * The length, in words, of the longest run of consecutive query words that occurs in `text` in the same order:
- * how much of a pasted error message or log line the text holds verbatim. Linear in the text's words.
+ * how much of a pasted error message or log line the text holds verbatim. A placeholder word of stringLiterals stands
+ * for any one query word inside a run. Linear in the text's words.
  */
 export function longestRun(queryWords: string[], text: string): number {
   if (queryWords.length < 2) return 0;
@@ -174,6 +179,17 @@ export function longestRun(queryWords: string[], text: string): number {
   // previous[i] = length of the run ending at query word i and at the previous text word.
   let previous = new Map<number, number>();
   for (const word of text.toLowerCase().matchAll(PHRASE_WORD)) {
+    if (word[0] === ANY_WORD) {
+      // A placeholder continues every run in progress by one word; it never starts one.
+      const current = new Map<number, number>();
+      for (const [i, length] of previous) {
+        if (i + 1 >= queryWords.length) continue;
+        current.set(i + 1, length + 1);
+        if (length + 1 > best) best = length + 1;
+      }
+      previous = current;
+      continue;
+    }
     const at = positions.get(word[0]);
     if (!at) {
       if (previous.size) previous = new Map();
