@@ -23,7 +23,7 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
   const started = performance.now();
   const table = store.vectorTable(embedder.id, embedder.dimensions);
   const batchSize = options.batchSize ?? 64;
-  const total = (): number => store.status().chunks;
+  const total = (): number => store.chunkCount();
   const progress: EmbedProgress = {
     embedded: store.embeddedCount(table),
     total: total(),
@@ -58,6 +58,8 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
       );
       progress.computed += batch.length;
     }
+    // Cache hits never await: give the event loop a turn so that requests are answered between batches.
+    await new Promise((resolve) => setImmediate(resolve));
     progress.embedded = store.embeddedCount(table);
     progress.elapsedMs = performance.now() - started;
     if (performance.now() - lastReport > 500) {
