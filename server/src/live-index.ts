@@ -38,7 +38,13 @@ export class LiveIndex {
   /** Chunks with a vector of the current model; `embeddings` says why there are none when there are none. */
   embedded = 0;
   embeddings = 'starting';
-  private embedding: AbortController | undefined;
+  private embedding: { controller: AbortController; done: Promise<void> } | undefined;
+  /** Buffers whose latest text is not in the index yet: the folder is not ready while there are any. */
+  private readonly unwritten = new Set<string>();
+  /** Bumped by every new text of a buffer, so that an older write does not mark a newer text written. */
+  private readonly bufferVersions = new Map<string, number>();
+  /** Buffer writes, one after the other (a newer text of a buffer is never overwritten by an older one). */
+  private bufferWrites: Promise<unknown> = Promise.resolve();
   private engine: Engine | undefined;
   private watcher: Watcher | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -74,11 +80,12 @@ export class LiveIndex {
     return this.engine;
   }
 
-  /** True while results may be missing files that are still being indexed. */
+  /** True while results may be missing files that are still being indexed, or an editor buffer's latest text. */
   get partial(): boolean {
     return (
       this.state === 'starting' ||
       this.state === 'indexing' ||
+      this.unwritten.size > 0 ||
       (this.role === 'reader' && this.engine?.meta('state') === 'indexing')
     );
   }
@@ -99,20 +106,40 @@ export class LiveIndex {
     return this.enqueue(() => this.run({ paths }));
   }
 
+  /**
+   * An editor buffer changed and its text will follow (the caller debounces): from now on the folder is not ready
+   * until that text is indexed, and index runs leave the file to the buffer.
+   */
+  noteBuffer(path: string): void {
+    this.buffers.add(path);
+    this.unwritten.add(path);
+    this.bufferVersions.set(path, (this.bufferVersions.get(path) ?? 0) + 1);
+  }
+
   /** An editor buffer's text replaces the file on disk in the index until the buffer closes. */
   async setBuffer(path: string, text: string): Promise<void> {
-    if (!this.engine) return;
-    this.buffers.add(path);
-    try {
-      await this.engine.indexBuffer(path, text);
-    } catch (error) {
-      this.options.log(`codectx: cannot index the buffer of ${path}: ${(error as Error).message}`);
-    }
+    if (!this.buffers.has(path) || !this.unwritten.has(path)) this.noteBuffer(path);
+    const version = this.bufferVersions.get(path);
+    const engine = this.engine;
+    const write = this.bufferWrites.then(async () => {
+      if (!engine || this.disposed || !this.buffers.has(path)) return;
+      try {
+        await engine.indexBuffer(path, text);
+      } catch (error) {
+        this.options.log(`codectx: cannot index the buffer of ${path}: ${(error as Error).message}`);
+      }
+    });
+    this.bufferWrites = write;
+    await write;
+    if (this.bufferVersions.get(path) === version) this.unwritten.delete(path);
   }
 
   async closeBuffer(path: string): Promise<void> {
+    this.unwritten.delete(path);
+    this.bufferVersions.set(path, (this.bufferVersions.get(path) ?? 0) + 1);
     if (!this.engine || !this.buffers.delete(path)) return;
     const engine = this.engine;
+    await this.bufferWrites;
     await this.enqueue(() => engine.dropBuffer(path));
   }
 
@@ -124,10 +151,13 @@ export class LiveIndex {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.running?.abort();
-    this.embedding?.abort();
+    this.embedding?.controller.abort();
     for (const t of this.timers) clearInterval(t);
     await this.watcher?.close();
     await this.queue.catch(() => {});
+    await this.bufferWrites;
+    // The embedding pass finishes its batch in flight before the store closes under it.
+    await this.embedding?.done;
     if (this.role === 'writer') this.releaseLock();
     await this.engine?.close();
     this.engine = undefined;
@@ -205,8 +235,7 @@ export class LiveIndex {
     const engine = this.engine;
     if (!engine || this.embedding || this.disposed) return;
     const controller = new AbortController();
-    this.embedding = controller;
-    void engine
+    const done = engine
       .embed({
         signal: controller.signal,
         onProgress: (p) => {
@@ -224,8 +253,9 @@ export class LiveIndex {
         },
       )
       .finally(() => {
-        if (this.embedding === controller) this.embedding = undefined;
+        if (this.embedding?.controller === controller) this.embedding = undefined;
       });
+    this.embedding = { controller, done };
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

@@ -51,6 +51,8 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
       if (options.signal?.aborted) break;
       const batch = misses.slice(i, i + batchSize);
       const vectors = await embedder.embedDocuments(batch.map(chunkEmbeddingText));
+      // Stopped while the model worked (the store may be closing): drop the batch, it is computed again next time.
+      if (options.signal?.aborted) break;
       store.putVectors(
         table,
         embedder.id,
@@ -60,6 +62,7 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
     }
     // Cache hits never await: give the event loop a turn so that requests are answered between batches.
     await new Promise((resolve) => setImmediate(resolve));
+    if (options.signal?.aborted) break;
     progress.embedded = store.embeddedCount(table);
     progress.elapsedMs = performance.now() - started;
     if (performance.now() - lastReport > 500) {
@@ -68,10 +71,12 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
       options.onProgress?.({ ...progress });
     }
   }
+  progress.elapsedMs = performance.now() - started;
+  // Stopped: the caller may close the store as soon as this returns, so it is not read again.
+  if (options.signal?.aborted) return progress;
   progress.embedded = store.embeddedCount(table);
   progress.total = total();
-  progress.elapsedMs = performance.now() - started;
-  if (!options.signal?.aborted) store.pruneVectorCache(embedder.id);
+  store.pruneVectorCache(embedder.id);
   options.onProgress?.({ ...progress });
   return progress;
 }

@@ -130,6 +130,9 @@ export function startServer(connection: Connection): void {
   const scheduleBuffer = (uri: string): void => {
     const old = pendingBuffers.get(uri);
     if (old) clearTimeout(old);
+    // Not ready until this text is indexed, and no index run writes the file on disk over it meanwhile.
+    const noted = locate(uri);
+    if (noted && documents.get(uri)) noted.folder.live.noteBuffer(noted.path);
     pendingBuffers.set(
       uri,
       setTimeout(() => {
