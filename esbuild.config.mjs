@@ -23,3 +23,6 @@ chmodSync('dist/cli.js', 0o755);
 
 // The embedding model runs in a worker thread of the language server.
 await build({ ...common, entryPoints: { 'embed-worker': 'server/src/embed/embed-worker.ts' }, outdir: 'dist' });
+
+// Parsing and chunking run in a worker thread of the language server during index runs.
+await build({ ...common, entryPoints: { 'chunk-worker': 'server/src/chunk-worker.ts' }, outdir: 'dist' });

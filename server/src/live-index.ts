@@ -8,6 +8,7 @@ import { Engine, type EngineStatus, type IndexProgress, type IndexReport, type U
 import { IGNORE_FILES } from './ingest/walk.js';
 import { type Watcher, watchRepository } from './ingest/watch.js';
 import { heldByOtherServer } from './update-index.js';
+import type { Chunker } from './worker-chunker.js';
 
 export type FolderState = 'starting' | 'indexing' | 'ready' | 'error';
 
@@ -18,6 +19,8 @@ export interface LiveIndexOptions {
   log: (message: string) => void;
   /** Called when a run starts, progresses and ends. */
   onProgress?: (progress: IndexProgress) => void;
+  /** Parses and chunks the files of large runs off this thread (a worker); small watcher batches are chunked here. */
+  chunker?: Chunker;
 }
 
 /** A batch of changed paths larger than this is handled as a full walk (a branch switch, say). */
@@ -26,6 +29,10 @@ const FULL_RUN_THRESHOLD = 5000;
 const READER_POLL_MS = 2000;
 const RESCAN_MS = 30_000;
 const WATCHER_READY_MS = 10_000;
+/** A watcher batch of more files than this goes to the chunker (a save or two is chunked here, sooner). */
+const CHUNKER_ABOVE_FILES = 16;
+/** Chunks per write transaction: a transaction of this size holds the thread for a few tens of milliseconds. */
+const FLUSH_CHUNKS = 500;
 
 export class LiveIndex {
   state: FolderState = 'starting';
@@ -209,7 +216,15 @@ export class LiveIndex {
           this.progress = p;
           this.options.onProgress?.(p);
         },
-        { ...options, skip: (p) => this.buffers.has(p), signal: controller.signal, yieldEveryMs: 10, flushEveryMs: 250 },
+        {
+          ...options,
+          skip: (p) => this.buffers.has(p),
+          signal: controller.signal,
+          yieldEveryMs: 10,
+          flushEveryMs: 250,
+          flushChunks: FLUSH_CHUNKS,
+          chunker: full || (options.paths?.length ?? 0) > CHUNKER_ABOVE_FILES ? this.options.chunker : undefined,
+        },
       );
       for (const e of this.lastReport.errors.slice(0, 20)) this.options.log(`codectx: ${e}`);
       if (full && !controller.signal.aborted) {
