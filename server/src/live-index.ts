@@ -209,6 +209,8 @@ export class LiveIndex {
       this.state = 'indexing';
       engine.setMeta('state', 'indexing');
     }
+    const chunker = full || (options.paths?.length ?? 0) > CHUNKER_ABOVE_FILES ? this.options.chunker : undefined;
+    const release = chunker?.hold?.();
     try {
       this.lastReport = await engine.index(
         (p) => {
@@ -223,7 +225,7 @@ export class LiveIndex {
           yieldEveryMs: 10,
           flushEveryMs: 250,
           flushChunks: FLUSH_CHUNKS,
-          chunker: full || (options.paths?.length ?? 0) > CHUNKER_ABOVE_FILES ? this.options.chunker : undefined,
+          chunker,
         },
       );
       for (const e of this.lastReport.errors.slice(0, 20)) this.options.log(`codectx: ${e}`);
@@ -238,6 +240,7 @@ export class LiveIndex {
       this.options.log(`codectx: indexing ${this.config.repo} failed: ${this.error}`);
       if (full) this.state = 'ready';
     } finally {
+      release?.();
       if (this.running === controller) this.running = undefined;
     }
   }

@@ -67,3 +67,23 @@ it('files a chunker fails on are chunked in this thread', async () => {
   const failing: Chunker = { prepare: () => Promise.reject(new Error('worker gone')) };
   expect(await indexWith(failing)).toEqual(await indexWith(undefined));
 });
+
+it('the worker stops when the last run holding it lets go, and starts again for the next', async () => {
+  const worker = new WorkerChunker(60_000);
+  const config = makeConfig(repo, { embedder: { provider: 'none' } });
+  const state = { size: 1, mtimeMs: 1, hash: 'h' };
+  try {
+    const a = worker.hold();
+    const b = worker.hold();
+    expect((await worker.prepare(config, 'x.go', 'package x\nfunc X() {}\n', state)).write.chunks.length).toBeGreaterThan(0);
+    a();
+    a();
+    expect(worker.running).toBe(true);
+    b();
+    expect(worker.running).toBe(false);
+    expect((await worker.prepare(config, 'y.py', 'def y():\n    return 1\n', state)).write.language).toBe('python');
+    expect(worker.running).toBe(true);
+  } finally {
+    await worker.close();
+  }
+});

@@ -20,6 +20,8 @@ export interface Chunker {
     text: string,
     state: { size: number; mtimeMs: number; hash: string; overlay?: number },
   ): Promise<PreparedFile>;
+  /** Keeps the chunker ready for a run; the returned function lets it go (a worker stops when nobody holds it). */
+  hold?(): () => void;
 }
 
 type Reply = { id: number; write?: FileWrite; errors?: string[]; error?: string };
@@ -27,12 +29,16 @@ type Reply = { id: number; write?: FileWrite; errors?: string[]; error?: string 
 export class WorkerChunker implements Chunker {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (r: PreparedFile) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { worker: Worker; resolve: (r: PreparedFile) => void; reject: (e: Error) => void }
+  >();
   private idle: NodeJS.Timeout | undefined;
+  private holders = 0;
   /** Files the worker has chunked (for status and tests). */
   filesChunked = 0;
 
-  /** `idleMs`: how long the worker may wait for work before it is stopped. */
+  /** `idleMs`: how long the worker may wait for work, when no run holds it, before it is stopped. */
   constructor(private readonly idleMs = 5000) {}
 
   prepare(
@@ -46,10 +52,27 @@ export class WorkerChunker implements Chunker {
     if (this.idle) clearTimeout(this.idle);
     this.idle = undefined;
     return new Promise<PreparedFile>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(id, { worker, resolve, reject });
       worker.ref();
       worker.postMessage({ id, config, path, text, state });
     });
+  }
+
+  /** True while the worker thread exists. */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  hold(): () => void {
+    this.holders++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.holders--;
+      // The last run is over: its memory (grammars, parse trees) goes now, not after the idle delay.
+      if (this.holders === 0 && this.waiting.size === 0) void this.close();
+    };
   }
 
   /** Stops the worker (a later prepare starts another). */
@@ -76,8 +99,12 @@ export class WorkerChunker implements Chunker {
     });
     const fail = (error: Error): void => {
       if (this.worker === worker) this.worker = undefined;
-      for (const w of this.waiting.values()) w.reject(error);
-      this.waiting.clear();
+      // Only this worker's jobs: a stopped worker exits while its successor may already have work.
+      for (const [id, w] of this.waiting) {
+        if (w.worker !== worker) continue;
+        this.waiting.delete(id);
+        w.reject(error);
+      }
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the chunk worker exited (code ${code})`)));
@@ -90,7 +117,7 @@ export class WorkerChunker implements Chunker {
     worker.unref();
     if (this.idle) clearTimeout(this.idle);
     this.idle = setTimeout(() => {
-      if (this.worker === worker && this.waiting.size === 0) void this.close();
+      if (this.worker === worker && this.waiting.size === 0 && this.holders === 0) void this.close();
     }, this.idleMs);
     this.idle.unref();
   }
