@@ -224,12 +224,16 @@ export class Store {
     );
     const touch = db.prepare('UPDATE files SET size = ?, mtime_ms = ?, overlay = 0 WHERE path = ?');
 
+    // One rowid at a time: vec0 answers `rowid = ?` by lookup, but `rowid IN (subquery)` by scanning the whole table.
+    const chunkIds = db.prepare('SELECT id FROM chunks WHERE file_id = ?').pluck();
     const delVectors = this.vectorTableNames().flatMap((name) => [
-      db.prepare(`DELETE FROM ${name} WHERE rowid IN (SELECT id FROM chunks WHERE file_id = ?)`),
-      db.prepare(`DELETE FROM ${name}_bits WHERE rowid IN (SELECT id FROM chunks WHERE file_id = ?)`),
+      db.prepare(`DELETE FROM ${name} WHERE rowid = ?`),
+      db.prepare(`DELETE FROM ${name}_bits WHERE rowid = ?`),
     ]);
     const clear = (id: number): void => {
-      for (const del of delVectors) del.run(id);
+      if (delVectors.length) {
+        for (const chunk of chunkIds.all(id) as number[]) for (const del of delVectors) del.run(BigInt(chunk));
+      }
       delFts.run(id);
       delChunks.run(id);
       delSymbols.run(id);
