@@ -19,6 +19,9 @@ export interface EmbedOptions {
   onProgress?: (p: EmbedProgress) => void;
 }
 
+/** Cached vectors stored per transaction. */
+const CACHE_SLICE = 128;
+
 export async function embedPending(store: Store, embedder: Embedder, options: EmbedOptions = {}): Promise<EmbedProgress> {
   const started = performance.now();
   const table = store.vectorTable(embedder.id, embedder.dimensions);
@@ -39,13 +42,17 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
     if (pending.length === 0) break;
     const cached = store.cachedVectors(embedder.id, [...new Set(pending.map((c) => c.hash))]);
     const hits = pending.filter((c) => cached.has(c.hash));
-    if (hits.length) {
+    // Cache hits in slices, with a turn of the event loop between them: no write holds the thread long.
+    for (let i = 0; i < hits.length; i += CACHE_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (options.signal?.aborted) break;
+      const slice = hits.slice(i, i + CACHE_SLICE);
       store.putVectors(
         table,
         embedder.id,
-        hits.map((c) => ({ id: c.id, hash: c.hash, vector: cached.get(c.hash) as Float32Array, cached: true })),
+        slice.map((c) => ({ id: c.id, hash: c.hash, vector: cached.get(c.hash) as Float32Array, cached: true })),
       );
-      progress.fromCache += hits.length;
+      progress.fromCache += slice.length;
     }
     const misses = pending.filter((c) => !cached.has(c.hash));
     for (let i = 0; i < misses.length; i += batchSize) {
