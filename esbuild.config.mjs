@@ -21,5 +21,16 @@ await build({
 });
 chmodSync('dist/cli.js', 0o755);
 
-// The embedding model runs in a worker thread of the language server.
-await build({ ...common, entryPoints: { 'embed-worker': 'server/src/embed/embed-worker.ts' }, outdir: 'dist' });
+// The embedding model runs in a worker thread of the language server. transformers.js is bundled into it so that its
+// static import of sharp (images, native libvips, ~26 MB resident) resolves to a stub; ONNX Runtime stays external.
+await build({
+  ...common,
+  packages: undefined,
+  external: ['onnxruntime-node', 'onnxruntime-common'],
+  alias: { sharp: './server/src/embed/no-sharp.ts' },
+  entryPoints: { 'embed-worker': 'server/src/embed/embed-worker.ts' },
+  outdir: 'dist',
+});
+
+// Parsing and chunking run in a worker thread of the language server during index runs.
+await build({ ...common, entryPoints: { 'chunk-worker': 'server/src/chunk-worker.ts' }, outdir: 'dist' });

@@ -8,6 +8,7 @@ import { Engine, type EngineStatus, type IndexProgress, type IndexReport, type U
 import { IGNORE_FILES } from './ingest/walk.js';
 import { type Watcher, watchRepository } from './ingest/watch.js';
 import { heldByOtherServer } from './update-index.js';
+import type { Chunker } from './worker-chunker.js';
 
 export type FolderState = 'starting' | 'indexing' | 'ready' | 'error';
 
@@ -18,6 +19,8 @@ export interface LiveIndexOptions {
   log: (message: string) => void;
   /** Called when a run starts, progresses and ends. */
   onProgress?: (progress: IndexProgress) => void;
+  /** Parses and chunks the files of large runs off this thread (a worker); small watcher batches are chunked here. */
+  chunker?: Chunker;
 }
 
 /** A batch of changed paths larger than this is handled as a full walk (a branch switch, say). */
@@ -26,6 +29,10 @@ const FULL_RUN_THRESHOLD = 5000;
 const READER_POLL_MS = 2000;
 const RESCAN_MS = 30_000;
 const WATCHER_READY_MS = 10_000;
+/** A watcher batch of more files than this goes to the chunker (a save or two is chunked here, sooner). */
+const CHUNKER_ABOVE_FILES = 16;
+/** Chunks per write transaction: a transaction of this size holds the thread for a few tens of milliseconds. */
+const FLUSH_CHUNKS = 500;
 
 export class LiveIndex {
   state: FolderState = 'starting';
@@ -38,7 +45,13 @@ export class LiveIndex {
   /** Chunks with a vector of the current model; `embeddings` says why there are none when there are none. */
   embedded = 0;
   embeddings = 'starting';
-  private embedding: AbortController | undefined;
+  private embedding: { controller: AbortController; done: Promise<void> } | undefined;
+  /** Buffers whose latest text is not in the index yet: the folder is not ready while there are any. */
+  private readonly unwritten = new Set<string>();
+  /** Bumped by every new text of a buffer, so that an older write does not mark a newer text written. */
+  private readonly bufferVersions = new Map<string, number>();
+  /** Buffer writes, one after the other (a newer text of a buffer is never overwritten by an older one). */
+  private bufferWrites: Promise<unknown> = Promise.resolve();
   private engine: Engine | undefined;
   private watcher: Watcher | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -74,11 +87,12 @@ export class LiveIndex {
     return this.engine;
   }
 
-  /** True while results may be missing files that are still being indexed. */
+  /** True while results may be missing files that are still being indexed, or an editor buffer's latest text. */
   get partial(): boolean {
     return (
       this.state === 'starting' ||
       this.state === 'indexing' ||
+      this.unwritten.size > 0 ||
       (this.role === 'reader' && this.engine?.meta('state') === 'indexing')
     );
   }
@@ -99,20 +113,40 @@ export class LiveIndex {
     return this.enqueue(() => this.run({ paths }));
   }
 
+  /**
+   * An editor buffer changed and its text will follow (the caller debounces): from now on the folder is not ready
+   * until that text is indexed, and index runs leave the file to the buffer.
+   */
+  noteBuffer(path: string): void {
+    this.buffers.add(path);
+    this.unwritten.add(path);
+    this.bufferVersions.set(path, (this.bufferVersions.get(path) ?? 0) + 1);
+  }
+
   /** An editor buffer's text replaces the file on disk in the index until the buffer closes. */
   async setBuffer(path: string, text: string): Promise<void> {
-    if (!this.engine) return;
-    this.buffers.add(path);
-    try {
-      await this.engine.indexBuffer(path, text);
-    } catch (error) {
-      this.options.log(`codectx: cannot index the buffer of ${path}: ${(error as Error).message}`);
-    }
+    if (!this.buffers.has(path) || !this.unwritten.has(path)) this.noteBuffer(path);
+    const version = this.bufferVersions.get(path);
+    const engine = this.engine;
+    const write = this.bufferWrites.then(async () => {
+      if (!engine || this.disposed || !this.buffers.has(path)) return;
+      try {
+        await engine.indexBuffer(path, text);
+      } catch (error) {
+        this.options.log(`codectx: cannot index the buffer of ${path}: ${(error as Error).message}`);
+      }
+    });
+    this.bufferWrites = write;
+    await write;
+    if (this.bufferVersions.get(path) === version) this.unwritten.delete(path);
   }
 
   async closeBuffer(path: string): Promise<void> {
+    this.unwritten.delete(path);
+    this.bufferVersions.set(path, (this.bufferVersions.get(path) ?? 0) + 1);
     if (!this.engine || !this.buffers.delete(path)) return;
     const engine = this.engine;
+    await this.bufferWrites;
     await this.enqueue(() => engine.dropBuffer(path));
   }
 
@@ -124,10 +158,13 @@ export class LiveIndex {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.running?.abort();
-    this.embedding?.abort();
+    this.embedding?.controller.abort();
     for (const t of this.timers) clearInterval(t);
     await this.watcher?.close();
     await this.queue.catch(() => {});
+    await this.bufferWrites;
+    // The embedding pass finishes its batch in flight before the store closes under it.
+    await this.embedding?.done;
     if (this.role === 'writer') this.releaseLock();
     await this.engine?.close();
     this.engine = undefined;
@@ -172,6 +209,8 @@ export class LiveIndex {
       this.state = 'indexing';
       engine.setMeta('state', 'indexing');
     }
+    const chunker = full || (options.paths?.length ?? 0) > CHUNKER_ABOVE_FILES ? this.options.chunker : undefined;
+    const release = chunker?.hold?.();
     try {
       this.lastReport = await engine.index(
         (p) => {
@@ -179,7 +218,15 @@ export class LiveIndex {
           this.progress = p;
           this.options.onProgress?.(p);
         },
-        { ...options, skip: (p) => this.buffers.has(p), signal: controller.signal, yieldEveryMs: 10, flushEveryMs: 250 },
+        {
+          ...options,
+          skip: (p) => this.buffers.has(p),
+          signal: controller.signal,
+          yieldEveryMs: 10,
+          flushEveryMs: 250,
+          flushChunks: FLUSH_CHUNKS,
+          chunker,
+        },
       );
       for (const e of this.lastReport.errors.slice(0, 20)) this.options.log(`codectx: ${e}`);
       if (full && !controller.signal.aborted) {
@@ -193,6 +240,7 @@ export class LiveIndex {
       this.options.log(`codectx: indexing ${this.config.repo} failed: ${this.error}`);
       if (full) this.state = 'ready';
     } finally {
+      release?.();
       if (this.running === controller) this.running = undefined;
     }
   }
@@ -205,8 +253,7 @@ export class LiveIndex {
     const engine = this.engine;
     if (!engine || this.embedding || this.disposed) return;
     const controller = new AbortController();
-    this.embedding = controller;
-    void engine
+    const done = engine
       .embed({
         signal: controller.signal,
         onProgress: (p) => {
@@ -224,8 +271,9 @@ export class LiveIndex {
         },
       )
       .finally(() => {
-        if (this.embedding === controller) this.embedding = undefined;
+        if (this.embedding?.controller === controller) this.embedding = undefined;
       });
+    this.embedding = { controller, done };
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@ import { skipByContent } from './ingest/ignore-rules.js';
 import { classifyPaths, walkRepository } from './ingest/walk.js';
 import { ftsFields } from './search/fts-text.js';
 import type { FileWrite, SkippedFile, Store } from './store/store.js';
+import type { Chunker } from './worker-chunker.js';
 
 /** Progress of an index run, reported after the walk and after every batch. */
 export interface IndexProgress {
@@ -53,7 +54,17 @@ export interface UpdateOptions {
   yieldEveryMs?: number;
   /** Commit at least this often, so a long run becomes searchable as it goes. */
   flushEveryMs?: number;
+  /** Commit once a batch holds this many chunks, so that no write transaction holds the thread long (default: none). */
+  flushChunks?: number;
+  /**
+   * Parse and chunk elsewhere (a worker thread), with a few files in flight, so that this thread only reads, hashes and
+   * writes. A file the chunker fails on is chunked here instead.
+   */
+  chunker?: Chunker;
 }
+
+/** Files in flight at the chunker: enough to keep it busy while this thread reads and writes. */
+const CHUNKER_DEPTH = 4;
 
 export async function updateIndex(
   config: Config,
@@ -103,6 +114,7 @@ export async function updateIndex(
   let writes: FileWrite[] = [];
   let touched: { path: string; size: number; mtimeMs: number }[] = [];
   let batchBytes = 0;
+  let batchChunks = 0;
   let lastFlush = performance.now();
   let lastYield = performance.now();
   const flush = (): void => {
@@ -112,6 +124,7 @@ export async function updateIndex(
     writes = [];
     touched = [];
     batchBytes = 0;
+    batchChunks = 0;
     lastFlush = performance.now();
   };
   const drop = (path: string): void => {
@@ -119,8 +132,35 @@ export async function updateIndex(
     deleted.push(path);
     report.filesDeleted++;
   };
-
   let done = 0;
+  const add = (write: FileWrite, bytes: number): void => {
+    writes.push(write);
+    report.filesIndexed++;
+    report.chunksWritten += write.chunks.length;
+    batchBytes += bytes;
+    batchChunks += write.chunks.length;
+    const due = options.flushEveryMs !== undefined && performance.now() - lastFlush > options.flushEveryMs;
+    const full = options.flushChunks !== undefined && batchChunks >= options.flushChunks;
+    if (writes.length >= config.batchFiles || batchBytes > 8 * 1024 * 1024 || due || full) {
+      flush();
+      progress('index', done);
+    }
+  };
+  const here = (path: string, text: string, state: { size: number; mtimeMs: number; hash: string }) =>
+    prepareFile(config, grammars, path, text, state, report);
+  const prepare = async (path: string, text: string, state: { size: number; mtimeMs: number; hash: string }) => {
+    if (!options.chunker) return here(path, text, state);
+    try {
+      const prepared = await options.chunker.prepare(config, path, text, state);
+      for (const e of prepared.errors) if (!report.errors.includes(e)) report.errors.push(e);
+      if (prepared.write.parseFailed) report.parseFailures++;
+      return prepared.write;
+    } catch {
+      return here(path, text, state);
+    }
+  };
+  const inflight = new Set<Promise<void>>();
+
   for (const file of walk.files) {
     if (options.signal?.aborted) break;
     done++;
@@ -160,24 +200,16 @@ export async function updateIndex(
       report.filesUnchanged++;
       continue;
     }
-    const write = await prepareFile(
-      config,
-      grammars,
-      file.path,
-      decoder.decode(bytes),
-      { size: bytes.length, mtimeMs: file.mtimeMs, hash },
-      report,
-    );
-    writes.push(write);
-    report.filesIndexed++;
-    report.chunksWritten += write.chunks.length;
-    batchBytes += bytes.length;
-    const due = options.flushEveryMs !== undefined && performance.now() - lastFlush > options.flushEveryMs;
-    if (writes.length >= config.batchFiles || batchBytes > 8 * 1024 * 1024 || due) {
-      flush();
-      progress('index', done);
-    }
+    const size = bytes.length;
+    const job = prepare(file.path, decoder.decode(bytes), { size, mtimeMs: file.mtimeMs, hash }).then((write) => {
+      inflight.delete(job);
+      add(write, size);
+    });
+    inflight.add(job);
+    // In this thread, one file at a time; with a chunker, a few in flight while this thread reads the next ones.
+    if (inflight.size >= (options.chunker ? CHUNKER_DEPTH : 1)) await Promise.race(inflight);
   }
+  await Promise.all(inflight);
   flush();
   if (targeted) store.updateSkipped(skipped, [...seen, ...walk.missing]);
   else if (!options.signal?.aborted) store.setSkipped(skipped);

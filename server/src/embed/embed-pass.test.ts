@@ -94,6 +94,73 @@ describe('embedPending', () => {
   });
 });
 
+/** Checks the pending list against vec0 itself: pending = chunks without a vector, embedded = chunks with one. */
+function expectPendingExact(store: Store, table: string): number[] {
+  const without = store.db
+    .prepare(`SELECT c.id FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM ${table} v WHERE v.rowid = c.id) ORDER BY c.id`)
+    .pluck()
+    .all() as number[];
+  expect(store.chunksToEmbed(table, 1000).map((c) => c.id)).toEqual(without);
+  expect(store.embeddedCount(table)).toBe(store.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get());
+  return without;
+}
+
+describe('pending embeddings', () => {
+  it('stay exact after edits, deletes, renames and model switches', async () => {
+    const { store } = await indexed();
+    const a = new HashEmbedder(32);
+    await embedPending(store, a);
+    const tableA = store.vectorTable(a.id, 32);
+    expect(expectPendingExact(store, tableA)).toEqual([]);
+    store.close();
+
+    // An edit, a delete and a rename: only the chunks written since are pending.
+    writeFileSync(join(repo, 'src/cache.ts'), 'export function isEntryFresh(entry: Entry) {\n  return !entry.stale;\n}\n');
+    rmSync(join(repo, 'README.md'));
+    renameSync(join(repo, 'src/queue.ts'), join(repo, 'src/jobs.ts'));
+    const { store: s2 } = await indexed();
+    const pending = expectPendingExact(s2, tableA);
+    expect(s2.chunks(pending).size).toBe(2);
+    expect([...s2.chunks(pending).values()].map((c) => c.path).sort()).toEqual(['src/cache.ts', 'src/jobs.ts']);
+
+    // A second model starts with everything pending and does not disturb the first.
+    const b = new HashEmbedder(48);
+    const tableB = s2.vectorTable(b.id, 48);
+    expect(expectPendingExact(s2, tableB)).toHaveLength(2);
+    expect(await embedPending(s2, b)).toMatchObject({ embedded: 2, total: 2 });
+    expect(expectPendingExact(s2, tableB)).toEqual([]);
+    expect(expectPendingExact(s2, tableA)).toHaveLength(2);
+    s2.close();
+
+    // Back to the first model after one more edit: it catches up on what changed under either.
+    writeFileSync(join(repo, 'src/extra.ts'), 'export const limit = 3;\n');
+    const { store: s3 } = await indexed();
+    expect(expectPendingExact(s3, tableA)).toHaveLength(3);
+    expect(expectPendingExact(s3, tableB)).toHaveLength(1);
+    expect(await embedPending(s3, a)).toMatchObject({ embedded: 3, total: 3, computed: 2, fromCache: 1 });
+    expect(expectPendingExact(s3, tableA)).toEqual([]);
+    s3.close();
+  });
+
+  it('an index of schema 2 gets its pending list from the vectors it has', async () => {
+    const { store } = await indexed();
+    const model = new HashEmbedder(32);
+    await embedPending(store, model);
+    const table = store.vectorTable(model.id, 32);
+    // Back to schema 2, with one vector missing (as if the pass had stopped there).
+    for (const t of [table, `${table}_bits`]) store.db.exec(`DELETE FROM ${t} WHERE rowid = (SELECT MIN(id) FROM chunks)`);
+    store.db.exec(
+      'DROP TRIGGER chunks_embed_pending_insert; DROP TRIGGER chunks_embed_pending_delete; DROP TABLE embed_pending; PRAGMA user_version = 2',
+    );
+    store.close();
+    const migrated = Store.open(indexDir, repo);
+    expect(expectPendingExact(migrated, table)).toHaveLength(1);
+    expect(await embedPending(migrated, model)).toMatchObject({ embedded: 3, fromCache: 1, computed: 0 });
+    expect(expectPendingExact(migrated, table)).toEqual([]);
+    migrated.close();
+  });
+});
+
 describe('engine with embeddings (hash double)', () => {
   it('dense and hybrid modes search the vectors and explain both sides', async () => {
     const engine = Engine.open(makeConfig(repo, { indexDir, embedder: { provider: 'hash', dimensions: 64 } }));

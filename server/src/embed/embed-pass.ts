@@ -19,11 +19,15 @@ export interface EmbedOptions {
   onProgress?: (p: EmbedProgress) => void;
 }
 
+/** Cached vectors stored per transaction. */
+const CACHE_SLICE = 128;
+
 export async function embedPending(store: Store, embedder: Embedder, options: EmbedOptions = {}): Promise<EmbedProgress> {
   const started = performance.now();
   const table = store.vectorTable(embedder.id, embedder.dimensions);
-  const batchSize = options.batchSize ?? 64;
-  const total = (): number => store.status().chunks;
+  // 16 texts per model call: as fast as 64 with the shipped model, and ONNX Runtime keeps ~50 MB less (measured).
+  const batchSize = options.batchSize ?? 16;
+  const total = (): number => store.chunkCount();
   const progress: EmbedProgress = {
     embedded: store.embeddedCount(table),
     total: total(),
@@ -34,23 +38,29 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
   let lastReport = 0;
   for (;;) {
     if (options.signal?.aborted) break;
-    const pending = store.chunksToEmbed(table, batchSize * 8);
+    const pending = store.chunksToEmbed(table, Math.max(batchSize * 8, 512));
     if (pending.length === 0) break;
     const cached = store.cachedVectors(embedder.id, [...new Set(pending.map((c) => c.hash))]);
     const hits = pending.filter((c) => cached.has(c.hash));
-    if (hits.length) {
+    // Cache hits in slices, with a turn of the event loop between them: no write holds the thread long.
+    for (let i = 0; i < hits.length; i += CACHE_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (options.signal?.aborted) break;
+      const slice = hits.slice(i, i + CACHE_SLICE);
       store.putVectors(
         table,
         embedder.id,
-        hits.map((c) => ({ id: c.id, hash: c.hash, vector: cached.get(c.hash) as Float32Array, cached: true })),
+        slice.map((c) => ({ id: c.id, hash: c.hash, vector: cached.get(c.hash) as Float32Array, cached: true })),
       );
-      progress.fromCache += hits.length;
+      progress.fromCache += slice.length;
     }
     const misses = pending.filter((c) => !cached.has(c.hash));
     for (let i = 0; i < misses.length; i += batchSize) {
       if (options.signal?.aborted) break;
       const batch = misses.slice(i, i + batchSize);
       const vectors = await embedder.embedDocuments(batch.map(chunkEmbeddingText));
+      // Stopped while the model worked (the store may be closing): drop the batch, it is computed again next time.
+      if (options.signal?.aborted) break;
       store.putVectors(
         table,
         embedder.id,
@@ -58,6 +68,9 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
       );
       progress.computed += batch.length;
     }
+    // Cache hits never await: give the event loop a turn so that requests are answered between batches.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (options.signal?.aborted) break;
     progress.embedded = store.embeddedCount(table);
     progress.elapsedMs = performance.now() - started;
     if (performance.now() - lastReport > 500) {
@@ -66,10 +79,12 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
       options.onProgress?.({ ...progress });
     }
   }
+  progress.elapsedMs = performance.now() - started;
+  // Stopped: the caller may close the store as soon as this returns, so it is not read again.
+  if (options.signal?.aborted) return progress;
   progress.embedded = store.embeddedCount(table);
   progress.total = total();
-  progress.elapsedMs = performance.now() - started;
-  if (!options.signal?.aborted) store.pruneVectorCache(embedder.id);
+  store.pruneVectorCache(embedder.id);
   options.onProgress?.({ ...progress });
   return progress;
 }

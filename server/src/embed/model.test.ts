@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TransformersEmbedder } from './transformers-embedder.js';
 
 const root = resolve(__dirname, '../../..');
 const modelDir = join(root, 'models/code-static');
@@ -137,5 +138,22 @@ describe.skipIf(!existsSync(join(modelDir, 'onnx/model.onnx')))('models/code-sta
         if (c.ids.length > 0) expect(ab / Math.sqrt(a * b)).toBeGreaterThanOrEqual(0.9999);
       }
     });
+  });
+
+  it('gives the same vectors in the bundled worker (dist/embed-worker.js) as PyTorch', async () => {
+    const fixture = readJson<Fixture>('fixtures/embed/model-vectors.json');
+    const cases = fixture.cases.filter((c) => c.ids.length > 0);
+    const embedder = await TransformersEmbedder.open({ model: modelDir }, 'test', true);
+    try {
+      const vectors = await embedder.embedDocuments(cases.map((c) => c.text));
+      cases.forEach((c, i) => {
+        const v = vectors[i] ?? new Float32Array();
+        let dot = 0;
+        for (let k = 0; k < v.length; k++) dot += (v[k] ?? 0) * (c.vector[k] ?? 0);
+        expect(dot, JSON.stringify(c.text.slice(0, 40))).toBeGreaterThanOrEqual(0.9999);
+      });
+    } finally {
+      await embedder.close();
+    }
   });
 });

@@ -205,3 +205,32 @@ describe('language server, in-process', () => {
     }
   });
 });
+
+describe('language server, a buffer opened while the first run indexes', () => {
+  it('is in the index when the folder says ready', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'codectx-lsp-race-'));
+    const index = mkdtempSync(join(tmpdir(), 'codectx-lsp-race-cache-'));
+    for (let i = 0; i < 8; i++)
+      put(root, `pkg/mod${i}.ts`, `export function module${i}Total(n: number) {\n  return n * ${i};\n}\n`);
+    const racer = inProcessPair();
+    try {
+      await racer.initialize([root], { cacheDir: index, debounceMs: 50, embeddings: { provider: 'none' } });
+      // Opened at once, before the first run is over: its unsaved text must be what the ready index holds.
+      await racer.rpc.sendNotification('textDocument/didOpen', {
+        textDocument: {
+          uri: uri(root, 'pkg/mod7.ts'),
+          languageId: 'typescript',
+          version: 1,
+          text: 'export function openedBeforeReady() {\n  return 7;\n}\n',
+        },
+      });
+      await racer.waitReady();
+      const r = await racer.rpc.sendRequest(SearchRequest.type, { query: 'openedBeforeReady' });
+      expect(r.results[0]?.symbol).toBe('openedBeforeReady');
+      expect(r.partial).toBe(false);
+    } finally {
+      await racer.close();
+      for (const d of [root, index]) rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

@@ -23,6 +23,7 @@ import { makeConfig } from '../config.js';
 import { EmbeddingsUnavailable } from '../engine.js';
 import { LiveIndex } from '../live-index.js';
 import type { Chunk } from '../model.js';
+import { WorkerChunker } from '../worker-chunker.js';
 import {
   type ContextChunk,
   type ContextParams,
@@ -49,6 +50,8 @@ const BUFFER_DEBOUNCE_MS = 100;
 
 export function startServer(connection: Connection): void {
   const folders = new Map<string, Folder>();
+  // One chunking worker for all folders: started by a large index run, stopped when idle.
+  const chunker = new WorkerChunker();
   const documents = new TextDocuments(TextDocument);
   const pendingBuffers = new Map<string, NodeJS.Timeout>();
   let settings: ServerSettings = {};
@@ -78,6 +81,7 @@ export function startServer(connection: Connection): void {
         if (/watcher .* failed/.test(message)) connection.window.showWarningMessage(message);
       },
       onProgress: (p) => void reportProgress(entry, p.phase, p.filesDone, p.filesTotal),
+      chunker,
     });
     folders.set(folder.uri, entry);
     void entry.live.start().then(() => {
@@ -130,6 +134,9 @@ export function startServer(connection: Connection): void {
   const scheduleBuffer = (uri: string): void => {
     const old = pendingBuffers.get(uri);
     if (old) clearTimeout(old);
+    // Not ready until this text is indexed, and no index run writes the file on disk over it meanwhile.
+    const noted = locate(uri);
+    if (noted && documents.get(uri)) noted.folder.live.noteBuffer(noted.path);
     pendingBuffers.set(
       uri,
       setTimeout(() => {
@@ -315,6 +322,7 @@ export function startServer(connection: Connection): void {
 
   connection.onShutdown(async () => {
     for (const uri of [...folders.keys()]) await removeFolder(uri);
+    await chunker.close();
   });
 
   connection.listen();

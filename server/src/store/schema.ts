@@ -1,6 +1,15 @@
 // The index's schema as numbered migrations. Invariant: a migration is never edited once released; add a new one.
 
-export const MIGRATIONS: string[] = [
+/** What a migration written as code needs of the database (better-sqlite3's Database has it). */
+export interface MigrationDb {
+  exec(sql: string): unknown;
+  prepare(sql: string): { pluck(): { all(): unknown[] } };
+}
+
+/** A migration: SQL, or code for what SQL cannot say (tables whose names are data). */
+export type Migration = string | ((db: MigrationDb) => void);
+
+export const MIGRATIONS: Migration[] = [
   // 1: files, chunks, symbols, skipped files, and the FTS5 index over chunks.
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -71,6 +80,31 @@ export const MIGRATIONS: string[] = [
     dimensions INTEGER NOT NULL
   );
   `,
+  // 3: chunks waiting for a vector, per vector table, so the embedding pass finds them in O(pending) instead of
+  // probing every chunk against vec0. Triggers keep it right on every insert and delete of a chunk; putVectors and
+  // Store.vectorTable maintain the rest in the same transactions as the vectors.
+  (db) => {
+    db.exec(`
+      CREATE TABLE embed_pending (
+        tbl TEXT NOT NULL,
+        chunk_id INTEGER NOT NULL,
+        PRIMARY KEY (tbl, chunk_id)
+      ) WITHOUT ROWID;
+      CREATE TRIGGER chunks_embed_pending_insert AFTER INSERT ON chunks BEGIN
+        INSERT INTO embed_pending(tbl, chunk_id) SELECT name, new.id FROM vector_tables;
+      END;
+      CREATE TRIGGER chunks_embed_pending_delete AFTER DELETE ON chunks BEGIN
+        DELETE FROM embed_pending WHERE tbl IN (SELECT name FROM vector_tables) AND chunk_id = old.id;
+      END;
+    `);
+    const tables = db.prepare('SELECT name FROM vector_tables').pluck().all() as string[];
+    for (const name of tables.filter((n) => /^vec_\d+$/.test(n))) {
+      db.exec(
+        `INSERT INTO embed_pending(tbl, chunk_id) SELECT '${name}', c.id FROM chunks c
+         WHERE NOT EXISTS (SELECT 1 FROM ${name} v WHERE v.rowid = c.id)`,
+      );
+    }
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

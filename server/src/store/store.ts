@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { Chunk, ChunkKind, SkipReason, SymbolDef } from '../model.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
 
 export type StoreErrorCode = 'corrupt' | 'too-new' | 'other-repo' | 'io';
 
@@ -153,7 +153,11 @@ export class Store {
     if (version < SCHEMA_VERSION) {
       this.db
         .transaction(() => {
-          for (let v = version; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v] as string);
+          for (let v = version; v < SCHEMA_VERSION; v++) {
+            const migration = MIGRATIONS[v] as Migration;
+            if (typeof migration === 'string') this.db.exec(migration);
+            else migration(this.db);
+          }
           this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
           if (version === 0) this.setMeta('repo', repo);
         })
@@ -220,12 +224,16 @@ export class Store {
     );
     const touch = db.prepare('UPDATE files SET size = ?, mtime_ms = ?, overlay = 0 WHERE path = ?');
 
+    // One rowid at a time: vec0 answers `rowid = ?` by lookup, but `rowid IN (subquery)` by scanning the whole table.
+    const chunkIds = db.prepare('SELECT id FROM chunks WHERE file_id = ?').pluck();
     const delVectors = this.vectorTableNames().flatMap((name) => [
-      db.prepare(`DELETE FROM ${name} WHERE rowid IN (SELECT id FROM chunks WHERE file_id = ?)`),
-      db.prepare(`DELETE FROM ${name}_bits WHERE rowid IN (SELECT id FROM chunks WHERE file_id = ?)`),
+      db.prepare(`DELETE FROM ${name} WHERE rowid = ?`),
+      db.prepare(`DELETE FROM ${name}_bits WHERE rowid = ?`),
     ]);
     const clear = (id: number): void => {
-      for (const del of delVectors) del.run(id);
+      if (delVectors.length) {
+        for (const chunk of chunkIds.all(id) as number[]) for (const del of delVectors) del.run(BigInt(chunk));
+      }
       delFts.run(id);
       delChunks.run(id);
       delSymbols.run(id);
@@ -425,26 +433,37 @@ export class Store {
         // One bit per dimension: a coarse first pass over large indexes, re-scored exactly (see nearest()).
         this.db.exec(`CREATE VIRTUAL TABLE ${name}_bits USING vec0(embedding bit[${dimensions}])`);
         this.db.prepare('INSERT INTO vector_tables(model, name, dimensions) VALUES (?, ?, ?)').run(model, name, dimensions);
+        // A new model starts with every chunk pending; from now on the chunks triggers keep the list right.
+        this.db.prepare('INSERT INTO embed_pending(tbl, chunk_id) SELECT ?, id FROM chunks').run(name);
       })
       .immediate();
     return name;
   }
 
-  /** Chunks that have no vector in `table` yet, in id order, with what their embedding text is made of. */
+  /**
+   * Chunks that have no vector in `table` yet, in id order, with what their embedding text is made of. Reads the
+   * pending list (embed_pending), so its cost follows what is pending, not the size of the index.
+   */
   chunksToEmbed(table: string, limit: number): (Chunk & { id: number })[] {
     return this.db
       .prepare(
         `SELECT c.id, f.path, f.language, c.symbol, c.kind, c.start_line AS startLine, c.end_line AS endLine,
                 c.start_byte AS startByte, c.end_byte AS endByte, c.parent, c.signature, c.doc, c.content, c.hash
-         FROM chunks c JOIN files f ON f.id = c.file_id
-         WHERE NOT EXISTS (SELECT 1 FROM ${table} v WHERE v.rowid = c.id) ORDER BY c.id LIMIT ?`,
+         FROM embed_pending p JOIN chunks c ON c.id = p.chunk_id JOIN files f ON f.id = c.file_id
+         WHERE p.tbl = ? ORDER BY p.chunk_id LIMIT ?`,
       )
-      .all(limit) as (Chunk & { id: number })[];
+      .all(table, limit) as (Chunk & { id: number })[];
   }
 
-  /** How many chunks have a vector in `table`. */
+  /** How many chunks have a vector in `table`: all chunks but the pending ones (vec0 has no cheap COUNT). */
   embeddedCount(table: string): number {
-    return this.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+    const pending = this.db.prepare('SELECT COUNT(*) FROM embed_pending WHERE tbl = ?').pluck().get(table) as number;
+    return this.chunkCount() - pending;
+  }
+
+  /** How many chunks the index holds. */
+  chunkCount(): number {
+    return this.db.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number;
   }
 
   /** Cached vectors of a model by content hash. */
@@ -465,6 +484,7 @@ export class Store {
     const insVec = this.db.prepare(`INSERT OR REPLACE INTO ${table}(rowid, embedding) VALUES (?, ?)`);
     const insBits = this.db.prepare(`INSERT OR REPLACE INTO ${table}_bits(rowid, embedding) VALUES (?, vec_quantize_binary(?))`);
     const insCache = this.db.prepare('INSERT OR IGNORE INTO embedding_cache(model, hash, vector) VALUES (?, ?, ?)');
+    const done = this.db.prepare('DELETE FROM embed_pending WHERE tbl = ? AND chunk_id = ?');
     this.db
       .transaction(() => {
         for (const it of items) {
@@ -473,6 +493,7 @@ export class Store {
           if (!exists.get(it.id)) continue;
           insVec.run(BigInt(it.id), blob);
           insBits.run(BigInt(it.id), blob);
+          done.run(table, it.id);
         }
       })
       .immediate();

@@ -1,0 +1,89 @@
+// The chunking worker (dist/chunk-worker.js) against in-process chunking: the same index either way, and a chunker
+// that fails leaves the run whole (its files are chunked in-process).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeConfig } from './config.js';
+import { Engine } from './engine.js';
+import { Store } from './store/store.js';
+import { type Chunker, WorkerChunker } from './worker-chunker.js';
+
+let repo: string;
+const dirs: string[] = [];
+
+beforeAll(() => {
+  repo = mkdtempSync(join(tmpdir(), 'codectx-chunker-'));
+  const put = (rel: string, text: string) => {
+    mkdirSync(dirname(join(repo, rel)), { recursive: true });
+    writeFileSync(join(repo, rel), text);
+  };
+  for (let i = 0; i < 30; i++) {
+    put(`go/f${i}.go`, `package p\n\n// Sum${i} adds.\nfunc Sum${i}(a, b int) int {\n\treturn a + b + ${i}\n}\n`);
+    put(`py/m${i}.py`, `class Box${i}:\n    def size(self):\n        return ${i}\n`);
+  }
+  put('notes.md', '# Notes\n\nPlain text.\n');
+  put('broken.ts', 'export function ((( {\n');
+});
+
+afterAll(() => {
+  for (const d of [repo, ...dirs]) rmSync(d, { recursive: true, force: true });
+});
+
+/** The index of `repo` built with `chunker`, as comparable rows (ids aside). */
+async function indexWith(chunker: Chunker | undefined) {
+  const indexDir = mkdtempSync(join(tmpdir(), 'codectx-chunker-index-'));
+  dirs.push(indexDir);
+  const engine = Engine.open(makeConfig(repo, { indexDir, embedder: { provider: 'none' } }));
+  const report = await engine.index(undefined, { chunker, flushChunks: 7 });
+  await engine.close();
+  const store = Store.open(indexDir, repo);
+  const rows = store.db
+    .prepare(
+      `SELECT f.path, f.language, f.parse_failed, c.start_line, c.end_line, c.symbol, c.kind, c.content
+       FROM chunks c JOIN files f ON f.id = c.file_id ORDER BY f.path, c.start_line, c.symbol`,
+    )
+    .all();
+  const symbols = store.db.prepare('SELECT name, kind FROM symbols ORDER BY name, kind').all();
+  const fts = store.db.prepare(`SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH '"sum"'`).pluck().get();
+  store.close();
+  return { rows, symbols, fts, report: { ...report, elapsedMs: 0 } };
+}
+
+it('a worker thread chunks files exactly as this thread does', async () => {
+  const worker = new WorkerChunker();
+  try {
+    const here = await indexWith(undefined);
+    const there = await indexWith(worker);
+    expect(here.rows.length).toBeGreaterThan(60);
+    expect(there).toEqual(here);
+    expect(worker.filesChunked).toBe(here.report.filesIndexed);
+  } finally {
+    await worker.close();
+  }
+});
+
+it('files a chunker fails on are chunked in this thread', async () => {
+  const failing: Chunker = { prepare: () => Promise.reject(new Error('worker gone')) };
+  expect(await indexWith(failing)).toEqual(await indexWith(undefined));
+});
+
+it('the worker stops when the last run holding it lets go, and starts again for the next', async () => {
+  const worker = new WorkerChunker(60_000);
+  const config = makeConfig(repo, { embedder: { provider: 'none' } });
+  const state = { size: 1, mtimeMs: 1, hash: 'h' };
+  try {
+    const a = worker.hold();
+    const b = worker.hold();
+    expect((await worker.prepare(config, 'x.go', 'package x\nfunc X() {}\n', state)).write.chunks.length).toBeGreaterThan(0);
+    a();
+    a();
+    expect(worker.running).toBe(true);
+    b();
+    expect(worker.running).toBe(false);
+    expect((await worker.prepare(config, 'y.py', 'def y():\n    return 1\n', state)).write.language).toBe('python');
+    expect(worker.running).toBe(true);
+  } finally {
+    await worker.close();
+  }
+});
