@@ -596,10 +596,12 @@ export class Store {
   private floatVectors(model: string, ids: number[]): Map<number, Float32Array> {
     const rows = this.db
       .prepare(
-        `SELECT c.id, e.vector FROM chunks c JOIN embedding_cache e ON e.model = ? AND e.hash = c.hash
-         WHERE c.id IN (SELECT value FROM json_each(?))`,
+        // CROSS JOIN fixes the order: left to itself, SQLite walks every cached vector of the model (by the index on
+        // model) and looks each one up in chunks, which costs ~1 s at 16k chunks instead of a few milliseconds.
+        `SELECT c.id, e.vector FROM json_each(?) j CROSS JOIN chunks c ON c.id = j.value
+         CROSS JOIN embedding_cache e ON e.model = ? AND e.hash = c.hash`,
       )
-      .all(model, JSON.stringify(ids)) as { id: number; vector: Buffer }[];
+      .all(JSON.stringify(ids), model) as { id: number; vector: Buffer }[];
     return new Map(rows.map((r) => [r.id, floats(r.vector)]));
   }
 

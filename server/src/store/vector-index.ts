@@ -64,14 +64,17 @@ export class VectorIndex {
       this.ids[slot] = id;
     }
     const d = this.dimensions;
+    const w = this.words;
     this.codes.set(codes, slot * d);
     let norm = 0;
-    const w = this.words;
-    this.bits.fill(0, slot * w, slot * w + w);
-    for (let i = 0; i < d; i++) {
-      const c = codes[i] as number;
-      norm += c * c;
-      if (c > 0) this.bits[slot * w + (i >>> 5)] = ((this.bits[slot * w + (i >>> 5)] as number) | (1 << (i & 31))) >>> 0;
+    for (let j = 0; j < w; j++) {
+      let word = 0;
+      for (let i = j * 32, end = Math.min(d, i + 32); i < end; i++) {
+        const c = codes[i] as number;
+        norm += c * c;
+        if (c > 0) word |= 1 << (i & 31);
+      }
+      this.bits[slot * w + j] = word;
     }
     this.invNorms[slot] = norm > 0 ? 1 / Math.sqrt(norm) : 0;
   }
@@ -112,38 +115,30 @@ export class VectorIndex {
     if (count === 0 || n <= 0 || qnorm === 0) return [];
     // Pass 1: Hamming distances, and their histogram, from which the distance that admits `shortlist` ids follows.
     const rejected = d + 1;
-    const dist = new Uint16Array(count);
+    const dist = hammingAll(this.bits, count, w, qbits);
+    if (accept) for (let s = 0; s < count; s++) if (!accept(this.ids[s] as number)) dist[s] = rejected;
     const histogram = new Uint32Array(d + 2);
-    const bits = this.bits;
-    for (let s = 0; s < count; s++) {
-      let h = 0;
-      if (accept && !accept(this.ids[s] as number)) h = rejected;
-      else
-        for (let j = 0, o = s * w; j < w; j++) {
-          const x = ((bits[o + j] as number) ^ (qbits[j] as number)) >>> 0;
-          h += (POPCOUNT16[x & 0xffff] as number) + (POPCOUNT16[x >>> 16] as number);
-        }
-      dist[s] = h;
-      histogram[h] = (histogram[h] as number) + 1;
-    }
+    for (let s = 0; s < count; s++) histogram[dist[s] as number] = (histogram[dist[s] as number] as number) + 1;
     let limit = 0;
     let admitted = 0;
     while (limit < rejected && admitted + (histogram[limit] as number) <= shortlist) admitted += histogram[limit++] as number;
     // Ids closer than `limit` all pass; ids at exactly `limit` fill the rest of the shortlist in slot order.
     let atLimit = limit < rejected ? shortlist - admitted : 0;
-    const slots: number[] = [];
-    for (let s = 0; s < count; s++) {
+    const slots = new Uint32Array(Math.min(count, shortlist));
+    let m = 0;
+    for (let s = 0; s < count && m < slots.length; s++) {
       const h = dist[s] as number;
-      if (h < limit || (h === limit && atLimit-- > 0)) slots.push(s);
+      if (h < limit || (h === limit && atLimit-- > 0)) slots[m++] = s;
     }
-    // Pass 2: int8 dot products of the shortlist.
-    const codes = this.codes;
-    const scored: Approximate[] = slots.map((s) => {
-      let dot = 0;
-      for (let i = 0, o = s * d; i < d; i++) dot += (codes[o + i] as number) * (query[i] as number);
-      return { id: this.ids[s] as number, similarity: (dot * (this.invNorms[s] as number)) / Math.sqrt(qnorm) };
-    });
-    return scored.sort((a, b) => b.similarity - a.similarity || a.id - b.id).slice(0, n);
+    // Pass 2: int8 dot products of the shortlist, then the best n of them.
+    const scores = dotAll(this.codes, slots.subarray(0, m), d, query, this.invNorms);
+    const cut = n >= m ? Number.NEGATIVE_INFINITY : (Float32Array.from(scores).sort()[m - n] as number);
+    const out: Approximate[] = [];
+    const scale = 1 / Math.sqrt(qnorm);
+    for (let i = 0; i < m; i++)
+      if ((scores[i] as number) >= cut)
+        out.push({ id: this.ids[slots[i] as number] as number, similarity: (scores[i] as number) * scale });
+    return out.sort((a, b) => b.similarity - a.similarity || a.id - b.id).slice(0, n);
   }
 
   private grow(): void {
@@ -164,4 +159,42 @@ export class VectorIndex {
     this.invNorms = invNorms;
     this.capacity = capacity;
   }
+}
+
+/** Hamming distance of every vector's sign bits (`words` 32-bit words each) to `qbits`. */
+function hammingAll(bits: Uint32Array, count: number, words: number, qbits: Uint32Array): Uint16Array {
+  const dist = new Uint16Array(count);
+  const table = POPCOUNT16;
+  for (let s = 0, o = 0; s < count; s++) {
+    let h = 0;
+    for (let j = 0; j < words; j++, o++) {
+      const x = (bits[o] as number) ^ (qbits[j] as number);
+      h += (table[x & 0xffff] as number) + (table[x >>> 16] as number);
+    }
+    dist[s] = h;
+  }
+  return dist;
+}
+
+/** int8 codes · float query for the given slots, each divided by its code vector's norm. */
+function dotAll(codes: Int8Array, slots: Uint32Array, d: number, query: Float32Array, invNorms: Float32Array): Float32Array {
+  const scores = new Float32Array(slots.length);
+  for (let k = 0; k < slots.length; k++) {
+    const s = slots[k] as number;
+    const o = s * d;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let e = 0;
+    let i = 0;
+    for (; i + 3 < d; i += 4) {
+      a += (codes[o + i] as number) * (query[i] as number);
+      b += (codes[o + i + 1] as number) * (query[i + 1] as number);
+      c += (codes[o + i + 2] as number) * (query[i + 2] as number);
+      e += (codes[o + i + 3] as number) * (query[i + 3] as number);
+    }
+    for (; i < d; i++) a += (codes[o + i] as number) * (query[i] as number);
+    scores[k] = (a + b + c + e) * (invNorms[s] as number);
+  }
+  return scores;
 }
