@@ -151,9 +151,9 @@ const settings = [
   [params.denseShortlist, params.denseRescore],
   [1000, 200],
   [2000, 300],
-  [4000, 500],
+  [4000, 200],
+  [8000, 200],
   [8000, 300],
-  [8000, 1000],
 ];
 const sweep = settings.map(([s, r]) => measure(s, r));
 

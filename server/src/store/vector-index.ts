@@ -48,6 +48,11 @@ export class VectorIndex {
     return this.slotOf.has(id);
   }
 
+  /** Makes room for `n` vectors in all, so that loading a table of known size allocates once. */
+  reserve(n: number): void {
+    if (n > this.capacity) this.grow(n);
+  }
+
   /** Adds or replaces the vector of `id`. */
   add(id: number, vector: Float32Array): void {
     this.addCodes(id, quantize(vector));
@@ -141,8 +146,8 @@ export class VectorIndex {
     return out.sort((a, b) => b.similarity - a.similarity || a.id - b.id).slice(0, n);
   }
 
-  private grow(): void {
-    const capacity = Math.max(1024, this.capacity * 2);
+  private grow(atLeast = 0): void {
+    const capacity = Math.max(1024, this.capacity * 2, atLeast);
     const d = this.dimensions;
     const w = this.words;
     const ids = new Float64Array(capacity);
