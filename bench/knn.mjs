@@ -152,7 +152,7 @@ const settings = [
   [1000, 200],
   [2000, 300],
   [4000, 200],
-  [8000, 200],
+  [4000, 300],
   [8000, 300],
 ];
 const sweep = settings.map(([s, r]) => measure(s, r));

@@ -37,8 +37,8 @@ export const params = {
    * `denseShortlist`; those are ranked by int8 cosine, and the best `denseRescore` are scored exactly (float vectors).
    */
   // Recall against exact search and latency on the Go std lib (94k vectors): docs/benchmarks.md, "Dense search".
-  denseShortlist: 4000,
-  denseRescore: 300,
+  denseShortlist: 8000,
+  denseRescore: 200,
   /** Tests, fixtures, examples and generated files, unless the query asks for them. */
   testPenalty: 0.8,
 } as const;
