@@ -330,20 +330,6 @@ export class Store {
     return rows.map((r) => ({ id: r.id, bm25: -r.score }));
   }
 
-  /** Which of `ids` belong to files matching the filter (see `lexical`). */
-  filterIds(ids: number[], filter: ChunkFilter): Set<number> {
-    const clauses = filterClauses(filter);
-    const where = ['c.id IN (SELECT value FROM json_each(?))', ...clauses.where];
-    const args: unknown[] = [JSON.stringify(ids), ...clauses.args];
-    const sql = `SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where.join(' AND ')}`;
-    return new Set(
-      this.db
-        .prepare(sql)
-        .pluck()
-        .all(...args) as number[],
-    );
-  }
-
   /** Symbols whose name contains the query's characters in order (case-insensitive), at most `limit`, shortest first. */
   symbols(query: string, limit: number): StoredSymbol[] {
     const pattern = `%${[...query.replace(/[%_\\]/g, '')].join('%')}%`;
