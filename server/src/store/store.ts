@@ -605,9 +605,10 @@ export class Store {
     // One read transaction: the rows and the generation are of the same snapshot.
     const fresh = this.db.transaction(() => {
       const index = new VectorIndex(info.dimensions);
-      const rows = this.db.prepare(`SELECT id, codes FROM ${table}`).raw().all() as [number, Buffer][];
-      index.reserve(rows.length);
-      for (const [id, codes] of rows) index.addCodes(id, new Int8Array(codes.buffer, codes.byteOffset, codes.byteLength));
+      index.reserve(this.embeddedCount(table));
+      // Row by row: materializing every row first would double the peak memory of the load.
+      for (const [id, codes] of this.db.prepare(`SELECT id, codes FROM ${table}`).raw().iterate() as Iterable<[number, Buffer]>)
+        index.addCodes(id, new Int8Array(codes.buffer, codes.byteOffset, codes.byteLength));
       return { index, generation: this.generation(table) };
     })();
     this.vectorIndexes.set(table, fresh);
