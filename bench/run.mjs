@@ -242,7 +242,7 @@ async function indexOnce(label, c, indexDir, logBase) {
     // What the CLI said on stderr besides its progress lines: warnings such as a grammar that did not load.
     warnings: run.stderr
       .split('\n')
-      .filter((l) => l.trim() && !/^codectx: index(ing|ed) \d/.test(l))
+      .filter((l) => l.trim() && !/^codectx: (index(ing|ed)|embedded) \d/.test(l))
       .slice(0, 10),
     missingFields: missing,
     summary,

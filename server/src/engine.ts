@@ -225,15 +225,11 @@ export class Engine {
       if (text) {
         const vector = await dense.embedder.embedQuery(text);
         const k = Math.max(params.denseCandidates, limit * 2);
-        const prefilter = dense.count > params.binaryPrefilterAbove ? params.binaryCandidates : undefined;
-        let near = this.store.nearest(dense.table, vector, k, prefilter, dense.embedder.id);
-        if (filter.globs || filter.languages) {
-          const keep = this.store.filterIds(
-            near.map((n) => n.id),
-            filter,
-          );
-          near = near.filter((n) => keep.has(n.id));
-        }
+        const near = this.store.nearest(dense.table, vector, k, {
+          shortlist: params.denseShortlist,
+          rescore: params.denseRescore,
+          filter,
+        });
         near.forEach((n, i) => {
           const c = candidates.get(n.id) ?? ({ id: n.id } as Candidate);
           c.similarity = n.similarity;
@@ -251,16 +247,15 @@ export class Engine {
   }
 
   /** The embedder and its vector table, when the index has vectors for the current model. */
-  private async denseSide(): Promise<{ embedder: Embedder; table: string; count: number } | undefined> {
+  private async denseSide(): Promise<{ embedder: Embedder; table: string } | undefined> {
     const embedder = await this.embedder();
     if (!embedder) return undefined;
     const table = this.store.vectorTable(embedder.id, embedder.dimensions);
-    const count = this.store.embeddedCount(table);
-    if (count === 0) {
+    if (!this.store.hasVectors(table)) {
       this.embedderProblem = 'no chunk has an embedding yet: run codectx index';
       return undefined;
     }
-    return { embedder, table, count };
+    return { embedder, table };
   }
 
   /** The configured embedder, loaded on first use; undefined when there is none (the reason is kept). */

@@ -69,17 +69,40 @@ describe('embedPending', () => {
     store.close();
   });
 
-  it('the sign-bit prefilter re-scores exactly: its top results are the exact ones when it sees every vector', async () => {
+  it('nearest gives the exact cosines of the brute-force best, by float vectors from the cache', async () => {
     const { store } = await indexed();
     const model = new HashEmbedder(32);
     await embedPending(store, model);
     const table = store.vectorTable(model.id, 32);
     const query = await model.embedQuery('enqueue job queue');
-    const exact = store.nearest(table, query, 3);
-    const prefiltered = store.nearest(table, query, 3, 10, model.id);
-    // Same chunks with the same exact similarities (ties may come in either order).
-    const byId = (rows: { id: number; similarity: number }[]) => rows.map((r) => [r.id, r.similarity.toFixed(5)]).sort();
-    expect(byId(prefiltered)).toEqual(byId(exact));
+    const chunks = [...store.chunks([1, 2, 3, 4, 5, 6]).values()];
+    const vectors = store.cachedVectors(
+      model.id,
+      chunks.map((c) => c.hash),
+    );
+    const cosine = (v: Float32Array) => {
+      let dot = 0;
+      let n = 0;
+      let m = 0;
+      v.forEach((x, i) => {
+        dot += x * (query[i] as number);
+        n += x * x;
+        m += (query[i] as number) ** 2;
+      });
+      return dot / Math.sqrt(n * m);
+    };
+    const brute = chunks
+      .map((c) => ({ id: c.id, similarity: cosine(vectors.get(c.hash) as Float32Array) }))
+      .sort((a, b) => b.similarity - a.similarity);
+    const near = store.nearest(table, query, 3, { shortlist: 10, rescore: 10 });
+    expect(near.map((r) => [r.id, r.similarity.toFixed(5)])).toEqual(
+      brute.slice(0, 3).map((r) => [r.id, r.similarity.toFixed(5)]),
+    );
+    // A filter is applied before ranking: only chunks of matching files, still up to k of them.
+    const path = chunks.find((c) => c.id === near[0]?.id)?.path as string;
+    const filtered = store.nearest(table, query, 3, { shortlist: 10, rescore: 10, filter: { globs: [path] } });
+    expect(filtered.length).toBe(Math.min(3, chunks.filter((c) => c.path === path).length));
+    expect(filtered.every((r) => chunks.find((c) => c.id === r.id)?.path === path)).toBe(true);
     store.close();
   });
 
@@ -142,15 +165,15 @@ describe('pending embeddings', () => {
     s3.close();
   });
 
-  it('an index of schema 2 gets its pending list from the vectors it has', async () => {
+  it('an index of schema 3 gets its pending list from the vectors it has', async () => {
     const { store } = await indexed();
     const model = new HashEmbedder(32);
     await embedPending(store, model);
     const table = store.vectorTable(model.id, 32);
-    // Back to schema 2, with one vector missing (as if the pass had stopped there).
-    for (const t of [table, `${table}_bits`]) store.db.exec(`DELETE FROM ${t} WHERE rowid = (SELECT MIN(id) FROM chunks)`);
+    // Back to schema 3, with one vector missing (as if the pass had stopped there).
+    store.db.exec(`DELETE FROM ${table} WHERE id = (SELECT MIN(id) FROM chunks)`);
     store.db.exec(
-      'DROP TRIGGER chunks_embed_pending_insert; DROP TRIGGER chunks_embed_pending_delete; DROP TABLE embed_pending; PRAGMA user_version = 2',
+      'DROP TRIGGER chunks_embed_pending_insert; DROP TRIGGER chunks_embed_pending_delete; DROP TABLE embed_pending; PRAGMA user_version = 3',
     );
     store.close();
     const migrated = Store.open(indexDir, repo);

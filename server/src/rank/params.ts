@@ -48,10 +48,13 @@ export const params = {
   denseWeightProse: 0.5,
   /** KNN candidates fetched for dense and hybrid search. */
   denseCandidates: 100,
-  /** Above this many vectors, KNN first ranks `binaryCandidates` by sign bits, then re-scores those exactly. */
-  // Off: measured on the Go std lib (94k vectors) the prefilter re-score was far slower than exact KNN (54 ms p50).
-  binaryPrefilterAbove: Number.POSITIVE_INFINITY,
-  binaryCandidates: 400,
+  /**
+   * KNN (Store.nearest): the in-memory index ranks every vector by the Hamming distance of its sign bits and keeps
+   * `denseShortlist`; those are ranked by int8 cosine, and the best `denseRescore` are scored exactly (float vectors).
+   */
+  // Recall against exact search and latency on the Go std lib (94k vectors): docs/benchmarks.md, "Dense search".
+  denseShortlist: 8000,
+  denseRescore: 200,
   /** Tests, fixtures, examples and generated files, unless the query asks for them. */
   testPenalty: 0.8,
   /** Hybrid: the learned linear rerank of the first `depth` results (rerank.ts); weights by feature name. */

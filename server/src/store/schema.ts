@@ -80,7 +80,22 @@ export const MIGRATIONS: Migration[] = [
     dimensions INTEGER NOT NULL
   );
   `,
-  // 3: chunks waiting for a vector, per vector table, so the embedding pass finds them in O(pending) instead of
+  // 3: the embedding cache as a rowid table. Its rows (~1.1 KB: a 256-dim float32 vector) exceed what a WITHOUT ROWID
+  // b-tree keeps in a 4 KB page (~1 KB), so each one spilled into an overflow page of its own: 4.5 KB a row.
+  // The vector tables named in vector_tables change form in code (Store.vectorTable), which knows their names.
+  `
+  CREATE TABLE embedding_cache_3 (
+    id INTEGER PRIMARY KEY,
+    model TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    UNIQUE (model, hash)
+  );
+  INSERT INTO embedding_cache_3(model, hash, vector) SELECT model, hash, vector FROM embedding_cache;
+  DROP TABLE embedding_cache;
+  ALTER TABLE embedding_cache_3 RENAME TO embedding_cache;
+  `,
+  // 4: chunks waiting for a vector, per vector table, so the embedding pass finds them in O(pending) instead of
   // probing every chunk against vec0. Triggers keep it right on every insert and delete of a chunk; putVectors and
   // Store.vectorTable maintain the rest in the same transactions as the vectors.
   (db) => {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { Chunk, ChunkKind, SkipReason, SymbolDef } from '../model.js';
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
+import { quantize, VectorIndex } from './vector-index.js';
 
 export type StoreErrorCode = 'corrupt' | 'too-new' | 'other-repo' | 'io';
 
@@ -88,7 +89,19 @@ export interface StoreStatus {
 
 const INDEX_FILE = 'index.sqlite';
 
+/** How `nearest` searches: see params.denseShortlist and params.denseRescore. */
+export interface NearestOptions {
+  /** Ids kept by the sign-bit (Hamming) pass, out of all vectors. */
+  shortlist: number;
+  /** Ids of the shortlist, best by int8 cosine, whose float vectors are fetched and scored exactly. */
+  rescore: number;
+  filter?: ChunkFilter;
+}
+
 export class Store {
+  /** The in-memory vector index of each table searched so far, with the generation of the table it holds. */
+  private readonly vectorIndexes = new Map<string, { index: VectorIndex; generation: number }>();
+
   private constructor(
     readonly db: Database.Database,
     readonly file: string,
@@ -224,21 +237,27 @@ export class Store {
     );
     const touch = db.prepare('UPDATE files SET size = ?, mtime_ms = ?, overlay = 0 WHERE path = ?');
 
-    // One rowid at a time: vec0 answers `rowid = ?` by lookup, but `rowid IN (subquery)` by scanning the whole table.
+    // Chunk ids whose vectors go, and the tables that lost any: the in-memory indexes follow after the commit.
+    const vectorTables = this.vectorTableNames();
     const chunkIds = db.prepare('SELECT id FROM chunks WHERE file_id = ?').pluck();
-    const delVectors = this.vectorTableNames().flatMap((name) => [
-      db.prepare(`DELETE FROM ${name} WHERE rowid = ?`),
-      db.prepare(`DELETE FROM ${name}_bits WHERE rowid = ?`),
-    ]);
+    const delVectors = vectorTables.map((name) => db.prepare(`DELETE FROM ${name} WHERE id = ?`));
+    const removedIds: number[] = [];
+    const changedTables = new Set<string>();
     const clear = (id: number): void => {
-      if (delVectors.length) {
-        for (const chunk of chunkIds.all(id) as number[]) for (const del of delVectors) del.run(BigInt(chunk));
+      if (vectorTables.length) {
+        for (const chunk of chunkIds.all(id) as number[]) {
+          removedIds.push(chunk);
+          delVectors.forEach((del, i) => {
+            if (del.run(chunk).changes > 0) changedTables.add(vectorTables[i] as string);
+          });
+        }
       }
       delFts.run(id);
       delChunks.run(id);
       delSymbols.run(id);
     };
     const now = Date.now();
+    const afterCommit: (() => void)[] = [];
     db.transaction(() => {
       for (const path of batch.deleted) {
         const id = fileId.get(path) as number | undefined;
@@ -258,7 +277,14 @@ export class Store {
         for (const s of w.symbols) insSymbol.run({ ...s, fileId: id });
       }
       this.setMeta('updated_at', new Date(now).toISOString());
+      for (const table of changedTables)
+        afterCommit.push(
+          this.vectorsChanged(table, (index) => {
+            for (const id of removedIds) index.remove(id);
+          }),
+        );
     }).immediate();
+    for (const apply of afterCommit) apply();
   }
 
   /** Replaces the list of skipped files (the walk recomputes it each time). */
@@ -308,20 +334,6 @@ export class Store {
     const sql = `SELECT rowid AS id, bm25(chunks_fts, ${w}) AS score FROM chunks_fts WHERE chunks_fts MATCH ?${restrict} ORDER BY score LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, limit) as { id: number; score: number }[];
     return rows.map((r) => ({ id: r.id, bm25: -r.score }));
-  }
-
-  /** Which of `ids` belong to files matching the filter (see `lexical`). */
-  filterIds(ids: number[], filter: ChunkFilter): Set<number> {
-    const clauses = filterClauses(filter);
-    const where = ['c.id IN (SELECT value FROM json_each(?))', ...clauses.where];
-    const args: unknown[] = [JSON.stringify(ids), ...clauses.args];
-    const sql = `SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where.join(' AND ')}`;
-    return new Set(
-      this.db
-        .prepare(sql)
-        .pluck()
-        .all(...args) as number[],
-    );
   }
 
   /** Symbols whose name contains the query's characters in order (case-insensitive), at most `limit`, shortest first. */
@@ -414,7 +426,11 @@ export class Store {
     return (this.db.prepare('SELECT name FROM vector_tables').pluck().all() as string[]).filter((n) => /^vec_\d+$/.test(n));
   }
 
-  /** The vec0 table of a model, created on first use. A model of other dimensions under the same id is refused. */
+  /**
+   * The vector table of a model, created on first use: `id` (the chunk id) → `codes`, its int8 codes (see
+   * vector-index.ts). The float vectors stay in `embedding_cache` only. A model of other dimensions under the same id is
+   * refused. A vec0 table of an older index is dropped and recreated empty: the embedding pass refills it from the cache.
+   */
   vectorTable(model: string, dimensions: number): string {
     const row = this.db.prepare('SELECT name, dimensions FROM vector_tables WHERE model = ?').get(model) as
       | { name: string; dimensions: number }
@@ -423,21 +439,38 @@ export class Store {
       if (row.dimensions !== dimensions) {
         throw new StoreError('io', this.file, `model ${model} gives ${dimensions} dimensions, its index has ${row.dimensions}`);
       }
+      const sql = this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(row.name);
+      if (typeof sql === 'string' && /USING\s+vec0/i.test(sql)) {
+        this.db
+          .transaction(() => {
+            this.db.exec(`DROP TABLE ${row.name}`);
+            this.db.exec(`DROP TABLE IF EXISTS ${row.name}_bits`);
+            this.createVectorTable(row.name);
+            // Every chunk is pending for the new table; the embedding pass refills it from the cache.
+            this.db.prepare('DELETE FROM embed_pending WHERE tbl = ?').run(row.name);
+            this.db.prepare('INSERT INTO embed_pending(tbl, chunk_id) SELECT ?, id FROM chunks').run(row.name);
+          })
+          .immediate();
+        this.vectorIndexes.delete(row.name);
+      }
       return row.name;
     }
     const n = (this.db.prepare('SELECT COUNT(*) FROM vector_tables').pluck().get() as number) + 1;
     const name = `vec_${n}`;
     this.db
       .transaction(() => {
-        this.db.exec(`CREATE VIRTUAL TABLE ${name} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`);
-        // One bit per dimension: a coarse first pass over large indexes, re-scored exactly (see nearest()).
-        this.db.exec(`CREATE VIRTUAL TABLE ${name}_bits USING vec0(embedding bit[${dimensions}])`);
+        this.createVectorTable(name);
         this.db.prepare('INSERT INTO vector_tables(model, name, dimensions) VALUES (?, ?, ?)').run(model, name, dimensions);
         // A new model starts with every chunk pending; from now on the chunks triggers keep the list right.
         this.db.prepare('INSERT INTO embed_pending(tbl, chunk_id) SELECT ?, id FROM chunks').run(name);
       })
       .immediate();
     return name;
+  }
+
+  private createVectorTable(name: string): void {
+    this.db.exec(`CREATE TABLE ${name} (id INTEGER PRIMARY KEY, codes BLOB NOT NULL)`);
+    this.bumpGeneration(name);
   }
 
   /**
@@ -466,6 +499,11 @@ export class Store {
     return this.db.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number;
   }
 
+  /** Whether any chunk has a vector in `table` (cheaper than counting them). */
+  hasVectors(table: string): boolean {
+    return this.db.prepare(`SELECT EXISTS (SELECT 1 FROM ${table})`).pluck().get() === 1;
+  }
+
   /** Cached vectors of a model by content hash. */
   cachedVectors(model: string, hashes: string[]): Map<string, Float32Array> {
     const out = new Map<string, Float32Array>();
@@ -473,30 +511,38 @@ export class Store {
     const rows = this.db
       .prepare('SELECT hash, vector FROM embedding_cache WHERE model = ? AND hash IN (SELECT value FROM json_each(?))')
       .all(model, JSON.stringify(hashes)) as { hash: string; vector: Buffer }[];
-    for (const r of rows)
-      out.set(r.hash, new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + r.vector.byteLength)));
+    for (const r of rows) out.set(r.hash, floats(r.vector));
     return out;
   }
 
-  /** Stores vectors for chunks (and in the cache by content hash) in one transaction. Chunks gone since are skipped. */
+  /**
+   * Stores vectors for chunks (int8 codes in `table`, floats in the cache by content hash) in one transaction. Chunks
+   * gone since are skipped. Invariant: every chunk with codes in `table` has its float vector in the cache.
+   */
   putVectors(table: string, model: string, items: { id: number; hash: string; vector: Float32Array; cached: boolean }[]): void {
     const exists = this.db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
-    const insVec = this.db.prepare(`INSERT OR REPLACE INTO ${table}(rowid, embedding) VALUES (?, ?)`);
-    const insBits = this.db.prepare(`INSERT OR REPLACE INTO ${table}_bits(rowid, embedding) VALUES (?, vec_quantize_binary(?))`);
+    const insCodes = this.db.prepare(`INSERT OR REPLACE INTO ${table}(id, codes) VALUES (?, ?)`);
     const insCache = this.db.prepare('INSERT OR IGNORE INTO embedding_cache(model, hash, vector) VALUES (?, ?, ?)');
     const done = this.db.prepare('DELETE FROM embed_pending WHERE tbl = ? AND chunk_id = ?');
+    const added: { id: number; codes: Int8Array }[] = [];
+    let apply = (): void => {};
     this.db
       .transaction(() => {
         for (const it of items) {
-          const blob = Buffer.from(it.vector.buffer, it.vector.byteOffset, it.vector.byteLength);
-          if (!it.cached) insCache.run(model, it.hash, blob);
+          if (!it.cached) insCache.run(model, it.hash, Buffer.from(it.vector.buffer, it.vector.byteOffset, it.vector.byteLength));
           if (!exists.get(it.id)) continue;
-          insVec.run(BigInt(it.id), blob);
-          insBits.run(BigInt(it.id), blob);
+          const codes = quantize(it.vector);
+          insCodes.run(it.id, Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength));
+          added.push({ id: it.id, codes });
           done.run(table, it.id);
         }
+        if (added.length)
+          apply = this.vectorsChanged(table, (index) => {
+            for (const a of added) index.addCodes(a.id, a.codes);
+          });
       })
       .immediate();
+    apply();
   }
 
   /**
@@ -512,42 +558,113 @@ export class Store {
   }
 
   /**
-   * The `k` nearest chunks to `vector` in `table` by cosine: ids with similarity (1 = same direction). With
-   * `prefilter`, the first pass ranks `prefilter` candidates by Hamming distance of the sign bits, and only those are
-   * scored exactly (measured recall against the exact search is in docs/benchmarks.md).
+   * The `k` nearest chunks to `vector` in `table` by cosine: ids with similarity (1 = same direction), best first.
+   * The in-memory index (vector-index.ts) ranks every vector by sign bits, keeps `shortlist`, ranks those by int8
+   * cosine, and the best `rescore` of them are scored exactly with their float vectors. `filter` is applied before
+   * ranking, so k results come back whenever k chunks pass it. Recall against exact search: docs/benchmarks.md.
    */
-  nearest(
-    table: string,
-    vector: Float32Array,
-    k: number,
-    prefilter?: number,
-    model?: string,
-  ): { id: number; similarity: number }[] {
-    const q = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-    if (prefilter && prefilter > k && model) {
-      const ids = this.db
-        .prepare(`SELECT rowid FROM ${table}_bits WHERE embedding MATCH vec_quantize_binary(?) AND k = ?`)
-        .pluck()
-        .all(q, prefilter) as number[];
-      // Exact cosine of the candidates, from the cache (keyed by content hash): vec0 has no fast lookup by a rowid list.
-      const rows = this.db
-        .prepare(
-          `SELECT c.id, e.vector FROM chunks c JOIN embedding_cache e ON e.model = ? AND e.hash = c.hash
-           WHERE c.id IN (SELECT value FROM json_each(?))`,
-        )
-        .all(model, JSON.stringify(ids.map(Number))) as { id: number; vector: Buffer }[];
-      const scored = rows.map((r) => {
-        const v = new Float32Array(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength / 4);
-        let dot = 0;
-        for (let i = 0; i < v.length; i++) dot += (v[i] as number) * (vector[i] as number);
-        return { id: r.id, similarity: dot };
-      });
-      return scored.sort((a, b) => b.similarity - a.similarity).slice(0, k);
+  nearest(table: string, vector: Float32Array, k: number, options: NearestOptions): { id: number; similarity: number }[] {
+    const { index, model } = this.vectorIndex(table);
+    let accept: ((id: number) => boolean) | undefined;
+    if (options.filter?.globs?.length || options.filter?.languages?.length) {
+      const { where, args } = filterClauses(options.filter);
+      const sql = `SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where.join(' AND ')}`;
+      const allowed = new Set(
+        this.db
+          .prepare(sql)
+          .pluck()
+          .all(...args) as number[],
+      );
+      accept = (id) => allowed.has(id);
     }
+    const approximate = index.search(vector, Math.max(k, options.rescore), Math.max(k, options.shortlist), accept);
+    const exact = this.floatVectors(
+      model,
+      approximate.map((a) => a.id),
+    );
+    let qnorm = 0;
+    for (let i = 0; i < vector.length; i++) qnorm += (vector[i] as number) ** 2;
+    qnorm = Math.sqrt(qnorm);
+    const scored = approximate.map((a) => {
+      const v = exact.get(a.id);
+      // Every vector has its floats in the cache (putVectors); the int8 cosine stands in should one be missing.
+      if (!v) return a;
+      let dot = 0;
+      let norm = 0;
+      for (let i = 0; i < v.length; i++) {
+        dot += (v[i] as number) * (vector[i] as number);
+        norm += (v[i] as number) ** 2;
+      }
+      return { id: a.id, similarity: norm > 0 && qnorm > 0 ? dot / (Math.sqrt(norm) * qnorm) : 0 };
+    });
+    return scored.sort((a, b) => b.similarity - a.similarity || a.id - b.id).slice(0, k);
+  }
+
+  /** Float vectors of chunks by id, from the cache (through each chunk's content hash). */
+  private floatVectors(model: string, ids: number[]): Map<number, Float32Array> {
     const rows = this.db
-      .prepare(`SELECT rowid AS id, distance FROM ${table} WHERE embedding MATCH ? AND k = ? ORDER BY distance`)
-      .all(q, k) as { id: number; distance: number }[];
-    return rows.map((r) => ({ id: Number(r.id), similarity: 1 - r.distance }));
+      .prepare(
+        // CROSS JOIN fixes the order: left to itself, SQLite walks every cached vector of the model (by the index on
+        // model) and looks each one up in chunks, which costs ~1 s at 16k chunks instead of a few milliseconds.
+        `SELECT c.id, e.vector FROM json_each(?) j CROSS JOIN chunks c ON c.id = j.value
+         CROSS JOIN embedding_cache e ON e.model = ? AND e.hash = c.hash`,
+      )
+      .all(JSON.stringify(ids), model) as { id: number; vector: Buffer }[];
+    return new Map(rows.map((r) => [r.id, floats(r.vector)]));
+  }
+
+  /**
+   * The in-memory index of `table`, loaded on first use and again whenever the table's generation (in `meta`) is not
+   * the one it holds: another process wrote vectors. This process's own writes update it in place (vectorsChanged).
+   */
+  private vectorIndex(table: string): { index: VectorIndex; model: string } {
+    const info = this.db.prepare('SELECT model, dimensions FROM vector_tables WHERE name = ?').get(table) as
+      | { model: string; dimensions: number }
+      | undefined;
+    if (!info) throw new StoreError('io', this.file, `no vector table ${table}`);
+    const loaded = this.vectorIndexes.get(table);
+    if (loaded && loaded.generation === this.generation(table)) return { index: loaded.index, model: info.model };
+    // One read transaction: the rows and the generation are of the same snapshot.
+    const fresh = this.db.transaction(() => {
+      const index = new VectorIndex(info.dimensions);
+      index.reserve(this.embeddedCount(table));
+      // Row by row: materializing every row first would double the peak memory of the load.
+      for (const [id, codes] of this.db.prepare(`SELECT id, codes FROM ${table}`).raw().iterate() as Iterable<[number, Buffer]>)
+        index.addCodes(id, new Int8Array(codes.buffer, codes.byteOffset, codes.byteLength));
+      return { index, generation: this.generation(table) };
+    })();
+    this.vectorIndexes.set(table, fresh);
+    return { index: fresh.index, model: info.model };
+  }
+
+  private generation(table: string): number {
+    return Number(this.getMeta(`generation:${table}`) ?? 0);
+  }
+
+  /** Inside a write transaction: a new generation for `table`. */
+  private bumpGeneration(table: string): { before: number; after: number } {
+    const before = this.generation(table);
+    this.setMeta(`generation:${table}`, String(before + 1));
+    return { before, after: before + 1 };
+  }
+
+  /**
+   * Inside the write transaction that changed `table`: bumps its generation and returns what to run after the commit,
+   * which applies `change` to the loaded index if it held the generation before, and otherwise drops it (reloaded on
+   * the next search).
+   */
+  private vectorsChanged(table: string, change: (index: VectorIndex) => void): () => void {
+    const { before, after } = this.bumpGeneration(table);
+    return () => {
+      const loaded = this.vectorIndexes.get(table);
+      if (!loaded) return;
+      if (loaded.generation !== before) {
+        this.vectorIndexes.delete(table);
+        return;
+      }
+      change(loaded.index);
+      loaded.generation = after;
+    };
   }
 
   /** Folds the WAL back into the main file (after a large index run) so the index is one compact file. */
@@ -558,6 +675,11 @@ export class Store {
   close(): void {
     this.db.close();
   }
+}
+
+/** A float32 vector over a copy of a blob's bytes (a Buffer's offset need not be 4-aligned). */
+function floats(blob: Buffer): Float32Array {
+  return new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
 }
 
 /** The WHERE clauses (over `files f`) and their arguments that a ChunkFilter stands for. */

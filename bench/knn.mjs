@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// `npm run bench:knn`: dense search on an index that has vectors: recall of Store.nearest against exact search, its
+// latency, the vector index's load time, and the shipped model's load time, query latency and throughput.
+// Invariant: read-only on the index apart from what opening it does (migrations, vector table conversion).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const USAGE = `usage: node bench/knn.mjs --index-dir DIR --repo REPO --queries FILE.jsonl [options]
+  --queries FILE    JSON lines with a "query" (or "question") field, e.g. .bench/queries-go.jsonl
+  --max N           queries used (default 200)
+  --results PATH    write the figures as JSON (default: print only)`;
+
+function parseArgs(argv) {
+  const o = { max: 200 };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].split('=');
+    const val = () => inline ?? argv[++i];
+    if (name === '--index-dir') o.indexDir = resolve(val());
+    else if (name === '--repo') o.repo = resolve(val());
+    else if (name === '--queries') o.queries = resolve(val());
+    else if (name === '--max') o.max = Number(val());
+    else if (name === '--results') o.results = resolve(val());
+    else {
+      console.error(USAGE);
+      process.exit(2);
+    }
+  }
+  if (!o.indexDir || !o.repo || !o.queries) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  return o;
+}
+
+/** Bundles the parts of the server this bench drives (TypeScript sources) into one module and imports it. */
+async function loadServer() {
+  mkdirSync(join(ROOT, '.bench'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, '.bench', 'knn-bundle-'));
+  const entry = join(dir, 'entry.ts');
+  const src = join(ROOT, 'server', 'src');
+  writeFileSync(
+    entry,
+    [
+      `export { Store } from '${src}/store/store.ts';`,
+      `export { createEmbedder } from '${src}/embed/create-embedder.ts';`,
+      `export { queryEmbeddingText, chunkEmbeddingText } from '${src}/embed/embed-text.ts';`,
+      `export { params } from '${src}/rank/params.ts';`,
+    ].join('\n'),
+  );
+  const out = join(dir, 'entry.mjs');
+  await build({
+    entryPoints: [entry],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  try {
+    return await import(pathToFileURL(out).href);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+
+const o = parseArgs(process.argv.slice(2));
+const server = await loadServer();
+const { Store, createEmbedder, queryEmbeddingText, chunkEmbeddingText, params } = server;
+const queries = readFileSync(o.queries, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l))
+  .map((q) => q.query ?? q.question)
+  .filter(Boolean)
+  .slice(0, o.max);
+
+let t = performance.now();
+const embedder = await createEmbedder({ provider: 'local' }, false, (m) => console.error(m));
+const modelLoadMs = performance.now() - t;
+const store = Store.open(o.indexDir, o.repo);
+const table = store.vectorTable(embedder.id, embedder.dimensions);
+const count = store.embeddedCount(table);
+if (count === 0) throw new Error(`no vectors of ${embedder.id} in ${o.indexDir}: run codectx index first`);
+
+// Query embeddings, one at a time as a search does.
+const vectors = [];
+const embedMs = [];
+for (const q of queries) {
+  t = performance.now();
+  vectors.push(await embedder.embedQuery(queryEmbeddingText(q)));
+  embedMs.push(performance.now() - t);
+}
+
+// Exact search: every float vector of the table, from the cache, scored by brute force.
+const rows = store.db
+  .prepare(
+    `SELECT c.id, e.vector FROM ${table} v JOIN chunks c ON c.id = v.id JOIN embedding_cache e ON e.model = ? AND e.hash = c.hash`,
+  )
+  .raw()
+  .all(embedder.id);
+const ids = rows.map((r) => r[0]);
+const all = new Float32Array(rows.length * embedder.dimensions);
+rows.forEach((r, i) => {
+  all.set(new Float32Array(r[1].buffer.slice(r[1].byteOffset, r[1].byteOffset + r[1].byteLength)), i * embedder.dimensions);
+});
+function exact(q, k) {
+  const d = embedder.dimensions;
+  const s = new Float32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += all[i * d + j] * q[j];
+    s[i] = dot;
+  }
+  return [...s.keys()]
+    .sort((a, b) => s[b] - s[a] || ids[a] - ids[b])
+    .slice(0, k)
+    .map((i) => ids[i]);
+}
+const truth = vectors.map((q) => exact(q, 100));
+
+// The first dense query of a process loads the vector index.
+t = performance.now();
+store.nearest(table, vectors[0], 100, { shortlist: params.denseShortlist, rescore: params.denseRescore });
+const indexLoadMs = performance.now() - t;
+
+function measure(shortlist, rescore) {
+  const recall = { 10: 0, 20: 0, 100: 0 };
+  const ms = [];
+  vectors.forEach((q, i) => {
+    const start = performance.now();
+    const got = store.nearest(table, q, 100, { shortlist, rescore }).map((r) => r.id);
+    ms.push(performance.now() - start);
+    for (const k of [10, 20, 100]) {
+      const want = new Set(truth[i].slice(0, k));
+      recall[k] += got.slice(0, k).filter((id) => want.has(id)).length / k / vectors.length;
+    }
+  });
+  return { shortlist, rescore, recall, p50: pct(ms, 50), p95: pct(ms, 95) };
+}
+const settings = [
+  [params.denseShortlist, params.denseRescore],
+  [1000, 200],
+  [2000, 300],
+  [4000, 200],
+  [4000, 300],
+  [8000, 300],
+];
+const sweep = settings.map(([s, r]) => measure(s, r));
+
+// Model throughput on real chunk texts, in the embedding pass's batches of 64.
+const sample = store.db
+  .prepare(`SELECT c.*, f.path, f.language FROM chunks c JOIN files f ON f.id = c.file_id ORDER BY c.id LIMIT 2048`)
+  .all();
+t = performance.now();
+for (let i = 0; i < sample.length; i += 64) await embedder.embedDocuments(sample.slice(i, i + 64).map(chunkEmbeddingText));
+const throughput = sample.length / ((performance.now() - t) / 1000);
+
+const result = {
+  date: new Date().toISOString(),
+  index: o.indexDir,
+  model: embedder.id,
+  vectors: count,
+  queries: queries.length,
+  modelLoadMs,
+  queryEmbedMs: { p50: pct(embedMs, 50), p95: pct(embedMs, 95) },
+  indexLoadMs,
+  throughputChunksPerSec: throughput,
+  default: { shortlist: params.denseShortlist, rescore: params.denseRescore },
+  sweep,
+};
+console.log(
+  `${count} vectors, ${queries.length} queries; model load ${fmt(modelLoadMs)} ms; query embedding p50 ${fmt(result.queryEmbedMs.p50)} ms p95 ${fmt(result.queryEmbedMs.p95)} ms`,
+);
+console.log(`vector index load (first dense query) ${fmt(indexLoadMs)} ms; throughput ${throughput.toFixed(0)} chunks/s`);
+console.log('shortlist rescore  recall@10 @20 @100   nearest p50 / p95 (k = 100)');
+for (const s of sweep)
+  console.log(
+    `${String(s.shortlist).padStart(9)} ${String(s.rescore).padStart(7)}  ${s.recall[10].toFixed(4)} ${s.recall[20].toFixed(4)} ${s.recall[100].toFixed(4)}   ${fmt(s.p50)} / ${fmt(s.p95)} ms`,
+  );
+if (o.results) writeFileSync(o.results, `${JSON.stringify(result, null, 2)}\n`);
+store.close();
+await embedder.close();

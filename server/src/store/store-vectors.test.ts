@@ -1,0 +1,155 @@
+// The Store's vector side on a real index file: its in-memory index follows this process's writes and another's,
+// filters apply before ranking, and an index of schema 2 (WITHOUT ROWID cache, vec0 tables) migrates.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Chunk } from '../model.js';
+import { MIGRATIONS } from './schema.js';
+import { type FileWrite, Store } from './store.js';
+
+const DIMS = 16;
+const MODEL = 'test-model';
+const OPTIONS = { shortlist: 100, rescore: 100 };
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'codectx-vectors-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A unit vector pointing mostly along axis `axis`, a little along the next one by `tilt`. */
+function vec(axis: number, tilt = 0): Float32Array {
+  const v = new Float32Array(DIMS);
+  v[axis % DIMS] = 1;
+  v[(axis + 1) % DIMS] = tilt;
+  const n = Math.hypot(1, tilt);
+  return v.map((x) => x / n);
+}
+
+function file(path: string, language: string, hashes: string[]): FileWrite {
+  const chunks = hashes.map((hash, i) => ({
+    chunk: {
+      path,
+      language,
+      symbol: `f${i}`,
+      kind: 'function',
+      startLine: i + 1,
+      endLine: i + 1,
+      startByte: 0,
+      endByte: 1,
+      parent: '',
+      signature: '',
+      doc: '',
+      content: hash,
+      hash,
+    } as Chunk,
+    fts: { symbol: `f${i}`, sigdoc: '', body: hash, path },
+  }));
+  return { path, size: 1, mtimeMs: 1, hash: path, language, lines: 1, parseFailed: false, overlay: 0, chunks, symbols: [] };
+}
+
+/** Writes `files` (path → [hash, vector] per chunk) and their vectors; returns chunk ids by hash. */
+function write(store: Store, table: string, files: Record<string, [string, Float32Array][]>): Map<string, number> {
+  store.writeBatch({
+    writes: Object.entries(files).map(([path, cs]) =>
+      file(
+        path,
+        path.endsWith('.py') ? 'python' : 'go',
+        cs.map(([h]) => h),
+      ),
+    ),
+    touched: [],
+    deleted: [],
+  });
+  const vectors = new Map(Object.values(files).flat());
+  const ids = new Map<string, number>();
+  const pending = store.chunksToEmbed(table, 1000);
+  for (const c of pending) ids.set(c.hash, c.id);
+  store.putVectors(
+    table,
+    MODEL,
+    pending.map((c) => ({ id: c.id, hash: c.hash, vector: vectors.get(c.hash) as Float32Array, cached: false })),
+  );
+  return ids;
+}
+
+describe('Store vectors', () => {
+  it('follows its own inserts and deletes, and another process’s, including a reused chunk id', () => {
+    const a = Store.open(dir, '/repo');
+    const table = a.vectorTable(MODEL, DIMS);
+    const ids = write(a, table, {
+      'x.go': [
+        ['x0', vec(0)],
+        ['x1', vec(1)],
+      ],
+      'y.go': [['y0', vec(2)]],
+    });
+    expect(a.nearest(table, vec(2), 1, OPTIONS)[0]?.id).toBe(ids.get('y0'));
+    const b = Store.open(dir, '/repo');
+    expect(b.nearest(table, vec(1), 1, OPTIONS)[0]).toMatchObject({ id: ids.get('x1'), similarity: expect.closeTo(1, 5) });
+
+    // a deletes y.go and writes z.go, whose chunk takes the id y0 had (the largest): b must see the new vector there.
+    a.writeBatch({ writes: [], touched: [], deleted: ['y.go'] });
+    const z = write(a, table, { 'z.go': [['z0', vec(5)]] });
+    expect(z.get('z0')).toBe(ids.get('y0'));
+    for (const s of [a, b]) {
+      expect(s.nearest(table, vec(5), 1, OPTIONS)[0]).toMatchObject({ id: z.get('z0'), similarity: expect.closeTo(1, 5) });
+      expect(s.nearest(table, vec(2), 10, OPTIONS).map((r) => r.id)).toHaveLength(3);
+    }
+    // b writes; a follows.
+    b.writeBatch({ writes: [], touched: [], deleted: ['x.go'] });
+    expect(a.nearest(table, vec(0), 10, OPTIONS).map((r) => r.id)).toEqual([z.get('z0')]);
+    a.close();
+    b.close();
+  });
+
+  it('applies path and language filters before ranking', () => {
+    const store = Store.open(dir, '/repo');
+    const table = store.vectorTable(MODEL, DIMS);
+    write(store, table, {
+      'a/near.go': [
+        ['n0', vec(3)],
+        ['n1', vec(3, 0.1)],
+      ],
+      'b/far.py': [
+        ['f0', vec(3, 0.5)],
+        ['f1', vec(3, 0.6)],
+        ['f2', vec(9)],
+      ],
+    });
+    const paths = (rows: { id: number }[]) => [...store.chunks(rows.map((r) => r.id)).values()].map((c) => c.path);
+    expect(paths(store.nearest(table, vec(3), 2, OPTIONS))).toEqual(['a/near.go', 'a/near.go']);
+    expect(paths(store.nearest(table, vec(3), 2, { ...OPTIONS, filter: { globs: ['b/*'] } }))).toEqual(['b/far.py', 'b/far.py']);
+    expect(store.nearest(table, vec(3), 5, { ...OPTIONS, filter: { languages: ['python'] } })).toHaveLength(3);
+    expect(store.nearest(table, vec(3), 5, { ...OPTIONS, filter: { languages: ['rust'] } })).toEqual([]);
+    store.close();
+  });
+
+  it('migrates a schema-2 index: the cache keeps its vectors, a vec0 table is rebuilt empty for the cache to refill', () => {
+    const db = new Database(join(dir, 'index.sqlite'));
+    sqliteVec.load(db);
+    for (const m of MIGRATIONS.slice(0, 2)) db.exec(m as string);
+    db.pragma('user_version = 2');
+    db.prepare("INSERT INTO meta(key, value) VALUES ('repo', '/repo')").run();
+    const v = vec(4);
+    db.prepare('INSERT INTO embedding_cache(model, hash, vector) VALUES (?, ?, ?)').run(MODEL, 'h4', Buffer.from(v.buffer));
+    db.exec(`CREATE VIRTUAL TABLE vec_1 USING vec0(embedding float[${DIMS}] distance_metric=cosine)`);
+    db.exec(`CREATE VIRTUAL TABLE vec_1_bits USING vec0(embedding bit[${DIMS}])`);
+    db.prepare('INSERT INTO vector_tables(model, name, dimensions) VALUES (?, ?, ?)').run(MODEL, 'vec_1', DIMS);
+    db.close();
+
+    const store = Store.open(dir, '/repo');
+    expect([...(store.cachedVectors(MODEL, ['h4']).get('h4') ?? [])]).toEqual([...v]);
+    const table = store.vectorTable(MODEL, DIMS);
+    expect(table).toBe('vec_1');
+    expect(store.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'vec_1_bits%'").pluck().get()).toBe(0);
+    const ids = write(store, table, { 'w.go': [['w0', vec(7)]] });
+    expect(store.nearest(table, vec(7), 1, OPTIONS)[0]?.id).toBe(ids.get('w0'));
+    store.close();
+  });
+});
