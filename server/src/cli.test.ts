@@ -134,6 +134,14 @@ describe('codectx CLI', () => {
     expect(s.lastUpdate).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
+  it('status shows embedded/total per model and the rate of the last embedding pass', () => {
+    const s = JSON.parse(run(['status', '--repo', repo, '--json']).stdout);
+    expect(s.embeddings).toEqual([{ model: expect.stringMatching(/codectx-code-static/), dimensions: 256, embedded: s.chunks }]);
+    const text = run(['status', '--repo', repo]).stdout;
+    expect(text).toMatch(new RegExp(`^embeddings: ${s.chunks}/${s.chunks} chunks, model local:codectx-code-static`, 'm'));
+    expect(text).toMatch(/^last embedding pass: \d{4}-.*, \d+ computed, \d+ from cache in \d+\.\ds \(\d+ chunks\/s\)$/m);
+  });
+
   const usage: [string, string[]][] = [
     ['no command', []],
     ['an unknown command', ['frobnicate']],

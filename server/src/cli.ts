@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { makeConfig } from './config.js';
+import type { LastEmbeddingPass } from './embed/embed-pass.js';
 import {
   EmbeddingsUnavailable,
   type EmbedProgress,
@@ -233,9 +234,27 @@ function printStatus(engine: Engine, json: boolean): number {
       `skipped:    ${list(s.skipped)}${s.skippedDirs ? ` (${s.skippedDirs} of them whole folders)` : ''}`,
       `parse failures: ${s.parseFailures}`,
       `last update: ${s.lastUpdate ?? 'never: run codectx index'}`,
+      ...embeddingLines(s),
     ].join('\n')}\n`,
   );
   return 0;
+}
+
+/** Embedded/total per model, and the rate of the last embedding pass. */
+function embeddingLines(s: ReturnType<Engine['status']>): string[] {
+  if (!s.embeddings.length) return ['embeddings: none yet (codectx index computes them)'];
+  const lines = s.embeddings.map((e) => `embeddings: ${e.embedded}/${s.chunks} chunks, model ${e.model} (${e.dimensions} dims)`);
+  if (s.lastEmbeddingPass) {
+    try {
+      const p = JSON.parse(s.lastEmbeddingPass) as LastEmbeddingPass;
+      lines.push(
+        `last embedding pass: ${p.at}, ${p.computed} computed, ${p.fromCache} from cache in ${p.seconds.toFixed(1)}s (${p.chunksPerSecond} chunks/s)`,
+      );
+    } catch {
+      // A value written by another version: nothing to show.
+    }
+  }
+  return lines;
 }
 
 function printResults(results: EngineResult[], explain: boolean): void {

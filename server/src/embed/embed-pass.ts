@@ -19,6 +19,16 @@ export interface EmbedOptions {
   onProgress?: (p: EmbedProgress) => void;
 }
 
+/** The last embedding pass that did any work, as `codectx status` shows it. */
+export interface LastEmbeddingPass {
+  model: string;
+  at: string;
+  computed: number;
+  fromCache: number;
+  seconds: number;
+  chunksPerSecond: number;
+}
+
 /** Cached vectors stored per transaction. */
 const CACHE_SLICE = 128;
 
@@ -85,6 +95,19 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
   progress.embedded = store.embeddedCount(table);
   progress.total = total();
   store.pruneVectorCache(embedder.id);
+  // What `codectx status` reports as the last pass (and its rate) when this one did any work.
+  if (progress.computed + progress.fromCache > 0) {
+    const seconds = progress.elapsedMs / 1000;
+    const pass: LastEmbeddingPass = {
+      model: embedder.id,
+      at: new Date().toISOString(),
+      computed: progress.computed,
+      fromCache: progress.fromCache,
+      seconds: Math.round(seconds * 10) / 10,
+      chunksPerSecond: seconds > 0 ? Math.round((progress.computed + progress.fromCache) / seconds) : 0,
+    };
+    store.setMeta('last_embedding_pass', JSON.stringify(pass));
+  }
   options.onProgress?.({ ...progress });
   return progress;
 }

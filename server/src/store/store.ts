@@ -85,6 +85,10 @@ export interface StoreStatus {
   skippedDirs: number;
   indexBytes: number;
   lastUpdate: string | undefined;
+  /** Per embedding model: chunks with a vector (of `chunks`), from the pending lists: no model is loaded. */
+  embeddings: { model: string; dimensions: number; embedded: number }[];
+  /** The last embedding pass that did any work (embed-pass.ts), as JSON, or undefined. */
+  lastEmbeddingPass: string | undefined;
 }
 
 const INDEX_FILE = 'index.sqlite';
@@ -419,6 +423,14 @@ export class Store {
       skippedDirs: one<number>('SELECT COUNT(*) FROM skipped WHERE is_dir = 1'),
       indexBytes,
       lastUpdate: this.getMeta('updated_at'),
+      embeddings: (
+        this.db.prepare('SELECT model, name, dimensions FROM vector_tables ORDER BY name').all() as {
+          model: string;
+          name: string;
+          dimensions: number;
+        }[]
+      ).map((t) => ({ model: t.model, dimensions: t.dimensions, embedded: this.embeddedCount(t.name) })),
+      lastEmbeddingPass: this.getMeta('last_embedding_pass'),
     };
   }
 
