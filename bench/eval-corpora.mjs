@@ -289,7 +289,11 @@ export function renderDocs(summary) {
   const withRescue = summary.suites.filter((s) => s.rescued && Object.keys(s.rescued).length);
   if (withRescue.length) {
     const modes = Object.keys(withRescue[0].rescued);
-    out.push('', 'What embeddings add: of the questions lexical misses (no chunk hit in its top 10), how many each mode finds:', '');
+    out.push(
+      '',
+      'What embeddings add: of the questions lexical misses (no chunk hit in its top 10), how many each mode finds:',
+      '',
+    );
     out.push(`| suite | lexical misses | ${modes.map((m) => `${m} finds`).join(' | ')} |`);
     out.push(`| --- | ---: | ${modes.map(() => '---:').join(' | ')} |`);
     for (const s of withRescue) {
