@@ -104,7 +104,7 @@ for (const q of queries) {
 // Exact search: every float vector of the table, from the cache, scored by brute force.
 const rows = store.db
   .prepare(
-    `SELECT c.id, e.vector FROM ${table} v JOIN chunks c ON c.id = v.id JOIN embedding_cache e ON e.model = ? AND e.hash = c.hash`,
+    `SELECT c.id, e.vector FROM ${table} v JOIN chunks c ON c.id = v.rowid JOIN embedding_cache e ON e.model = ? AND e.hash = c.hash`,
   )
   .raw()
   .all(embedder.id);

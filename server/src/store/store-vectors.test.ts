@@ -137,6 +137,8 @@ describe('Store vectors', () => {
         expect(store.nearest(table, q, 10, { ...options, vec0Below }).map((r) => r.id)).toEqual(brute(q, 10));
       const asked = prepare.mock.calls.some(([sql]) => sql.includes('MATCH vec_int8'));
       expect(asked).toBe(path === 'vec0');
+      // The in-memory index loads from vec0's chunk blobs, not row by row through the virtual table.
+      expect(prepare.mock.calls.some(([sql]) => sql.includes('SELECT rowid, embedding'))).toBe(false);
       store.close();
     }
   });
@@ -165,7 +167,11 @@ describe('Store vectors', () => {
     }
     // b writes; a follows.
     b.writeBatch({ writes: [], touched: [], deleted: ['x.go'] });
+    const prepare = vi.spyOn(a.db, 'prepare');
     expect(a.nearest(table, vec(0), 10, OPTIONS).map((r) => r.id)).toEqual([z.get('z0')]);
+    // The reload read vec0's chunk blobs, deleted slots and all, without falling back to the virtual table.
+    expect(prepare.mock.calls.some(([sql]) => sql.includes('_vector_chunks00'))).toBe(true);
+    expect(prepare.mock.calls.some(([sql]) => sql.includes('SELECT rowid, embedding'))).toBe(false);
     a.close();
     b.close();
   });

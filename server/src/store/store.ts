@@ -669,17 +669,53 @@ export class Store {
     if (loaded && loaded.generation === this.generation(table)) return loaded.index;
     // One read transaction: the rows and the generation are of the same snapshot.
     const fresh = this.db.transaction(() => {
-      const index = new VectorIndex(info.dimensions);
-      index.reserve(this.embeddedCount(table));
-      // Row by row: materializing every row first would double the peak memory of the load.
-      for (const [id, codes] of this.db.prepare(`SELECT rowid, embedding FROM ${table}`).raw().iterate() as Iterable<
-        [number, Buffer]
-      >)
-        index.addCodes(id, new Int8Array(codes.buffer, codes.byteOffset, codes.byteLength));
+      const expected = this.embeddedCount(table);
+      let index = new VectorIndex(info.dimensions);
+      index.reserve(expected);
+      if (!this.loadVec0Chunks(table, index) || index.size !== expected) {
+        // Row by row through vec0 (materializing every row first would double the peak memory of the load).
+        index = new VectorIndex(info.dimensions);
+        index.reserve(expected);
+        for (const [id, codes] of this.db.prepare(`SELECT rowid, embedding FROM ${table}`).raw().iterate() as Iterable<
+          [number, Buffer]
+        >)
+          index.addCodes(id, new Int8Array(codes.buffer, codes.byteOffset, codes.byteLength));
+      }
       return { index, generation: this.generation(table) };
     })();
     this.vectorIndexes.set(table, fresh);
     return fresh.index;
+  }
+
+  /**
+   * Loads `index` from vec0's own storage (sqlite-vec 0.1.9): `<table>_chunks` holds, per chunk of rows, a validity
+   * bitmap and the rowids (int64), `<table>_vector_chunks00` the codes of the same slots. A few large blobs read 5–7×
+   * faster than a row at a time through the virtual table. False when the layout is not that one; the caller checks
+   * the count and falls back to the virtual table.
+   */
+  private loadVec0Chunks(table: string, index: VectorIndex): boolean {
+    const d = index.dimensions;
+    let rows: Iterable<[number, Buffer, Buffer, Buffer]>;
+    try {
+      rows = this.db
+        .prepare(
+          `SELECT c.size, c.validity, c.rowids, v.vectors FROM "${table}_chunks" c
+           JOIN "${table}_vector_chunks00" v ON v.rowid = c.chunk_id`,
+        )
+        .raw()
+        .iterate() as Iterable<[number, Buffer, Buffer, Buffer]>;
+    } catch {
+      return false;
+    }
+    for (const [size, validity, rowids, vectors] of rows) {
+      if (rowids.byteLength !== size * 8 || vectors.byteLength !== size * d || validity.byteLength * 8 < size) return false;
+      for (let i = 0; i < size; i++) {
+        if (((validity[i >> 3] as number) & (1 << (i & 7))) === 0) continue;
+        const id = Number(rowids.readBigInt64LE(i * 8));
+        index.addCodes(id, new Int8Array(vectors.buffer, vectors.byteOffset + i * d, d));
+      }
+    }
+    return true;
   }
 
   private generation(table: string): number {
