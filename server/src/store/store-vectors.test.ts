@@ -176,6 +176,25 @@ describe('Store vectors', () => {
     b.close();
   });
 
+  it('deletes chunks whose vectors sit in another model’s table not yet upgraded (float vec0 or plain codes)', () => {
+    const store = Store.open(dir, '/repo');
+    const table = store.vectorTable(MODEL, DIMS);
+    const ids = write(store, table, { 'x.go': [['x0', vec(0)]], 'y.go': [['y0', vec(1)]] });
+    const [x0, y0] = [ids.get('x0'), ids.get('y0')];
+    store.db.exec(`CREATE VIRTUAL TABLE vec_8 USING vec0(embedding float[${DIMS}] distance_metric=cosine);
+      CREATE TABLE vec_9 (id INTEGER PRIMARY KEY, codes BLOB NOT NULL)`);
+    store.db
+      .prepare("INSERT INTO vector_tables(model, name, dimensions) VALUES ('old-a', 'vec_8', ?), ('old-b', 'vec_9', ?)")
+      .run(DIMS, DIMS);
+    for (const id of [x0, y0]) {
+      store.db.prepare('INSERT INTO vec_8(rowid, embedding) VALUES (?, ?)').run(BigInt(id as number), Buffer.from(vec(0).buffer));
+      store.db.prepare('INSERT INTO vec_9(id, codes) VALUES (?, ?)').run(id, Buffer.alloc(DIMS));
+    }
+    store.writeBatch({ writes: [], touched: [], deleted: ['x.go'] });
+    for (const t of [table, 'vec_8', 'vec_9']) expect(store.db.prepare(`SELECT rowid FROM ${t}`).pluck().all()).toEqual([y0]);
+    store.close();
+  });
+
   it('applies path and language filters before ranking', () => {
     const store = Store.open(dir, '/repo');
     const table = store.vectorTable(MODEL, DIMS);
