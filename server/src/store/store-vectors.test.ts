@@ -209,12 +209,18 @@ describe('Store vectors', () => {
         ['f2', vec(9)],
       ],
     });
-    const paths = (rows: { id: number }[]) => [...store.chunks(rows.map((r) => r.id)).values()].map((c) => c.path);
-    expect(paths(store.nearest(table, vec(3), 2, OPTIONS))).toEqual(['a/near.go', 'a/near.go']);
-    expect(paths(store.nearest(table, vec(3), 2, { ...OPTIONS, filter: { globs: ['b/*'] } }))).toEqual(['b/far.py', 'b/far.py']);
-    expect(store.nearest(table, vec(3), 5, { ...OPTIONS, filter: { languages: ['python'] } })).toHaveLength(3);
-    expect(store.nearest(table, vec(3), 5, { ...OPTIONS, filter: { languages: ['rust'] } })).toEqual([]);
     store.close();
+    // Through vec0's KNN (a fresh process, a small table), then the in-memory index.
+    for (const vec0Below of [1000, 0]) {
+      const s = Store.open(dir, '/repo');
+      const options = { ...OPTIONS, vec0Below };
+      const paths = (rows: { id: number }[]) => [...s.chunks(rows.map((r) => r.id)).values()].map((c) => c.path);
+      expect(paths(s.nearest(table, vec(3), 2, options))).toEqual(['a/near.go', 'a/near.go']);
+      expect(paths(s.nearest(table, vec(3), 2, { ...options, filter: { globs: ['b/*'] } }))).toEqual(['b/far.py', 'b/far.py']);
+      expect(s.nearest(table, vec(3), 5, { ...options, filter: { languages: ['python'] } })).toHaveLength(3);
+      expect(s.nearest(table, vec(3), 5, { ...options, filter: { languages: ['rust'] } })).toEqual([]);
+      s.close();
+    }
   });
 
   it('migrates a schema-2 index: the cache keeps its vectors, a vec0 table is rebuilt empty for the cache to refill', () => {
