@@ -228,6 +228,7 @@ export class Engine {
         const near = this.store.nearest(dense.table, vector, k, {
           shortlist: params.denseShortlist,
           rescore: params.denseRescore,
+          vec0Below: params.denseVec0Below,
           filter,
         });
         near.forEach((n, i) => {

@@ -171,7 +171,7 @@ describe('pending embeddings', () => {
     await embedPending(store, model);
     const table = store.vectorTable(model.id, 32);
     // Back to schema 3, with one vector missing (as if the pass had stopped there).
-    store.db.exec(`DELETE FROM ${table} WHERE id = (SELECT MIN(id) FROM chunks)`);
+    store.db.prepare(`DELETE FROM ${table} WHERE rowid = ?`).run(store.db.prepare('SELECT MIN(id) FROM chunks').pluck().get());
     store.db.exec(
       'DROP TRIGGER chunks_embed_pending_insert; DROP TRIGGER chunks_embed_pending_delete; DROP TABLE embed_pending; PRAGMA user_version = 3',
     );
@@ -182,6 +182,43 @@ describe('pending embeddings', () => {
     expect(expectPendingExact(migrated, table)).toEqual([]);
     migrated.close();
   });
+});
+
+describe('older vector tables', () => {
+  // The forms a model's table had before vec0 int8: vec0 of floats (with a bits twin), then a plain table of codes.
+  const OLD_FORMS: Record<string, (table: string, dims: number) => string> = {
+    'vec0 float': (t, d) =>
+      `CREATE VIRTUAL TABLE ${t} USING vec0(embedding float[${d}] distance_metric=cosine);
+       CREATE VIRTUAL TABLE ${t}_bits USING vec0(embedding bit[${d}])`,
+    'plain codes': (t) => `CREATE TABLE ${t} (id INTEGER PRIMARY KEY, codes BLOB NOT NULL)`,
+  };
+  for (const [name, create] of Object.entries(OLD_FORMS)) {
+    it(`a ${name} table becomes vec0 int8, refilled from the cache without the model`, async () => {
+      const { store } = await indexed();
+      const model = new HashEmbedder(32);
+      await embedPending(store, model);
+      const table = store.vectorTable(model.id, 32);
+      const query = await model.embedQuery('stale entry');
+      const before = store.nearest(table, query, 3, { shortlist: 10, rescore: 10 });
+      // Back to the old form, full of vectors: nothing pending.
+      store.db.exec(`DROP TABLE ${table}; ${create(table, 32)}`);
+      store.db.prepare('DELETE FROM embed_pending WHERE tbl = ?').run(table);
+      store.close();
+
+      const upgraded = Store.open(indexDir, repo);
+      expect(upgraded.vectorTable(model.id, 32)).toBe(table);
+      const sql = upgraded.db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(table) as string;
+      expect(sql).toMatch(/USING vec0\(embedding int8\[32\]/);
+      expect(upgraded.db.prepare('SELECT COUNT(*) FROM sqlite_master WHERE name LIKE ?').pluck().get(`${table}_bits%`)).toBe(0);
+      expect(expectPendingExact(upgraded, table)).toHaveLength(3);
+      const noModel = new HashEmbedder(32);
+      noModel.embedDocuments = () => Promise.reject(new Error('the model must not run'));
+      expect(await embedPending(upgraded, noModel)).toMatchObject({ embedded: 3, computed: 0, fromCache: 3 });
+      expect(expectPendingExact(upgraded, table)).toEqual([]);
+      expect(upgraded.nearest(table, query, 3, { shortlist: 10, rescore: 10 })).toEqual(before);
+      upgraded.close();
+    });
+  }
 });
 
 describe('engine with embeddings (hash double)', () => {

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { Chunk, ChunkKind, SkipReason, SymbolDef } from '../model.js';
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
-import { quantize, VectorIndex } from './vector-index.js';
+import { type Approximate, quantize, VectorIndex } from './vector-index.js';
 
 export type StoreErrorCode = 'corrupt' | 'too-new' | 'other-repo' | 'io';
 
@@ -93,12 +93,17 @@ export interface StoreStatus {
 
 const INDEX_FILE = 'index.sqlite';
 
-/** How `nearest` searches: see params.denseShortlist and params.denseRescore. */
+/** How `nearest` searches: see params.denseShortlist, params.denseRescore and params.denseVec0Below. */
 export interface NearestOptions {
   /** Ids kept by the sign-bit (Hamming) pass, out of all vectors. */
   shortlist: number;
   /** Ids of the shortlist, best by int8 cosine, whose float vectors are fetched and scored exactly. */
   rescore: number;
+  /**
+   * While the in-memory index is not loaded, a table with fewer vectors than this is searched by vec0's own exact KNN
+   * over the int8 codes instead of loading it (default 0: always load).
+   */
+  vec0Below?: number;
   filter?: ChunkFilter;
 }
 
@@ -244,7 +249,8 @@ export class Store {
     // Chunk ids whose vectors go, and the tables that lost any: the in-memory indexes follow after the commit.
     const vectorTables = this.vectorTableNames();
     const chunkIds = db.prepare('SELECT id FROM chunks WHERE file_id = ?').pluck();
-    const delVectors = vectorTables.map((name) => db.prepare(`DELETE FROM ${name} WHERE id = ?`));
+    // One rowid at a time: vec0 answers `rowid = ?` by lookup, `rowid IN (…)` by a scan of the table.
+    const delVectors = vectorTables.map((name) => db.prepare(`DELETE FROM ${name} WHERE rowid = ?`));
     const removedIds: number[] = [];
     const changedTables = new Set<string>();
     const clear = (id: number): void => {
@@ -439,9 +445,10 @@ export class Store {
   }
 
   /**
-   * The vector table of a model, created on first use: `id` (the chunk id) → `codes`, its int8 codes (see
-   * vector-index.ts). The float vectors stay in `embedding_cache` only. A model of other dimensions under the same id is
-   * refused. A vec0 table of an older index is dropped and recreated empty: the embedding pass refills it from the cache.
+   * The vector table of a model, created on first use: a vec0 table whose rowid is the chunk id and whose `embedding`
+   * holds the chunk's int8 codes (see vector-index.ts). The float vectors stay in `embedding_cache` only. A model of
+   * other dimensions under the same id is refused. The table of an older index (vec0 of floats, or a plain table of
+   * codes) is dropped and recreated empty: the embedding pass refills it from the cache, without the model.
    */
   vectorTable(model: string, dimensions: number): string {
     const row = this.db.prepare('SELECT name, dimensions FROM vector_tables WHERE model = ?').get(model) as
@@ -452,12 +459,12 @@ export class Store {
         throw new StoreError('io', this.file, `model ${model} gives ${dimensions} dimensions, its index has ${row.dimensions}`);
       }
       const sql = this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(row.name);
-      if (typeof sql === 'string' && /USING\s+vec0/i.test(sql)) {
+      if (typeof sql !== 'string' || !/USING\s+vec0/i.test(sql) || !/\bint8\[/i.test(sql)) {
         this.db
           .transaction(() => {
-            this.db.exec(`DROP TABLE ${row.name}`);
+            this.db.exec(`DROP TABLE IF EXISTS ${row.name}`);
             this.db.exec(`DROP TABLE IF EXISTS ${row.name}_bits`);
-            this.createVectorTable(row.name);
+            this.createVectorTable(row.name, dimensions);
             // Every chunk is pending for the new table; the embedding pass refills it from the cache.
             this.db.prepare('DELETE FROM embed_pending WHERE tbl = ?').run(row.name);
             this.db.prepare('INSERT INTO embed_pending(tbl, chunk_id) SELECT ?, id FROM chunks').run(row.name);
@@ -471,7 +478,7 @@ export class Store {
     const name = `vec_${n}`;
     this.db
       .transaction(() => {
-        this.createVectorTable(name);
+        this.createVectorTable(name, dimensions);
         this.db.prepare('INSERT INTO vector_tables(model, name, dimensions) VALUES (?, ?, ?)').run(model, name, dimensions);
         // A new model starts with every chunk pending; from now on the chunks triggers keep the list right.
         this.db.prepare('INSERT INTO embed_pending(tbl, chunk_id) SELECT ?, id FROM chunks').run(name);
@@ -480,8 +487,8 @@ export class Store {
     return name;
   }
 
-  private createVectorTable(name: string): void {
-    this.db.exec(`CREATE TABLE ${name} (id INTEGER PRIMARY KEY, codes BLOB NOT NULL)`);
+  private createVectorTable(name: string, dimensions: number): void {
+    this.db.exec(`CREATE VIRTUAL TABLE ${name} USING vec0(embedding int8[${dimensions}] distance_metric=cosine)`);
     this.bumpGeneration(name);
   }
 
@@ -511,7 +518,7 @@ export class Store {
     return this.db.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number;
   }
 
-  /** Whether any chunk has a vector in `table` (cheaper than counting them). */
+  /** Whether any chunk has a vector in `table` (vec0 reads its first chunk of rows, not all of them). */
   hasVectors(table: string): boolean {
     return this.db.prepare(`SELECT EXISTS (SELECT 1 FROM ${table})`).pluck().get() === 1;
   }
@@ -533,7 +540,9 @@ export class Store {
    */
   putVectors(table: string, model: string, items: { id: number; hash: string; vector: Float32Array; cached: boolean }[]): void {
     const exists = this.db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
-    const insCodes = this.db.prepare(`INSERT OR REPLACE INTO ${table}(id, codes) VALUES (?, ?)`);
+    // vec0 has no OR REPLACE: delete by rowid (a lookup), then insert. Its rowids must be bound as integers (BigInt).
+    const delCodes = this.db.prepare(`DELETE FROM ${table} WHERE rowid = ?`);
+    const insCodes = this.db.prepare(`INSERT INTO ${table}(rowid, embedding) VALUES (?, vec_int8(?))`);
     const insCache = this.db.prepare('INSERT OR IGNORE INTO embedding_cache(model, hash, vector) VALUES (?, ?, ?)');
     const done = this.db.prepare('DELETE FROM embed_pending WHERE tbl = ? AND chunk_id = ?');
     const added: { id: number; codes: Int8Array }[] = [];
@@ -544,7 +553,8 @@ export class Store {
           if (!it.cached) insCache.run(model, it.hash, Buffer.from(it.vector.buffer, it.vector.byteOffset, it.vector.byteLength));
           if (!exists.get(it.id)) continue;
           const codes = quantize(it.vector);
-          insCodes.run(it.id, Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength));
+          delCodes.run(it.id);
+          insCodes.run(BigInt(it.id), Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength));
           added.push({ id: it.id, codes });
           done.run(table, it.id);
         }
@@ -572,24 +582,36 @@ export class Store {
   /**
    * The `k` nearest chunks to `vector` in `table` by cosine: ids with similarity (1 = same direction), best first.
    * The in-memory index (vector-index.ts) ranks every vector by sign bits, keeps `shortlist`, ranks those by int8
-   * cosine, and the best `rescore` of them are scored exactly with their float vectors. `filter` is applied before
-   * ranking, so k results come back whenever k chunks pass it. Recall against exact search: docs/benchmarks.md.
+   * cosine, and the best `rescore` of them are scored exactly with their float vectors. While that index is not loaded
+   * and the table has fewer than `vec0Below` vectors, vec0's exact KNN over the int8 codes stands in for it (no load:
+   * a cold process on a small repository answers sooner). `filter` is applied before ranking, so k results come back
+   * whenever k chunks pass it. Recall against exact search: docs/benchmarks.md.
    */
   nearest(table: string, vector: Float32Array, k: number, options: NearestOptions): { id: number; similarity: number }[] {
-    const { index, model } = this.vectorIndex(table);
-    let accept: ((id: number) => boolean) | undefined;
+    const model = this.vectorTableInfo(table).model;
+    let allowed: Set<number> | undefined;
     if (options.filter?.globs?.length || options.filter?.languages?.length) {
       const { where, args } = filterClauses(options.filter);
       const sql = `SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where.join(' AND ')}`;
-      const allowed = new Set(
+      allowed = new Set(
         this.db
           .prepare(sql)
           .pluck()
           .all(...args) as number[],
       );
-      accept = (id) => allowed.has(id);
     }
-    const approximate = index.search(vector, Math.max(k, options.rescore), Math.max(k, options.shortlist), accept);
+    const n = Math.max(k, options.rescore);
+    const loaded = this.vectorIndexes.get(table);
+    const current = loaded !== undefined && loaded.generation === this.generation(table);
+    let approximate: Approximate[];
+    if (!current && options.vec0Below !== undefined && this.embeddedCount(table) < options.vec0Below) {
+      // A stale copy (another process wrote) would be reloaded in full; vec0 reads the current rows instead.
+      this.vectorIndexes.delete(table);
+      approximate = this.vec0Nearest(table, vector, n, allowed);
+    } else {
+      const accept = allowed && ((id: number) => allowed.has(id));
+      approximate = this.vectorIndex(table).search(vector, n, Math.max(k, options.shortlist), accept);
+    }
     const exact = this.floatVectors(
       model,
       approximate.map((a) => a.id),
@@ -625,28 +647,87 @@ export class Store {
     return new Map(rows.map((r) => [r.id, floats(r.vector)]));
   }
 
-  /**
-   * The in-memory index of `table`, loaded on first use and again whenever the table's generation (in `meta`) is not
-   * the one it holds: another process wrote vectors. This process's own writes update it in place (vectorsChanged).
-   */
-  private vectorIndex(table: string): { index: VectorIndex; model: string } {
+  /** vec0's exact KNN over the int8 codes (vec0 caps k at 4096): the `n` best by int8 cosine, with its similarity. */
+  private vec0Nearest(table: string, vector: Float32Array, n: number, allowed?: Set<number>): Approximate[] {
+    const codes = quantize(vector);
+    const blob = Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength);
+    const k = Math.min(n, 4096);
+    if (allowed?.size === 0) return [];
+    const rows = allowed
+      ? this.db
+          .prepare(
+            `SELECT rowid AS id, distance FROM ${table} WHERE embedding MATCH vec_int8(?) AND k = ? AND rowid IN (SELECT value FROM json_each(?))`,
+          )
+          .all(blob, k, JSON.stringify([...allowed]))
+      : this.db.prepare(`SELECT rowid AS id, distance FROM ${table} WHERE embedding MATCH vec_int8(?) AND k = ?`).all(blob, k);
+    return (rows as { id: number; distance: number }[]).map((r) => ({ id: r.id, similarity: 1 - r.distance }));
+  }
+
+  private vectorTableInfo(table: string): { model: string; dimensions: number } {
     const info = this.db.prepare('SELECT model, dimensions FROM vector_tables WHERE name = ?').get(table) as
       | { model: string; dimensions: number }
       | undefined;
     if (!info) throw new StoreError('io', this.file, `no vector table ${table}`);
+    return info;
+  }
+
+  /**
+   * The in-memory index of `table`, loaded on first use and again whenever the table's generation (in `meta`) is not
+   * the one it holds: another process wrote vectors. This process's own writes update it in place (vectorsChanged).
+   */
+  private vectorIndex(table: string): VectorIndex {
+    const info = this.vectorTableInfo(table);
     const loaded = this.vectorIndexes.get(table);
-    if (loaded && loaded.generation === this.generation(table)) return { index: loaded.index, model: info.model };
+    if (loaded && loaded.generation === this.generation(table)) return loaded.index;
     // One read transaction: the rows and the generation are of the same snapshot.
     const fresh = this.db.transaction(() => {
-      const index = new VectorIndex(info.dimensions);
-      index.reserve(this.embeddedCount(table));
-      // Row by row: materializing every row first would double the peak memory of the load.
-      for (const [id, codes] of this.db.prepare(`SELECT id, codes FROM ${table}`).raw().iterate() as Iterable<[number, Buffer]>)
-        index.addCodes(id, new Int8Array(codes.buffer, codes.byteOffset, codes.byteLength));
+      const expected = this.embeddedCount(table);
+      let index = new VectorIndex(info.dimensions);
+      index.reserve(expected);
+      if (!this.loadVec0Chunks(table, index) || index.size !== expected) {
+        // Row by row through vec0 (materializing every row first would double the peak memory of the load).
+        index = new VectorIndex(info.dimensions);
+        index.reserve(expected);
+        for (const [id, codes] of this.db.prepare(`SELECT rowid, embedding FROM ${table}`).raw().iterate() as Iterable<
+          [number, Buffer]
+        >)
+          index.addCodes(id, new Int8Array(codes.buffer, codes.byteOffset, codes.byteLength));
+      }
       return { index, generation: this.generation(table) };
     })();
     this.vectorIndexes.set(table, fresh);
-    return { index: fresh.index, model: info.model };
+    return fresh.index;
+  }
+
+  /**
+   * Loads `index` from vec0's own storage (sqlite-vec 0.1.9): `<table>_chunks` holds, per chunk of rows, a validity
+   * bitmap and the rowids (int64), `<table>_vector_chunks00` the codes of the same slots. A few large blobs read 5–7×
+   * faster than a row at a time through the virtual table. False when the layout is not that one; the caller checks
+   * the count and falls back to the virtual table.
+   */
+  private loadVec0Chunks(table: string, index: VectorIndex): boolean {
+    const d = index.dimensions;
+    let rows: Iterable<[number, Buffer, Buffer, Buffer]>;
+    try {
+      rows = this.db
+        .prepare(
+          `SELECT c.size, c.validity, c.rowids, v.vectors FROM "${table}_chunks" c
+           JOIN "${table}_vector_chunks00" v ON v.rowid = c.chunk_id`,
+        )
+        .raw()
+        .iterate() as Iterable<[number, Buffer, Buffer, Buffer]>;
+    } catch {
+      return false;
+    }
+    for (const [size, validity, rowids, vectors] of rows) {
+      if (rowids.byteLength !== size * 8 || vectors.byteLength !== size * d || validity.byteLength * 8 < size) return false;
+      for (let i = 0; i < size; i++) {
+        if (((validity[i >> 3] as number) & (1 << (i & 7))) === 0) continue;
+        const id = Number(rowids.readBigInt64LE(i * 8));
+        index.addCodes(id, new Int8Array(vectors.buffer, vectors.byteOffset + i * d, d));
+      }
+    }
+    return true;
   }
 
   private generation(table: string): number {
