@@ -228,7 +228,9 @@ export class Engine {
         const near = this.store.nearest(dense.table, vector, k, {
           shortlist: params.denseShortlist,
           rescore: params.denseRescore,
-          vec0Below: params.denseVec0Below,
+          // vec0's KNN answers only the first dense query of a small table (no load for a one-shot search); later ones
+          // load the in-memory index, which answers in a fraction of vec0's time.
+          vec0Below: this.denseQueries++ === 0 ? params.denseVec0Below : 0,
           filter,
         });
         near.forEach((n, i) => {
@@ -246,6 +248,9 @@ export class Engine {
     });
     return { found, q, mode };
   }
+
+  /** Dense searches this engine has run (see `vec0Below` in collect). */
+  private denseQueries = 0;
 
   /** The embedder and its vector table, when the index has vectors for the current model. */
   private async denseSide(): Promise<{ embedder: Embedder; table: string } | undefined> {

@@ -520,7 +520,10 @@ export class Store {
 
   /** Whether any chunk has a vector in `table` (vec0 reads its first chunk of rows, not all of them). */
   hasVectors(table: string): boolean {
-    return this.db.prepare(`SELECT EXISTS (SELECT 1 FROM ${table})`).pluck().get() === 1;
+    // A loaded, current in-memory index answers without SQL: `EXISTS` over a vec0 table costs ~12 ms at 94k vectors.
+    const loaded = this.vectorIndexes.get(table);
+    if (loaded && loaded.generation === this.generation(table)) return loaded.index.size > 0;
+    return this.embeddedCount(table) > 0;
   }
 
   /** Cached vectors of a model by content hash. */
