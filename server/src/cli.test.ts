@@ -94,6 +94,18 @@ describe('codectx CLI', () => {
     expect(lexical.stdout).not.toMatch(/dense rank|fused|rerank/);
   });
 
+  it('--embeddings none searches lexically; a bad --embeddings value is a usage error', () => {
+    const lexical = run(['search', 'enqueue job', '--repo', repo, '--explain', '--embeddings', 'none']);
+    expect(lexical.code).toBe(0);
+    expect(lexical.stdout).toMatch(/lexical rank 1/);
+    expect(lexical.stdout).not.toMatch(/dense rank|rerank/);
+    const viaEnv = run(['search', 'enqueue job', '--repo', repo, '--explain'], { CODECTX_EMBEDDINGS: 'none' });
+    expect(viaEnv.stdout).not.toMatch(/dense rank/);
+    const bad = run(['search', 'x', '--repo', repo, '--embeddings', '{"provider":"magic"}']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--embeddings \(or CODECTX_EMBEDDINGS\) must be none, local, or JSON/);
+  });
+
   it('a second search re-indexes nothing and stays quiet on stderr', () => {
     run(['index', '--repo', repo]);
     const r = run(['search', 'queue', '--repo', repo]);

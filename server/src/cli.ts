@@ -2,7 +2,7 @@
 // Exit codes: 0 success (also when nothing matched), 2 bad usage, 3 repository or index problem, 1 unexpected failure.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { makeConfig } from './config.js';
+import { type Config, makeConfig, parseEmbedderSetting } from './config.js';
 import type { LastEmbeddingPass } from './embed/embed-pass.js';
 import {
   EmbeddingsUnavailable,
@@ -24,7 +24,9 @@ const USAGE = `usage:
   codectx status [--repo DIR] [--index-dir DIR] [--json]
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
---repo defaults to the current folder; the index lives under ~/.cache/codectx unless --index-dir or CODECTX_INDEX_DIR says otherwise.`;
+--repo defaults to the current folder; the index lives under ~/.cache/codectx unless --index-dir or CODECTX_INDEX_DIR says otherwise.
+--embeddings SPEC (or CODECTX_EMBEDDINGS) picks the embedding model of index, search and eval: none, local (the shipped
+model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).`;
 
 class UsageError extends Error {}
 
@@ -59,7 +61,17 @@ async function main(argv: string[]): Promise<number | undefined> {
     if (!['lexical', 'dense', 'hybrid'].includes(mode))
       throw new UsageError(`--mode must be lexical, dense or hybrid, got '${mode}'`);
 
-    const config = makeConfig(values.repo ?? process.cwd(), values['index-dir'] ? { indexDir: values['index-dir'] } : {});
+    const overrides: Partial<Config> = values['index-dir'] ? { indexDir: values['index-dir'] } : {};
+    const embeddings = values.embeddings ?? process.env.CODECTX_EMBEDDINGS;
+    if (embeddings) {
+      const embedder = parseEmbedderSetting(embeddings);
+      if (!embedder)
+        throw new UsageError(
+          `--embeddings (or CODECTX_EMBEDDINGS) must be none, local, or JSON {"provider": …}, got '${truncate(embeddings, 80)}'`,
+        );
+      overrides.embedder = embedder;
+    }
+    const config = makeConfig(values.repo ?? process.cwd(), overrides);
     const engine = Engine.open(config, (message) => process.stderr.write(`codectx: warning: ${message}\n`));
     try {
       if (command === 'status') return printStatus(engine, values.json === true);
@@ -113,6 +125,7 @@ function parse(argv: string[]) {
       batch: { type: 'string' },
       explain: { type: 'boolean' },
       mode: { type: 'string' },
+      embeddings: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

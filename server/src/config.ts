@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { EmbedderConfig } from './embed/embedder.js';
+import type { EmbedderConfig, UserEmbedderConfig } from './embed/embedder.js';
 
 /** Everything the engine needs to know about one repository and how to index it. */
 export interface Config {
@@ -59,4 +59,43 @@ export function defaultIndexDir(repo: string, env: NodeJS.ProcessEnv = process.e
 export function makeConfig(repo: string, overrides: Partial<Config> = {}, cacheDir?: string): Config {
   const abs = resolve(repo);
   return { ...defaults, repo: abs, indexDir: defaultIndexDir(abs, process.env, cacheDir), ...overrides };
+}
+
+/**
+ * An embedder setting as users write it: an object `{provider, …}` (the LSP setting `embeddings`), or, as text (the
+ * CLI's `--embeddings`, `CODECTX_EMBEDDINGS`), that object in JSON or just a provider name without options (`none`,
+ * `local`). Undefined when it names no known provider or misses a required field (`model`, `baseUrl`).
+ */
+export function parseEmbedderSetting(value: unknown): UserEmbedderConfig | undefined {
+  let e = value;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (text === 'none' || text === 'local') return { provider: text };
+    try {
+      e = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!e || typeof e !== 'object') return undefined;
+  const o = e as Record<string, unknown>;
+  const str = (k: string) => (typeof o[k] === 'string' && o[k] ? (o[k] as string) : undefined);
+  switch (o.provider) {
+    case 'none':
+      return { provider: 'none' };
+    case 'local':
+      return { provider: 'local', modelDir: str('modelDir') };
+    case 'huggingface': {
+      const model = str('model');
+      const pooling = o.pooling === 'mean' || o.pooling === 'cls' ? o.pooling : undefined;
+      return model ? { provider: 'huggingface', model, cacheDir: str('cacheDir'), pooling } : undefined;
+    }
+    case 'openai-compatible': {
+      const baseUrl = str('baseUrl');
+      const model = str('model');
+      return baseUrl && model ? { provider: 'openai-compatible', baseUrl, model, apiKey: str('apiKey') } : undefined;
+    }
+    default:
+      return undefined;
+  }
 }

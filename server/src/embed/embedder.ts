@@ -21,6 +21,9 @@ export type EmbedderConfig =
   | { provider: 'hash'; dimensions?: number }
   | { provider: 'none' };
 
+/** What users may configure: every provider but the test double. */
+export type UserEmbedderConfig = Exclude<EmbedderConfig, { provider: 'hash' }>;
+
 /** Scales `v` to unit length in place (a zero vector stays zero). */
 export function normalize(v: Float32Array): Float32Array {
   let sum = 0;

@@ -19,7 +19,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { packContext } from '../assemble/pack-context.js';
-import { makeConfig } from '../config.js';
+import { makeConfig, parseEmbedderSetting } from '../config.js';
 import { EmbeddingsUnavailable } from '../engine.js';
 import { LiveIndex } from '../live-index.js';
 import type { Chunk } from '../model.js';
@@ -383,22 +383,8 @@ function readSettings(raw: unknown): ServerSettings {
   if (typeof o.watch === 'boolean') out.watch = o.watch;
   if (typeof o.debounceMs === 'number' && o.debounceMs >= 0) out.debounceMs = o.debounceMs;
   if (typeof o.maxFileBytes === 'number' && o.maxFileBytes > 0) out.maxFileBytes = o.maxFileBytes;
-  const e = o.embeddings as Record<string, unknown> | undefined;
-  if (e && typeof e === 'object') {
-    const str = (k: string) => (typeof e[k] === 'string' && e[k] ? (e[k] as string) : undefined);
-    if (e.provider === 'none') out.embeddings = { provider: 'none' };
-    else if (e.provider === 'local') out.embeddings = { provider: 'local', modelDir: str('modelDir') };
-    else if (e.provider === 'huggingface' && str('model'))
-      out.embeddings = { provider: 'huggingface', model: str('model') as string, cacheDir: str('cacheDir') };
-    else if (e.provider === 'openai-compatible' && str('baseUrl') && str('model')) {
-      out.embeddings = {
-        provider: 'openai-compatible',
-        baseUrl: str('baseUrl') as string,
-        model: str('model') as string,
-        apiKey: str('apiKey'),
-      };
-    }
-  }
+  const embeddings = parseEmbedderSetting(o.embeddings);
+  if (embeddings) out.embeddings = embeddings;
   return out;
 }
 
