@@ -1,6 +1,7 @@
 // The façade and API boundary: open(config) → index(), search(), status(). The CLI and the LSP call only this.
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { GrammarLoader } from './chunk/grammar-loader.js';
 import type { Config } from './config.js';
 import { createEmbedder } from './embed/create-embedder.js';
@@ -121,8 +122,10 @@ export class Engine {
   }
 
   /** Brings the index up to date with the files on disk; only changed files are re-read. */
-  index(onProgress?: (p: IndexProgress) => void, options?: UpdateOptions): Promise<IndexReport> {
-    return updateIndex(this.config, this.store, this.grammars, onProgress, options);
+  async index(onProgress?: (p: IndexProgress) => void, options?: UpdateOptions): Promise<IndexReport> {
+    const report = await updateIndex(this.config, this.store, this.grammars, onProgress, options);
+    for (const r of this.store.takeRepairs()) this.onWarning(r);
+    return report;
   }
 
   /**
@@ -225,14 +228,25 @@ export class Engine {
       if (text) {
         const vector = await dense.embedder.embedQuery(text);
         const k = Math.max(params.denseCandidates, limit * 2);
-        const near = this.store.nearest(dense.table, vector, k, {
-          shortlist: params.denseShortlist,
-          rescore: params.denseRescore,
-          // vec0's KNN answers only the first dense query of a small table (no load for a one-shot search); later ones
-          // load the in-memory index, which answers in a fraction of vec0's time.
-          vec0Below: this.denseQueries++ === 0 ? params.denseVec0Below : 0,
-          filter,
-        });
+        let near: { id: number; similarity: number }[] = [];
+        try {
+          near = this.store.nearest(dense.table, vector, k, {
+            shortlist: params.denseShortlist,
+            rescore: params.denseRescore,
+            // vec0's KNN answers only the first dense query of a small table (no load for a one-shot search); later ones
+            // load the in-memory index, which answers in a fraction of vec0's time.
+            vec0Below: this.denseQueries++ === 0 ? params.denseVec0Below : 0,
+            filter,
+          });
+        } catch (error) {
+          if (!(error instanceof Database.SqliteError)) throw error;
+          // vec0 reports the vector table damaged: rebuilt empty (the next embedding pass refills it from the cache),
+          // and this search answers from what still works.
+          this.store.rebuildVectorTable(dense.table, error.message);
+          if (mode === 'dense') throw new EmbeddingsUnavailable(this.store.takeRepairs().join('; '));
+          mode = 'lexical';
+        }
+        for (const r of this.store.takeRepairs()) this.onWarning(r);
         near.forEach((n, i) => {
           const c = candidates.get(n.id) ?? ({ id: n.id } as Candidate);
           c.similarity = n.similarity;
@@ -281,7 +295,9 @@ export class Engine {
   async embed(options: EmbedOptions = {}): Promise<EmbedProgress | undefined> {
     const embedder = await this.embedder();
     if (!embedder) return undefined;
-    return embedPending(this.store, embedder, options);
+    const progress = await embedPending(this.store, embedder, options);
+    for (const r of this.store.takeRepairs()) this.onWarning(r);
+    return progress;
   }
 
   /** Embedded chunks of the current model, or undefined without an embedder. */

@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeConfig } from '../config.js';
 import { Engine } from '../engine.js';
@@ -250,6 +251,58 @@ describe('engine with embeddings (hash double)', () => {
       await engine.index();
       expect((await engine.search('enqueue job')).mode).toBe('lexical');
       await expect(engine.search('enqueue job', { mode: 'dense' })).rejects.toThrow(/no embeddings|no chunk/);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('a damaged vector table', () => {
+  // vec0 keeps its rows in shadow tables; a validity bitmap of the wrong size is what a torn or hand-edited file gives.
+  // Written through a second connection without sqlite-vec, as vec0 guards its shadow tables in its own.
+  const damage = (engine: Engine) => {
+    const db = new Database(engine.status().indexPath);
+    const table = db.prepare("SELECT name FROM vector_tables WHERE model LIKE 'hash%'").pluck().get() as string;
+    db.prepare(`UPDATE ${table}_chunks SET validity = zeroblob(3)`).run();
+    db.close();
+  };
+
+  it('search answers lexically and says so; the table is rebuilt and refilled from the cache, no model call', async () => {
+    const warnings: string[] = [];
+    const engine = Engine.open(makeConfig(repo, { indexDir, embedder: { provider: 'hash', dimensions: 64 } }), (m) =>
+      warnings.push(m),
+    );
+    try {
+      await engine.index();
+      expect(await engine.embed()).toMatchObject({ embedded: 3, computed: 3 });
+      damage(engine);
+      const r = await engine.search('is entry stale', { mode: 'hybrid' });
+      expect(r.mode).toBe('lexical');
+      expect(r.results[0]?.symbol).toBe('isEntryStale');
+      expect(warnings.join('\n')).toMatch(/the vector table vec_\d+ was damaged \(.*\): rebuilt/);
+      expect(await engine.embed()).toMatchObject({ embedded: 3, computed: 0, fromCache: 3 });
+      expect((await engine.search('enqueue job', { mode: 'dense' })).results[0]?.symbol).toBe('enqueueJob');
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('an index run still writes the lexical index, rebuilding the table in the same transaction', async () => {
+    const warnings: string[] = [];
+    const engine = Engine.open(makeConfig(repo, { indexDir, embedder: { provider: 'hash', dimensions: 64 } }), (m) =>
+      warnings.push(m),
+    );
+    try {
+      await engine.index();
+      await engine.embed();
+      damage(engine);
+      writeFileSync(join(repo, 'src/queue.ts'), 'export function dequeueJob(queue: Job[]) {\n  return queue.shift();\n}\n');
+      const report = await engine.index();
+      expect(report.errors).toEqual([]);
+      expect(warnings.join('\n')).toMatch(/was damaged/);
+      expect((await engine.search('dequeueJob', { mode: 'lexical' })).results[0]?.symbol).toBe('dequeueJob');
+      expect(await engine.embed()).toMatchObject({ embedded: 3, computed: 1, fromCache: 2 });
+      expect((await engine.search('dequeue job', { mode: 'hybrid' })).mode).toBe('hybrid');
     } finally {
       await engine.close();
     }

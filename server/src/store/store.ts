@@ -110,6 +110,15 @@ export interface NearestOptions {
 export class Store {
   /** The in-memory vector index of each table searched so far, with the generation of the table it holds. */
   private readonly vectorIndexes = new Map<string, { index: VectorIndex; generation: number }>();
+  /** Repairs made since the owner last took them (takeRepairs): what the user is told. */
+  private repairs: string[] = [];
+
+  /** The repairs made since the last call (damaged vector tables rebuilt), for the owner to report. */
+  takeRepairs(): string[] {
+    const out = this.repairs;
+    this.repairs = [];
+    return out;
+  }
 
   private constructor(
     readonly db: Database.Database,
@@ -253,12 +262,21 @@ export class Store {
     const delVectors = vectorTables.map((name) => db.prepare(`DELETE FROM ${name} WHERE rowid = ?`));
     const removedIds: number[] = [];
     const changedTables = new Set<string>();
+    const damaged = new Map<string, string>();
     const clear = (id: number): void => {
       if (vectorTables.length) {
         for (const chunk of chunkIds.all(id) as number[]) {
           removedIds.push(chunk);
           delVectors.forEach((del, i) => {
-            if (del.run(chunk).changes > 0) changedTables.add(vectorTables[i] as string);
+            const name = vectorTables[i] as string;
+            if (damaged.has(name)) return;
+            try {
+              if (del.run(chunk).changes > 0) changedTables.add(name);
+            } catch (error) {
+              // vec0 reports its table damaged: the lexical index must still be written, so the table is rebuilt
+              // (empty, refilled from the embedding cache) at the end of this transaction.
+              damaged.set(name, (error as Error).message);
+            }
           });
         }
       }
@@ -285,6 +303,10 @@ export class Store {
           insFts.run(info.lastInsertRowid, fts.symbol, fts.sigdoc, fts.body, fts.path);
         }
         for (const s of w.symbols) insSymbol.run({ ...s, fileId: id });
+      }
+      for (const [name, message] of damaged) {
+        this.rebuildVectorTable(name, message);
+        changedTables.delete(name);
       }
       this.setMeta('updated_at', new Date(now).toISOString());
       for (const table of changedTables)
@@ -459,19 +481,7 @@ export class Store {
         throw new StoreError('io', this.file, `model ${model} gives ${dimensions} dimensions, its index has ${row.dimensions}`);
       }
       const sql = this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(row.name);
-      if (typeof sql !== 'string' || !/USING\s+vec0/i.test(sql) || !/\bint8\[/i.test(sql)) {
-        this.db
-          .transaction(() => {
-            this.db.exec(`DROP TABLE IF EXISTS ${row.name}`);
-            this.db.exec(`DROP TABLE IF EXISTS ${row.name}_bits`);
-            this.createVectorTable(row.name, dimensions);
-            // Every chunk is pending for the new table; the embedding pass refills it from the cache.
-            this.db.prepare('DELETE FROM embed_pending WHERE tbl = ?').run(row.name);
-            this.db.prepare('INSERT INTO embed_pending(tbl, chunk_id) SELECT ?, id FROM chunks').run(row.name);
-          })
-          .immediate();
-        this.vectorIndexes.delete(row.name);
-      }
+      if (typeof sql !== 'string' || !/USING\s+vec0/i.test(sql) || !/\bint8\[/i.test(sql)) this.rebuildVectorTable(row.name);
       return row.name;
     }
     const n = (this.db.prepare('SELECT COUNT(*) FROM vector_tables').pluck().get() as number) + 1;
@@ -485,6 +495,29 @@ export class Store {
       })
       .immediate();
     return name;
+  }
+
+  /**
+   * Drops a vector table and creates it empty, every chunk pending for it: the embedding pass refills it from the cache
+   * (no model call for text it has seen). For an older form of the table, and for one that vec0 reports damaged. Runs
+   * inside the caller's transaction when there is one.
+   */
+  rebuildVectorTable(name: string, damage?: string): void {
+    const { dimensions } = this.vectorTableInfo(name);
+    if (damage)
+      this.repairs.push(
+        `the vector table ${name} was damaged (${damage}): rebuilt, its vectors come back from the embedding cache`,
+      );
+    const rebuild = () => {
+      this.db.exec(`DROP TABLE IF EXISTS ${name}`);
+      this.db.exec(`DROP TABLE IF EXISTS ${name}_bits`);
+      this.createVectorTable(name, dimensions);
+      this.db.prepare('DELETE FROM embed_pending WHERE tbl = ?').run(name);
+      this.db.prepare('INSERT INTO embed_pending(tbl, chunk_id) SELECT ?, id FROM chunks').run(name);
+    };
+    if (this.db.inTransaction) rebuild();
+    else this.db.transaction(rebuild).immediate();
+    this.vectorIndexes.delete(name);
   }
 
   private createVectorTable(name: string, dimensions: number): void {
@@ -548,25 +581,32 @@ export class Store {
     const insCodes = this.db.prepare(`INSERT INTO ${table}(rowid, embedding) VALUES (?, vec_int8(?))`);
     const insCache = this.db.prepare('INSERT OR IGNORE INTO embedding_cache(model, hash, vector) VALUES (?, ?, ?)');
     const done = this.db.prepare('DELETE FROM embed_pending WHERE tbl = ? AND chunk_id = ?');
-    const added: { id: number; codes: Int8Array }[] = [];
+    let added: { id: number; codes: Int8Array }[] = [];
     let apply = (): void => {};
-    this.db
-      .transaction(() => {
-        for (const it of items) {
-          if (!it.cached) insCache.run(model, it.hash, Buffer.from(it.vector.buffer, it.vector.byteOffset, it.vector.byteLength));
-          if (!exists.get(it.id)) continue;
-          const codes = quantize(it.vector);
-          delCodes.run(it.id);
-          insCodes.run(BigInt(it.id), Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength));
-          added.push({ id: it.id, codes });
-          done.run(table, it.id);
-        }
-        if (added.length)
-          apply = this.vectorsChanged(table, (index) => {
-            for (const a of added) index.addCodes(a.id, a.codes);
-          });
-      })
-      .immediate();
+    const write = this.db.transaction(() => {
+      added = [];
+      for (const it of items) {
+        if (!it.cached) insCache.run(model, it.hash, Buffer.from(it.vector.buffer, it.vector.byteOffset, it.vector.byteLength));
+        if (!exists.get(it.id)) continue;
+        const codes = quantize(it.vector);
+        delCodes.run(it.id);
+        insCodes.run(BigInt(it.id), Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength));
+        added.push({ id: it.id, codes });
+        done.run(table, it.id);
+      }
+      if (added.length)
+        apply = this.vectorsChanged(table, (index) => {
+          for (const a of added) index.addCodes(a.id, a.codes);
+        });
+    });
+    try {
+      write.immediate();
+    } catch (error) {
+      if (!(error instanceof Database.SqliteError)) throw error;
+      // vec0 reports the table damaged: rebuild it empty (every chunk pending again) and write this batch once more.
+      this.rebuildVectorTable(table, error.message);
+      write.immediate();
+    }
     apply();
   }
 
