@@ -55,11 +55,6 @@ export const params = {
   // Recall against exact search and latency on the Go std lib (94k vectors): docs/benchmarks.md, "Dense search".
   denseShortlist: 8000,
   denseRescore: 200,
-  /**
-   * Below this many vectors, a process whose in-memory index is not loaded yet asks vec0's exact KNN over the int8
-   * codes (then re-scores as above) instead of loading the index: measured in docs/benchmarks.md, "Dense search".
-   */
-  denseVec0Below: 20000,
   /** Tests, fixtures, examples and generated files, unless the query asks for them. */
   testPenalty: 0.8,
   /** Hybrid: the learned linear rerank of the first `depth` results (rerank.ts); weights by feature name. */

@@ -93,7 +93,7 @@ export interface StoreStatus {
 
 const INDEX_FILE = 'index.sqlite';
 
-/** How `nearest` searches: see params.denseShortlist, params.denseRescore and params.denseVec0Below. */
+/** How `nearest` searches: see params.denseShortlist and params.denseRescore; `vec0Below` as the engine decides. */
 export interface NearestOptions {
   /** Ids kept by the sign-bit (Hamming) pass, out of all vectors. */
   shortlist: number;
