@@ -6,14 +6,8 @@
 import { type QueryTerms, splitIdentifier } from '../search/code-tokens.js';
 import type { Ranked } from './rank-candidates.js';
 
-/** Feature names, in the order of the vectors rerankFeatures returns and of params.rerank.weights. */
-export const RERANK_FEATURES = [
-  'fused', // the fused, boosted score over the best one
-  'position', // 1 / position after fusion
-  'lexical', // BM25 over the best BM25
-  'dense', // min-max cosine over the KNN candidates
-  'lexicalRank', // 1 / rank in the FTS5 list, 0 when not found lexically
-  'denseRank', // 1 / rank in the KNN list, 0 when not found by embeddings
+/** The boosts of rank-candidates.ts that are features, by their names in an explanation. */
+const BOOSTS = [
   'exactSymbol',
   'exactIdentifier',
   'nameWord',
@@ -23,6 +17,17 @@ export const RERANK_FEATURES = [
   'definition',
   'testPenalty',
   'exactPhrase',
+] as const;
+
+/** Feature names, in the order of the vectors rerankFeatures returns and of params.rerank.weights. */
+export const RERANK_FEATURES = [
+  'fused', // the fused, boosted score over the best one
+  'position', // 1 / position after fusion
+  'lexical', // BM25 over the best BM25
+  'dense', // min-max cosine over the KNN candidates
+  'lexicalRank', // 1 / rank in the FTS5 list, 0 when not found lexically
+  'denseRank', // 1 / rank in the KNN list, 0 when not found by embeddings
+  ...BOOSTS, // 1 when rank-candidates applied the boost, else 0
   'coverage', // fraction of query terms in the chunk
   'codeLexical', // code-like query × lexical
   'codeDense', // code-like query × dense
@@ -44,17 +49,7 @@ export interface RerankParams {
   rerank: { depth: number; weights: Partial<Record<RerankFeature, number>> };
 }
 
-const BOOST_FEATURES = new Set<string>([
-  'exactSymbol',
-  'exactIdentifier',
-  'nameWord',
-  'symbolWords',
-  'exactPath',
-  'fileStem',
-  'definition',
-  'testPenalty',
-  'exactPhrase',
-]);
+const BOOST_FEATURES = new Set<string>(BOOSTS);
 
 const words = (text: string): Set<string> =>
   new Set(text.split(/[^\p{L}\p{N}_]+/u).flatMap((w) => (w ? splitIdentifier(w) : [])));
