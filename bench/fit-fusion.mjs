@@ -1,14 +1,11 @@
 // Fits the hybrid fusion weights (rank/params.ts: denseWeightProse, denseWeightCode) on dev suites built from code that
 // neither the embedding model trained on (training/manifest.json marks it as validation) nor any eval suite uses.
 // Invariant: eval suites are never read here; the weights it prints are copied into params.ts by hand, with the table.
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, runBundled, WORK, walk } from './dev-suites.mjs';
 import { goCandidates, jsCandidates, pythonCandidates, removeDocs, sample } from './eval-suites.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = join(ROOT, '.eval', 'dev');
 const log = (m) => process.stderr.write(`fit-fusion: ${m}\n`);
 
 /** Dev sources: `name=path` pairs on the command line, each a folder of Python or JavaScript/TypeScript code. */
@@ -23,17 +20,6 @@ function parseSources(argv) {
     process.exit(2);
   }
   return sources;
-}
-
-function walk(dir, base = dir) {
-  const out = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const abs = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!['node_modules', 'dist', '__pycache__', 'test', 'tests'].includes(e.name)) out.push(...walk(abs, base));
-    } else if (e.isFile() && statSync(abs).size < 1_000_000) out.push(relative(base, abs));
-  }
-  return out.sort();
 }
 
 /** Copies a source, samples documented functions, cuts their docs; questions of two kinds: the doc sentence, the name. */
@@ -123,20 +109,8 @@ async function main() {
   const suites = sources.map(prepare);
   const suitesFile = join(WORK, 'suites.json');
   writeFileSync(suitesFile, JSON.stringify(suites));
-  const bundle = join(WORK, 'fit.mjs');
-  await build({
-    stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: bundle,
-    logLevel: 'warning',
-  });
   const resultFile = join(ROOT, 'bench', 'results', 'fit-fusion.json');
-  const { spawnSync } = await import('node:child_process');
-  const run = spawnSync(process.execPath, [bundle, suitesFile, resultFile], { stdio: 'inherit' });
-  if (run.status !== 0) process.exit(run.status ?? 1);
+  await runBundled(ENTRY, join(WORK, 'fit.mjs'), [suitesFile, resultFile]);
   const result = JSON.parse(readFileSync(resultFile, 'utf8'));
   // Each weight: the grid value with the best MRR@10 over the dev queries of its class, weighted by their number.
   const best = {};

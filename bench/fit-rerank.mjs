@@ -4,32 +4,19 @@
 // other result of the first `depth`), L2-pulled towards the identity model (fused = 1), so that without evidence the
 // order stays as fusion left it. Reports leave-one-suite-out MRR@10 before and after, by question kind.
 // Invariant: eval suites are never read here; the weights it prints are copied into params.ts by hand, with the table.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, runBundled, WORK, walk } from './dev-suites.mjs';
 import { errorMessages } from './error-queries.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = join(ROOT, '.eval', 'dev');
 const log = (m) => process.stderr.write(`fit-rerank: ${m}\n`);
 
-function walk(dir, base = dir) {
-  const out = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const abs = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!['node_modules', 'dist', '__pycache__', 'test', 'tests'].includes(e.name)) out.push(...walk(abs, base));
-    } else if (/\.(py|js|mjs|ts|go)$/.test(e.name) && !/_test\.go$|\.d\.ts$|\.(test|spec)\./.test(e.name)) {
-      if (statSync(abs).size < 1_000_000) out.push(relative(base, abs));
-    }
-  }
-  return out.sort();
-}
+/** Source files that raise errors; tests and type declarations are left out. */
+const isSource = (name) => /\.(py|js|mjs|ts|go)$/.test(name) && !/_test\.go$|\.d\.ts$|\.(test|spec)\./.test(name);
 
 /** Error-message questions of a dev repository: each unambiguous literal message, gold the line that raises it. */
 function errorQuestions(suite) {
-  const all = walk(suite.repo).flatMap((rel) =>
+  const all = walk(suite.repo, isSource).flatMap((rel) =>
     errorMessages(readFileSync(join(suite.repo, rel), 'utf8')).map((m) => ({ ...m, path: rel })),
   );
   const count = new Map();
@@ -121,22 +108,8 @@ async function main() {
   for (const s of suites) log(`${s.name}: ${s.questions.length} questions`);
   const withErrors = join(WORK, 'rerank-suites.json');
   writeFileSync(withErrors, JSON.stringify(suites));
-  const bundle = join(WORK, 'fit-rerank.mjs');
-  await build({
-    stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: bundle,
-    logLevel: 'warning',
-  });
   const featuresFile = join(WORK, 'rerank-features.json');
-  const { spawnSync } = await import('node:child_process');
-  if (!reuse) {
-    const run = spawnSync(process.execPath, [bundle, withErrors, featuresFile], { stdio: 'inherit' });
-    if (run.status !== 0) process.exit(run.status ?? 1);
-  }
+  if (!reuse) await runBundled(ENTRY, join(WORK, 'fit-rerank.mjs'), [withErrors, featuresFile]);
   const collected = JSON.parse(readFileSync(featuresFile, 'utf8'));
   const RERANK_FEATURES = collected.features;
   const queries = collected.queries.filter((q) => q.features.length);
