@@ -2,37 +2,7 @@
 // doc comment into a query, and cut the doc comment out of the copy that gets indexed.
 // Invariant: the same files and seed give the same questions; every gold range starts at its function's own line.
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a hash of a string: turns a text seed into a PRNG seed. */
-export function hashSeed(text) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** Seeded Fisher-Yates shuffle of a copy. */
-export function shuffle(items, rand) {
-  const out = items.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+import { hashSeed, prng, shuffle } from './queries.mjs';
 
 const MAX_QUERY_WORDS = 30;
 const MIN_FUNCTION_LINES = 3;
