@@ -1,7 +1,6 @@
 // The façade and API boundary: open(config) → index(), search(), status(). The CLI and the LSP call only this.
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { GrammarLoader } from './chunk/grammar-loader.js';
 import type { Config } from './config.js';
 import { createEmbedder } from './embed/create-embedder.js';
@@ -228,26 +227,21 @@ export class Engine {
       if (text) {
         const vector = await dense.embedder.embedQuery(text);
         const k = Math.max(params.denseCandidates, limit * 2);
-        let near: { id: number; similarity: number }[] = [];
-        try {
-          near = this.store.nearest(dense.table, vector, k, {
-            shortlist: params.denseShortlist,
-            rescore: params.denseRescore,
-            // vec0's KNN answers the first dense query of this engine (a one-shot search skips the load: 67 ms against
-            // 190 ms at 94k vectors); later ones load the in-memory index, which answers in a fraction of vec0's time.
-            vec0Below: this.denseQueries++ === 0 ? Number.POSITIVE_INFINITY : 0,
-            filter,
-          });
-        } catch (error) {
-          if (!(error instanceof Database.SqliteError)) throw error;
-          // vec0 reports the vector table damaged: rebuilt empty (the next embedding pass refills it from the cache),
-          // and this search answers from what still works.
-          this.store.rebuildVectorTable(dense.table, error.message);
+        const near = this.store.nearest(dense.table, vector, k, {
+          shortlist: params.denseShortlist,
+          rescore: params.denseRescore,
+          // vec0's KNN answers the first dense query of this engine (a one-shot search skips the load: 67 ms against
+          // 190 ms at 94k vectors); later ones load the in-memory index, which answers in a fraction of vec0's time.
+          vec0Below: this.denseQueries++ === 0 ? Number.POSITIVE_INFINITY : 0,
+          filter,
+        });
+        // No answer: the vector table was damaged and is being rebuilt; this search answers from what still works.
+        if (!near) {
           if (mode === 'dense') throw new EmbeddingsUnavailable(this.store.takeRepairs().join('; '));
           mode = 'lexical';
         }
         for (const r of this.store.takeRepairs()) this.onWarning(r);
-        near.forEach((n, i) => {
+        near?.forEach((n, i) => {
           const c = candidates.get(n.id) ?? ({ id: n.id } as Candidate);
           c.similarity = n.similarity;
           c.denseRank = i + 1;

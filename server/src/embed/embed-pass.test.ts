@@ -96,14 +96,14 @@ describe('embedPending', () => {
       .map((c) => ({ id: c.id, similarity: cosine(vectors.get(c.hash) as Float32Array) }))
       .sort((a, b) => b.similarity - a.similarity);
     const near = store.nearest(table, query, 3, { shortlist: 10, rescore: 10 });
-    expect(near.map((r) => [r.id, r.similarity.toFixed(5)])).toEqual(
+    expect(near?.map((r) => [r.id, r.similarity.toFixed(5)])).toEqual(
       brute.slice(0, 3).map((r) => [r.id, r.similarity.toFixed(5)]),
     );
     // A filter is applied before ranking: only chunks of matching files, still up to k of them.
-    const path = chunks.find((c) => c.id === near[0]?.id)?.path as string;
+    const path = chunks.find((c) => c.id === near?.[0]?.id)?.path as string;
     const filtered = store.nearest(table, query, 3, { shortlist: 10, rescore: 10, filter: { globs: [path] } });
-    expect(filtered.length).toBe(Math.min(3, chunks.filter((c) => c.path === path).length));
-    expect(filtered.every((r) => chunks.find((c) => c.id === r.id)?.path === path)).toBe(true);
+    expect(filtered?.length).toBe(Math.min(3, chunks.filter((c) => c.path === path).length));
+    expect(filtered?.every((r) => chunks.find((c) => c.id === r.id)?.path === path)).toBe(true);
     store.close();
   });
 

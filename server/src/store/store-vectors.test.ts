@@ -134,7 +134,7 @@ describe('Store vectors', () => {
       const store = Store.open(dir, '/repo');
       const prepare = vi.spyOn(store.db, 'prepare');
       for (const q of queries)
-        expect(store.nearest(table, q, 10, { ...options, vec0Below }).map((r) => r.id)).toEqual(brute(q, 10));
+        expect(store.nearest(table, q, 10, { ...options, vec0Below })?.map((r) => r.id)).toEqual(brute(q, 10));
       const asked = prepare.mock.calls.some(([sql]) => sql.includes('MATCH vec_int8'));
       expect(asked).toBe(path === 'vec0');
       // The in-memory index loads from vec0's chunk blobs, not row by row through the virtual table.
@@ -153,22 +153,22 @@ describe('Store vectors', () => {
       ],
       'y.go': [['y0', vec(2)]],
     });
-    expect(a.nearest(table, vec(2), 1, OPTIONS)[0]?.id).toBe(ids.get('y0'));
+    expect(a.nearest(table, vec(2), 1, OPTIONS)?.[0]?.id).toBe(ids.get('y0'));
     const b = Store.open(dir, '/repo');
-    expect(b.nearest(table, vec(1), 1, OPTIONS)[0]).toMatchObject({ id: ids.get('x1'), similarity: expect.closeTo(1, 5) });
+    expect(b.nearest(table, vec(1), 1, OPTIONS)?.[0]).toMatchObject({ id: ids.get('x1'), similarity: expect.closeTo(1, 5) });
 
     // a deletes y.go and writes z.go, whose chunk takes the id y0 had (the largest): b must see the new vector there.
     a.writeBatch({ writes: [], touched: [], deleted: ['y.go'] });
     const z = write(a, table, { 'z.go': [['z0', vec(5)]] });
     expect(z.get('z0')).toBe(ids.get('y0'));
     for (const s of [a, b]) {
-      expect(s.nearest(table, vec(5), 1, OPTIONS)[0]).toMatchObject({ id: z.get('z0'), similarity: expect.closeTo(1, 5) });
-      expect(s.nearest(table, vec(2), 10, OPTIONS).map((r) => r.id)).toHaveLength(3);
+      expect(s.nearest(table, vec(5), 1, OPTIONS)?.[0]).toMatchObject({ id: z.get('z0'), similarity: expect.closeTo(1, 5) });
+      expect(s.nearest(table, vec(2), 10, OPTIONS)?.map((r) => r.id)).toHaveLength(3);
     }
     // b writes; a follows.
     b.writeBatch({ writes: [], touched: [], deleted: ['x.go'] });
     const prepare = vi.spyOn(a.db, 'prepare');
-    expect(a.nearest(table, vec(0), 10, OPTIONS).map((r) => r.id)).toEqual([z.get('z0')]);
+    expect(a.nearest(table, vec(0), 10, OPTIONS)?.map((r) => r.id)).toEqual([z.get('z0')]);
     // The reload read vec0's chunk blobs, deleted slots and all, without falling back to the virtual table.
     expect(prepare.mock.calls.some(([sql]) => sql.includes('_vector_chunks00'))).toBe(true);
     expect(prepare.mock.calls.some(([sql]) => sql.includes('SELECT rowid, embedding'))).toBe(false);
@@ -214,7 +214,8 @@ describe('Store vectors', () => {
     for (const vec0Below of [1000, 0]) {
       const s = Store.open(dir, '/repo');
       const options = { ...OPTIONS, vec0Below };
-      const paths = (rows: { id: number }[]) => [...s.chunks(rows.map((r) => r.id)).values()].map((c) => c.path);
+      const paths = (rows: { id: number }[] | undefined) =>
+        [...s.chunks((rows ?? []).map((r) => r.id)).values()].map((c) => c.path);
       expect(paths(s.nearest(table, vec(3), 2, options))).toEqual(['a/near.go', 'a/near.go']);
       expect(paths(s.nearest(table, vec(3), 2, { ...options, filter: { globs: ['b/*'] } }))).toEqual(['b/far.py', 'b/far.py']);
       expect(s.nearest(table, vec(3), 5, { ...options, filter: { languages: ['python'] } })).toHaveLength(3);
@@ -242,7 +243,7 @@ describe('Store vectors', () => {
     expect(table).toBe('vec_1');
     expect(store.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'vec_1_bits%'").pluck().get()).toBe(0);
     const ids = write(store, table, { 'w.go': [['w0', vec(7)]] });
-    expect(store.nearest(table, vec(7), 1, OPTIONS)[0]?.id).toBe(ids.get('w0'));
+    expect(store.nearest(table, vec(7), 1, OPTIONS)?.[0]?.id).toBe(ids.get('w0'));
     store.close();
   });
 });

@@ -630,7 +630,29 @@ export class Store {
    * a cold process on a small repository answers sooner). `filter` is applied before ranking, so k results come back
    * whenever k chunks pass it. Recall against exact search: docs/benchmarks.md.
    */
-  nearest(table: string, vector: Float32Array, k: number, options: NearestOptions): { id: number; similarity: number }[] {
+  nearest(
+    table: string,
+    vector: Float32Array,
+    k: number,
+    options: NearestOptions,
+  ): { id: number; similarity: number }[] | undefined {
+    try {
+      return this.searchVectors(table, vector, k, options);
+    } catch (error) {
+      if (!(error instanceof Database.SqliteError)) throw error;
+      // vec0 reports the table damaged: rebuilt empty (the next embedding pass refills it from the cache); the repair is
+      // reported through takeRepairs and the caller answers without vectors this time.
+      this.rebuildVectorTable(table, error.message);
+      return undefined;
+    }
+  }
+
+  private searchVectors(
+    table: string,
+    vector: Float32Array,
+    k: number,
+    options: NearestOptions,
+  ): { id: number; similarity: number }[] {
     const model = this.vectorTableInfo(table).model;
     let allowed: Set<number> | undefined;
     if (options.filter?.globs?.length || options.filter?.languages?.length) {
