@@ -61,7 +61,14 @@ describe('rerank', () => {
     expect(feature(byId(2), 'denseRank')).toBe(1);
     expect(feature(byId(3), 'lexicalRank')).toBeCloseTo(1 / 3);
     expect(feature(byId(3), 'markdown')).toBe(1);
-    expect(feature(byId(3), 'blockKind')).toBe(1);
+    // blockKind is fitted on code (the dev suites hold no Markdown): a section is not a code block.
+    expect(feature(byId(3), 'blockKind')).toBe(0);
+    const block = rerankFeatures(
+      rankCandidates([{ ...candidates[0]!, chunk: chunk('src/main.ts', 'main', 'block') }], parseQuery(query), params, query, 'hybrid'),
+      parseQuery(query),
+      false,
+    );
+    expect(feature(block[0], 'blockKind')).toBe(1);
     expect(feature(byId(3), 'length')).toBeCloseTo(Math.log(40) / 5);
     expect(feature(rows[0], 'fused')).toBe(1);
   });
