@@ -64,7 +64,13 @@ describe('rerank', () => {
     // blockKind is fitted on code (the dev suites hold no Markdown): a section is not a code block.
     expect(feature(byId(3), 'blockKind')).toBe(0);
     const block = rerankFeatures(
-      rankCandidates([{ ...candidates[0]!, chunk: chunk('src/main.ts', 'main', 'block') }], parseQuery(query), params, query, 'hybrid'),
+      rankCandidates(
+        [{ id: 4, bm25: 5, lexicalRank: 1, chunk: chunk('src/main.ts', 'main', 'block') }],
+        parseQuery(query),
+        params,
+        query,
+        'hybrid',
+      ),
       parseQuery(query),
       false,
     );
