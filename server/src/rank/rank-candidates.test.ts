@@ -30,6 +30,7 @@ describe('denseWeight', () => {
   check('getUserName', params.denseWeightCode);
   check('where is MAX_RETRIES read', params.denseWeightCode);
   check('src/store/store.ts', params.denseWeightCode);
+  check('node.rebalance', params.denseWeightCode);
   check('"connection reset by peer"', params.denseWeightCode);
   check(`TypeError: x is undefined ${'at frame '.repeat(20)}`, params.denseWeightCode);
 });
@@ -41,6 +42,24 @@ describe('rankCandidates', () => {
       { id: 2, bm25: 6, lexicalRank: 2, chunk: chunk('b.ts', 'parseArgs') },
     ];
     expect(top('parseArgs', cands)).toEqual(['parseArgs', 'loadConfigFile']);
+  });
+
+  it('a qualified query name boosts the member of its own owner; the same name elsewhere is a name match', () => {
+    const cands: Candidate[] = [
+      { id: 1, bm25: 10, lexicalRank: 1, chunk: chunk('bucket.go', 'Bucket.rebalance') },
+      { id: 2, bm25: 9, lexicalRank: 2, chunk: chunk('node.go', 'node.rebalance') },
+      { id: 3, bm25: 8, lexicalRank: 3, chunk: chunk('util/node.go', 'rebalance') },
+    ];
+    const ranked = rankCandidates(cands, parseQuery('node.rebalance'), params, 'node.rebalance', 'lexical');
+    const boosts = (symbol: string) => ranked.find((r) => r.chunk.symbol === symbol)?.explain.boosts;
+    expect(boosts('node.rebalance')?.exactSymbol).toBeGreaterThan(1);
+    // A function without an owner keeps the boost when its file is named like the owner (Go: node.go).
+    expect(boosts('rebalance')?.exactSymbol).toBeGreaterThan(1);
+    expect(boosts('Bucket.rebalance')?.exactSymbol).toBeUndefined();
+    expect(boosts('Bucket.rebalance')?.nameWord).toBe(params.nameWord);
+    expect(ranked[2]?.chunk.symbol).toBe('Bucket.rebalance');
+    // Unqualified, every `rebalance` is the symbol asked for.
+    expect(top('rebalance', cands)).toEqual(['Bucket.rebalance', 'node.rebalance', 'rebalance']);
   });
 
   it('dense: cosine orders', () => {

@@ -7,6 +7,7 @@ import {
   longestRun,
   phraseWords,
   type QueryTerms,
+  qualifiedParts,
   splitIdentifier,
   stringLiterals,
 } from '../search/code-tokens.js';
@@ -83,7 +84,9 @@ export function denseWeight(q: QueryTerms, query: string, p: RankParams): number
 /** A query with identifiers, paths or quoted strings, or a long paste (an issue, a stack trace), rather than a question. */
 export function isCodeLike(q: QueryTerms, query: string): boolean {
   const words = query.split(/\s+/).filter(Boolean).length;
-  return q.paths.length > 0 || q.phrases.length > 0 || q.identifiers.some(isIdentifierLike) || words > 40;
+  return (
+    q.paths.length > 0 || q.phrases.length > 0 || q.qualified.length > 0 || q.identifiers.some(isIdentifierLike) || words > 40
+  );
 }
 
 /** Scores candidates for a mode (BM25, cosine, or their weighted fusion), then applies the boosts, best first. */
@@ -109,6 +112,14 @@ export function rankCandidates(
           .filter(Boolean),
   );
   const wantsTests = ASKS_FOR_TESTS.test(query);
+  // A qualified name of the query (`node.rebalance`) names one owner: the same name in another owner's scope
+  // (`Bucket.rebalance`) is a name match, not the symbol asked for. Owners compare by their last part.
+  const owners = new Map<string, Set<string>>();
+  for (const n of q.qualified) {
+    const parts = qualifiedParts(n.toLowerCase());
+    const name = parts.at(-1) ?? '';
+    owners.set(name, (owners.get(name) ?? new Set()).add(parts.at(-2) ?? ''));
+  }
   // A pasted error message or log line: only a chunk that matched lexically can hold the query's words verbatim, in a
   // string literal (a doc sentence repeated elsewhere is not evidence: measured, it misleads docstring questions).
   const sayWords = phraseWords(query.length > 2000 ? query.slice(0, 2000) : query);
@@ -122,8 +133,18 @@ export function rankCandidates(
   const ranked = candidates.map((c): Ranked => {
     const boosts: Record<string, number> = {};
     const names = c.chunk.symbol.split(/,\s*/).filter(Boolean);
+    const path = c.chunk.path;
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    const stem = file.slice(0, file.indexOf('.') > 0 ? file.indexOf('.') : undefined).toLowerCase();
     for (const qualified of names) {
       const name = qualified.slice(qualified.lastIndexOf('.') + 1);
+      const owner = qualified.slice(0, Math.max(0, qualified.lastIndexOf('.')));
+      const asked = owners.get(name.toLowerCase());
+      const ownerLast = owner.slice(owner.lastIndexOf('.') + 1).toLowerCase();
+      if (asked && owner && !asked.has(ownerLast) && !asked.has(stem)) {
+        boosts.nameWord = p.nameWord;
+        continue;
+      }
       if (identifiers.has(name.toLowerCase()) || identifiers.has(qualified.toLowerCase())) {
         boosts.exactSymbol = p.exactSymbol * (exactCase.has(name) || exactCase.has(qualified) ? p.exactSymbolCaseBonus : 1);
         break;
@@ -134,11 +155,8 @@ export function rankCandidates(
     }
     // An identifier the user typed (`JOBQ_LEASE_SECONDS`, `parseArgs`) appearing verbatim, not just its parts.
     if (compounds.length && compounds.some((id) => c.chunk.content.includes(id))) boosts.exactIdentifier = p.exactIdentifier;
-    const path = c.chunk.path;
     if (q.paths.some((qp) => path === qp || path.endsWith(`/${qp.replace(/^\.?\//, '')}`))) boosts.exactPath = p.exactPath;
     else {
-      const file = path.slice(path.lastIndexOf('/') + 1);
-      const stem = file.slice(0, file.indexOf('.') > 0 ? file.indexOf('.') : undefined).toLowerCase();
       if (stem.length > 2 && (termSet.has(stem) || identifiers.has(stem))) boosts.fileStem = p.fileStem;
     }
     if (

@@ -40,6 +40,17 @@ describe('parseQuery', () => {
     expect(q.nameWords).toEqual(['called']);
     expect(parseQuery('parseargs').identifiers).toEqual(['parseargs']);
   });
+  it('a short query names a qualified symbol; a sentence only refers to one', () => {
+    expect(parseQuery('node.rebalance').qualified).toEqual(['node.rebalance']);
+    expect(parseQuery('std::vector push_back').qualified).toEqual(['std::vector']);
+    expect(parseQuery('Class#method').qualified).toEqual(['Class#method']);
+    // Its parts stay names: `PerspectiveCamera#filmGauge` is a property defined in the class's own chunk.
+    expect(parseQuery('node.rebalance').identifiers).toEqual(['node', 'rebalance']);
+    expect(parseQuery('Overwrites the default Node#customCacheKey implementation').qualified).toEqual([]);
+    // A file name is a path, and prose abbreviations are no names.
+    expect(parseQuery('engine.ts').qualified).toEqual([]);
+    expect(parseQuery('see e.g').qualified).toEqual([]);
+  });
   it('finds quoted phrases and paths', () => {
     const q = parseQuery('error "connection reset by peer" in src/net/conn.go');
     expect(q.phrases).toContainEqual(['connection', 'reset', 'by', 'peer']);

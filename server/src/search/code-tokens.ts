@@ -66,6 +66,19 @@ export interface QueryTerms {
   phrases: string[][];
   /** Things that look like file paths or file names (`src/engine.ts`, `engine.ts`). */
   paths: string[];
+  /**
+   * A short query's qualified names as typed (`node.rebalance`, `TokenBucket.try_acquire`, `std::vector`), separators
+   * as written: the symbol it looks up. Their parts are among `identifiers` too.
+   */
+  qualified: string[];
+}
+
+// `owner.name`, `ns::name`, `Class#method`, `ptr->field`: each part a word that starts with a letter, `_` or `$`.
+const QUALIFIED = /[\p{L}_$][\p{L}\p{N}_$]*(?:(?:\.|::|#|->)[\p{L}_$][\p{L}\p{N}_$]*)+/gu;
+
+/** The parts of a qualified name: `a.b::c` → [a, b, c]. */
+export function qualifiedParts(name: string): string[] {
+  return name.split(/\.|::|#|->/).filter(Boolean);
 }
 
 const MAX_TERMS = 32;
@@ -84,7 +97,17 @@ export function parseQuery(query: string): QueryTerms {
       (p) => /[/]/.test(p) || /\.(ts|tsx|js|jsx|mjs|cjs|py|go|rs|java|c|h|cc|cpp|hpp|cs|rb|php|md|json|ya?ml|toml)$/.test(p),
     );
 
-  // Words inside a path (`guide` in `docs/guide.md`) are terms, but not names the user is asking for.
+  // A qualified name is not a path (`engine.ts`), nor prose punctuation (`e.g`): its last part is a name of at least 3
+  // characters. Only a short query (`node.rebalance`, `os.path.join`) is a lookup of that symbol; in a sentence a
+  // qualified name is a reference (`Overwrites the default Node#customCacheKey` is about an override in a subclass).
+  const lookup = [...text.matchAll(WORD)].length <= 4;
+  const qualified = lookup
+    ? [...text.matchAll(QUALIFIED)]
+        .map((m) => m[0])
+        .filter((n) => !paths.some((p) => p.includes(n)) && (qualifiedParts(n).at(-1)?.length ?? 0) >= 3)
+    : [];
+  // Words inside a path (`guide` in `docs/guide.md`) are terms, but not names the user is asking for. The parts of a
+  // qualified name are: `PerspectiveCamera#filmGauge` asks for a property the class's own chunk defines.
   const pathWords = new Set(paths.flatMap((p) => [...p.matchAll(WORD)].map((w) => w[0])));
   const identifiers: string[] = [];
   const shortQuery = [...text.matchAll(WORD)].length <= 2;
@@ -128,6 +151,7 @@ export function parseQuery(query: string): QueryTerms {
     nameWords: nameWords.map((w) => w.toLowerCase()).slice(0, MAX_TERMS),
     phrases: phrases.slice(0, 4),
     paths,
+    qualified,
   };
 }
 
