@@ -108,6 +108,48 @@ describe('chunking rules, on every language', () => {
   }
 });
 
+describe('doc comments', () => {
+  it('a /** */ block one blank line above a member documents it; a // comment must touch it; two blank lines part them', async () => {
+    const text = [
+      'class Option {',
+      '  /**',
+      '   * Set the environment variable to read.',
+      '   */',
+      '',
+      '  env(name) {',
+      '    this.envVar = name;',
+      '  }',
+      '',
+      '  // Section: presets',
+      '',
+      '  preset(arg) {',
+      '    this.presetArg = arg;',
+      '    this.hasPreset = true;',
+      '    return this;',
+      '  }',
+      '',
+      '  /** Hide from help. */',
+      '',
+      '',
+      '  hideHelp() {',
+      '    this.hidden = true;',
+      '    this.listed = false;',
+      '    return this;',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const { chunks } = await chunk('lib/option.js', text);
+    const by = (symbol: string) => chunks.find((c) => c.symbol === symbol);
+    expect(by('Option.env')?.startLine).toBe(2);
+    expect(by('Option.env')?.doc).toContain('environment variable');
+    expect(by('Option.preset')?.startLine).toBe(12);
+    expect(by('Option.preset')?.doc).toBe('');
+    expect(by('Option.hideHelp')?.startLine).toBe(21);
+    checkInvariants(text, chunks);
+  });
+});
+
 describe('parsing never throws', () => {
   it('falls back to line windows when the parser fails, and says so', () => {
     const broken: LoadedGrammar = {

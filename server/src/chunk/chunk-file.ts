@@ -38,6 +38,8 @@ const MERGEABLE = new Set<ChunkKind>(['block', 'constant', 'variable', 'field'])
 const WRAPPERS = new Set(['decorated_definition', 'export_statement', 'template_declaration', 'ambient_declaration']);
 /** Siblings just above a definition that belong to it: doc comments and attributes. */
 const ATTACHED = /comment|^attribute_item$|^attribute$|^decorator$|^annotation$/;
+/** A documentation block comment (`/** … *\/`), which may stand one blank line above what it documents. */
+const DOC_BLOCK = /^\/\*\*(?!\/)/;
 /** A member this short stays whole in its container's skeleton instead of getting a chunk of its own. */
 const INLINE_MEMBER_LINES = 3;
 
@@ -189,7 +191,13 @@ function makeDef(node: Node, kind: ChunkKind, name: string, scope: string, docNo
   const docs: string[] = [];
   let prev = outer.previousNamedSibling;
   let top = outer;
-  while (prev && ATTACHED.test(prev.type) && prev.endPosition.row >= top.startPosition.row - 1) {
+  // Attached: right above, or a `/** … */` doc block one blank line above (as TypeScript and JSDoc attach it).
+  while (
+    prev &&
+    ATTACHED.test(prev.type) &&
+    (prev.endPosition.row >= top.startPosition.row - 1 ||
+      (prev.endPosition.row === top.startPosition.row - 2 && top === outer && DOC_BLOCK.test(prev.text)))
+  ) {
     if (/comment/.test(prev.type)) docs.unshift(prev.text);
     start = prev.startPosition.row + 1;
     top = prev;
