@@ -31,6 +31,7 @@ describe('denseWeight', () => {
   check('where is MAX_RETRIES read', params.denseWeightCode);
   check('src/store/store.ts', params.denseWeightCode);
   check('node.rebalance', params.denseWeightCode);
+  check('what does --dry-run change', params.denseWeightCode);
   check('"connection reset by peer"', params.denseWeightCode);
   check(`TypeError: x is undefined ${'at frame '.repeat(20)}`, params.denseWeightCode);
 });

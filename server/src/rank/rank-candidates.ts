@@ -85,7 +85,12 @@ export function denseWeight(q: QueryTerms, query: string, p: RankParams): number
 export function isCodeLike(q: QueryTerms, query: string): boolean {
   const words = query.split(/\s+/).filter(Boolean).length;
   return (
-    q.paths.length > 0 || q.phrases.length > 0 || q.qualified.length > 0 || q.identifiers.some(isIdentifierLike) || words > 40
+    q.paths.length > 0 ||
+    q.phrases.length > 0 ||
+    q.qualified.length > 0 ||
+    q.flags.length > 0 ||
+    q.identifiers.some(isIdentifierLike) ||
+    words > 40
   );
 }
 
@@ -154,7 +159,11 @@ export function rankCandidates(
       if (words.length > 1 && words.every((w) => queryWords.has(w))) boosts.symbolWords = p.symbolWords;
     }
     // An identifier the user typed (`JOBQ_LEASE_SECONDS`, `parseArgs`) appearing verbatim, not just its parts.
-    if (compounds.length && compounds.some((id) => c.chunk.content.includes(id))) boosts.exactIdentifier = p.exactIdentifier;
+    if (
+      (compounds.length && compounds.some((id) => c.chunk.content.includes(id))) ||
+      (q.flags.length && q.flags.some((f) => c.chunk.content.includes(f)))
+    )
+      boosts.exactIdentifier = p.exactIdentifier;
     if (q.paths.some((qp) => path === qp || path.endsWith(`/${qp.replace(/^\.?\//, '')}`))) boosts.exactPath = p.exactPath;
     else {
       if (stem.length > 2 && (termSet.has(stem) || identifiers.has(stem))) boosts.fileStem = p.fileStem;

@@ -51,6 +51,11 @@ describe('parseQuery', () => {
     expect(parseQuery('engine.ts').qualified).toEqual([]);
     expect(parseQuery('see e.g').qualified).toEqual([]);
   });
+  it('finds command-line flags, not hyphenated words or minus signs', () => {
+    expect(parseQuery('what does the -tx-max-size flag do').flags).toEqual(['tx-max-size']);
+    expect(parseQuery('turn --dry-run or --no-cache into a key').flags).toEqual(['dry-run', 'no-cache']);
+    expect(parseQuery('a well-known e-mail costs -5 or x - y, run -v').flags).toEqual([]);
+  });
   it('finds quoted phrases and paths', () => {
     const q = parseQuery('error "connection reset by peer" in src/net/conn.go');
     expect(q.phrases).toContainEqual(['connection', 'reset', 'by', 'peer']);

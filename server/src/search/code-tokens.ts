@@ -71,7 +71,13 @@ export interface QueryTerms {
    * as written: the symbol it looks up. Their parts are among `identifiers` too.
    */
   qualified: string[];
+  /** Command-line flags as typed, without their dashes (`--dry-run` → `dry-run`, `-tx-max-size` → `tx-max-size`). */
+  flags: string[];
 }
+
+// `--dry-run`, `--verbose`, `-tx-max-size`: a dash or two at a word start, then a name; a one-dash flag needs a dash
+// inside (`-v` and `-rf` are too short to tell, and a minus sign before a word is prose).
+const FLAG = /(?<![\p{L}\p{N}_-])(?:--[\p{L}][\p{L}\p{N}_]*(?:-[\p{L}\p{N}_]+)*|-[\p{L}][\p{L}\p{N}_]*(?:-[\p{L}\p{N}_]+)+)/gu;
 
 // `owner.name`, `ns::name`, `Class#method`, `ptr->field`: each part a word that starts with a letter, `_` or `$`.
 const QUALIFIED = /[\p{L}_$][\p{L}\p{N}_$]*(?:(?:\.|::|#|->)[\p{L}_$][\p{L}\p{N}_$]*)+/gu;
@@ -152,6 +158,7 @@ export function parseQuery(query: string): QueryTerms {
     phrases: phrases.slice(0, 4),
     paths,
     qualified,
+    flags: [...new Set([...text.matchAll(FLAG)].map((m) => m[0].replace(/^-+/, '')))].filter((f) => f.length >= 3).slice(0, 8),
   };
 }
 
