@@ -41,7 +41,10 @@ export const params = {
   phraseCandidates: 50,
   /** Definitions over text that merely mentions things. */
   definition: 1.1,
-  /** Hybrid: the dense share of the fused score for code-like queries and for plain-language questions. */
+  /**
+   * Hybrid: the dense share of the fused score for code-like queries (and a pasted message that exactPhrase finds
+   * verbatim) and for plain-language questions.
+   */
   // Fitted by bench/fit-fusion.mjs on dev suites the model never saw (pydantic, oauthlib, lib/pq, luxon):
   // prose MRR@10 0.491 lexical → 0.527 at 0.5; code-like queries flat from 0 to 0.4 (0.640 → 0.645 at 0.3).
   denseWeightCode: 0.3,

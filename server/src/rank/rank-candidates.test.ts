@@ -129,6 +129,33 @@ describe('rankCandidates', () => {
     });
   }
 
+  it('hybrid: a message found verbatim in a string literal makes the query lean lexical', () => {
+    const query = 'jobctl: server returned 500: internal error';
+    const cands: Candidate[] = [
+      {
+        id: 1,
+        bm25: 4,
+        lexicalRank: 1,
+        similarity: 0.3,
+        denseRank: 2,
+        chunk: chunk('c.go', 'do', 'fmt.Errorf("server returned %d: %s", code, msg)'),
+      },
+      { id: 2, similarity: 0.6, denseRank: 1, chunk: chunk('m.go', 'fatal', 'os.Exit(3)') },
+    ];
+    const found = rankCandidates(cands, parseQuery(query), params, query, 'hybrid');
+    expect(found[0]?.explain.fusion?.denseWeight).toBe(params.denseWeightCode);
+    // The same words in a comment are no message found: the question stays plain language.
+    const comment = chunk('c.go', 'do', '// server returned an internal error');
+    const prose = rankCandidates(
+      [{ ...cands[1], id: 3, bm25: 4, lexicalRank: 1, chunk: comment }],
+      parseQuery(query),
+      params,
+      query,
+      'hybrid',
+    );
+    expect(prose[0]?.explain.fusion?.denseWeight).toBe(params.denseWeightProse);
+  });
+
   // Words of the query in the chunk, but not as one verbatim run covering half of the query: no phrase.
   const noPhrase: [string, string][] = [
     ['scattered words', 'integer must be a port between 1 and 65535'],

@@ -134,7 +134,20 @@ export function rankCandidates(
   const sims = candidates.flatMap((c) => (c.similarity === undefined ? [] : [c.similarity]));
   const minSim = Math.min(...sims);
   const maxSim = Math.max(...sims);
-  const w = mode === 'hybrid' ? (maxBm25 > 0 ? denseWeight(q, query, p) : 1) : 0;
+  const saysPhrase = new Set(
+    sayWords.length < p.phraseMinWords
+      ? []
+      : candidates
+          .filter(
+            (c) =>
+              c.lexicalRank !== undefined &&
+              c.lexicalRank <= p.phraseCandidates &&
+              longestRun(sayWords, stringLiterals(c.chunk.content)) >= phraseNeeded,
+          )
+          .map((c) => c.id),
+  );
+  // A message found verbatim in the code makes the query a pasted message, which leans lexical like a quoted string.
+  const w = mode === 'hybrid' ? (maxBm25 > 0 ? (saysPhrase.size ? p.denseWeightCode : denseWeight(q, query, p)) : 1) : 0;
   const ranked = candidates.map((c): Ranked => {
     const boosts: Record<string, number> = {};
     const names = c.chunk.symbol.split(/,\s*/).filter(Boolean);
@@ -168,13 +181,7 @@ export function rankCandidates(
     else {
       if (stem.length > 2 && (termSet.has(stem) || identifiers.has(stem))) boosts.fileStem = p.fileStem;
     }
-    if (
-      sayWords.length >= p.phraseMinWords &&
-      c.lexicalRank !== undefined &&
-      c.lexicalRank <= p.phraseCandidates &&
-      longestRun(sayWords, stringLiterals(c.chunk.content)) >= phraseNeeded
-    )
-      boosts.exactPhrase = p.exactPhrase;
+    if (saysPhrase.has(c.id)) boosts.exactPhrase = p.exactPhrase;
     if (DEFINITION_KINDS.has(c.chunk.kind)) boosts.definition = p.definition;
     if (!wantsTests && TESTISH.test(path)) boosts.testPenalty = p.testPenalty;
     const coverage = c.coverage ?? termCoverage(c.chunk, q);
