@@ -150,6 +150,23 @@ describe('doc comments', () => {
   });
 });
 
+describe('Markdown headings', () => {
+  it('a section is named by the words a reader sees: badges dropped, links and HTML reduced to their text', async () => {
+    const text = [
+      '# cacache [![npm](https://img.shields.io/npm/v/cacache.svg)](https://npm.im/cacache)',
+      '',
+      'Intro.',
+      '',
+      '## <a name="rm"></a> [rm.entry](#rm-entry) removes an entry',
+      '',
+      'Text.',
+      '',
+    ].join('\n');
+    const { chunks } = await chunk('README.md', text);
+    expect(chunks.map((c) => c.symbol)).toEqual(['cacache', 'cacache > rm.entry removes an entry']);
+  });
+});
+
 describe('parsing never throws', () => {
   it('falls back to line windows when the parser fails, and says so', () => {
     const broken: LoadedGrammar = {

@@ -65,7 +65,7 @@ function findHeadings(src: SourceLines): Heading[] {
     if (fence !== undefined) continue;
     const atx = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line);
     if (atx?.[1]) {
-      headings.push({ line: n, start: n, level: atx[1].length, title: (atx[2] ?? '').trim() });
+      headings.push({ line: n, start: n, level: atx[1].length, title: headingTitle(atx[2] ?? '') });
       continue;
     }
     const setext = /^ {0,3}(=+|-+)[ \t]*$/.exec(line);
@@ -73,9 +73,24 @@ function findHeadings(src: SourceLines): Heading[] {
     if (setext?.[1] && n > 1 && !src.isBlank(n - 1) && !/^ {0,3}([#>*+-]|\d+[.)])/.test(prev)) {
       // The text line above is the heading, unless it already belongs to a heading.
       if (headings[headings.length - 1]?.line !== n - 1) {
-        headings.push({ line: n, start: n - 1, level: setext[1][0] === '=' ? 1 : 2, title: prev.trim() });
+        headings.push({ line: n, start: n - 1, level: setext[1][0] === '=' ? 1 : 2, title: headingTitle(prev) });
       }
     }
   }
   return headings;
+}
+
+/**
+ * A heading as the words a reader sees: badges and other images dropped, links and inline HTML reduced to their text
+ * (`# cacache [![npm](…/v.svg)](…)` → `cacache`, `<a name="rm"></a> rm.all` → `rm.all`). It names the section.
+ */
+export function headingTitle(text: string): string {
+  const plain = text
+    .replace(/\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)/g, ' ') // a linked image (a badge)
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ') // an image
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1') // a link: its text
+    .replace(/<[^>]*>/g, ' ') // inline HTML tags
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain || text.trim();
 }
