@@ -1,7 +1,8 @@
 // What bench/fit-fusion.mjs and bench/fit-rerank.mjs share: the walk of a dev source, and running an entry bundled from
 // server/src (TypeScript) in a child process.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -38,4 +39,37 @@ export async function runBundled(entry, outfile, args) {
   });
   const run = spawnSync(process.execPath, [outfile, ...args], { stdio: 'inherit' });
   if (run.status !== 0) process.exit(run.status ?? 1);
+}
+
+/** Where the hand-written dev suites' questions and the list of their sources live (committed). */
+export const HANDWRITTEN = join(ROOT, 'bench', 'dev', 'handwritten');
+
+/**
+ * The hand-written dev suites: each source copied to `.eval/hand/NAME/repo` (npm pack, or a folder a Debian package
+ * installs) with its questions. Their indexes go to `.eval/hand/NAME/index`, beside the repo, as for the other dev suites.
+ */
+export function handwrittenSuites() {
+  const { suites } = JSON.parse(readFileSync(join(HANDWRITTEN, 'sources.json'), 'utf8'));
+  return Object.entries(suites).map(([name, source]) => {
+    const repo = join(ROOT, '.eval', 'hand', name, 'repo');
+    if (!existsSync(repo)) {
+      mkdirSync(repo, { recursive: true });
+      if (source.npm) {
+        const tmp = mkdtempSync(join(tmpdir(), 'codectx-dev-'));
+        const file = execFileSync('npm', ['pack', source.npm, '--silent'], { cwd: tmp, encoding: 'utf8' }).trim();
+        execFileSync('tar', ['xzf', join(tmp, file), '-C', repo, '--strip-components=1']);
+        rmSync(tmp, { recursive: true, force: true });
+      } else if (existsSync(source.path)) {
+        cpSync(source.path, repo, { recursive: true, filter: (src) => !src.includes('__pycache__') });
+      } else {
+        rmSync(repo, { recursive: true, force: true });
+        throw new Error(`${source.path} is missing: apt-get install ${source.debian}`);
+      }
+    }
+    const questions = readFileSync(join(HANDWRITTEN, `${name}.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    return { name, repo, questions };
+  });
 }

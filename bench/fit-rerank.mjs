@@ -6,7 +6,7 @@
 // Invariant: eval suites are never read here; the weights it prints are copied into params.ts by hand, with the table.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runBundled, WORK, walk } from './dev-suites.mjs';
+import { handwrittenSuites, ROOT, runBundled, WORK, walk } from './dev-suites.mjs';
 import { errorMessages } from './error-queries.mjs';
 
 const log = (m) => process.stderr.write(`fit-rerank: ${m}\n`);
@@ -59,7 +59,7 @@ writeFileSync(process.argv[3], JSON.stringify({ features: RERANK_FEATURES, queri
 `;
 
 /** Pairwise logistic regression, full-batch gradient descent, L2 towards the identity weights. */
-function fit(queries, n, { lambda = 0.01, epochs = 300, rate = 0.5 } = {}) {
+function fit(queries, n, { lambda = 0.01, epochs = 300, rate = 0.5, handWeight = 1 } = {}) {
   const identity = Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0));
   const w = identity.slice();
   const pairs = [];
@@ -67,7 +67,8 @@ function fit(queries, n, { lambda = 0.01, epochs = 300, rate = 0.5 } = {}) {
     const g = q.gold.indexOf(true);
     if (g < 0) continue;
     const others = q.features.filter((_, i) => !q.gold[i]);
-    for (const o of others) pairs.push([q.features[g].map((x, j) => x - o[j]), 1 / others.length]);
+    const weight = q.kind === 'handwritten' ? handWeight : 1;
+    for (const o of others) pairs.push([q.features[g].map((x, j) => x - o[j]), weight / others.length]);
   }
   const total = pairs.reduce((s, [, wt]) => s + wt, 0) || 1;
   for (let e = 0; e < epochs; e++) {
@@ -100,11 +101,17 @@ async function main() {
   const arg = (name) => process.argv[process.argv.indexOf(name) + 1];
   const lambda = process.argv.includes('--lambda') ? Number(arg('--lambda')) : 0.01;
   const reuse = process.argv.includes('--reuse'); // features of the last run: only the fit and its table
+  // Each hand-written question weighs this many generated ones in the loss (there are ~13 times fewer of them).
+  const handWeight = process.argv.includes('--hand-weight') ? Number(arg('--hand-weight')) : 1;
   const suitesFile = join(WORK, 'suites.json');
-  const suites = JSON.parse(readFileSync(suitesFile, 'utf8')).map((s) => ({
-    ...s,
-    questions: [...s.questions, ...errorQuestions(s)],
-  }));
+  const suites = [
+    ...JSON.parse(readFileSync(suitesFile, 'utf8')).map((s) => ({
+      ...s,
+      questions: [...s.questions, ...errorQuestions(s)],
+    })),
+    // Realistic questions of every kind (bench/dev/handwritten), one column in the tables below.
+    ...handwrittenSuites().map((s) => ({ ...s, questions: s.questions.map((q) => ({ ...q, kind: 'handwritten' })) })),
+  ];
   for (const s of suites) log(`${s.name}: ${s.questions.length} questions`);
   const withErrors = join(WORK, 'rerank-suites.json');
   writeFileSync(withErrors, JSON.stringify(suites));
@@ -125,7 +132,7 @@ async function main() {
     const w = fit(
       queries.filter((q) => q.suite !== held),
       n,
-      { lambda },
+      { lambda, handWeight },
     );
     cv[held] = {};
     const cells = kinds.map((kind) => {
@@ -135,11 +142,11 @@ async function main() {
     });
     console.log(`| ${held} | ${cells.join(' | ')} |`);
   }
-  const w = fit(queries, n, { lambda });
+  const w = fit(queries, n, { lambda, handWeight });
   const weights = Object.fromEntries(RERANK_FEATURES.map((f, i) => [f, Math.round(w[i] * 1000) / 1000]));
   writeFileSync(
     join(ROOT, 'bench', 'results', 'fit-rerank.json'),
-    `${JSON.stringify({ lambda, features: RERANK_FEATURES, weights, cv }, null, 1)}\n`,
+    `${JSON.stringify({ lambda, handWeight, features: RERANK_FEATURES, weights, cv }, null, 1)}\n`,
   );
   console.log('\nset rank/params.ts rerank.weights to:');
   console.log(JSON.stringify(weights, null, 2));
