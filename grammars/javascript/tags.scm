@@ -55,6 +55,18 @@
       ]
       right: [(arrow_function) (function_expression) (generator_function)])) @definition.function)
 
+; `module.exports.NotFoundError = class NotFoundError extends Error {}`: a class, named like the functions above (its
+; methods are then `NotFoundError.constructor`, not a bare `constructor`).
+(program
+  (expression_statement
+    (assignment_expression
+      left: [
+        (identifier) @name
+        (member_expression
+          property: (property_identifier) @name)
+      ]
+      right: (class))) @definition.class)
+
 ; ------------------------------------------------------------------ variables (never locals)
 ; The whole lexical_declaration / variable_declaration is the definition; its first declarator names it
 ; (`const a = 1, b = 2` is one definition named `a`). Destructuring declarations (`const { a } = require(...)`)

@@ -150,6 +150,28 @@ describe('doc comments', () => {
   });
 });
 
+describe('CommonJS classes', () => {
+  it('`module.exports.X = class X {}` is a class: its methods are X.method, not a bare method name', async () => {
+    const text = [
+      "const fs = require('fs')",
+      '',
+      'module.exports.NotFoundError = class NotFoundError extends Error {',
+      '  constructor (cache, key) {',
+      "    super('No cache entry for ' + key)",
+      "    this.code = 'ENOENT'",
+      '    this.cache = cache',
+      '    this.key = key',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const { chunks, symbols } = await chunk('lib/entry-index.js', text);
+    expect(chunks.map((c) => c.symbol)).toContain('NotFoundError.constructor');
+    expect(symbols.map((s) => `${s.qualified}:${s.kind}`)).toContain('NotFoundError:class');
+    checkInvariants(text, chunks);
+  });
+});
+
 describe('Markdown headings', () => {
   it('a section is named by the words a reader sees: badges dropped, links and HTML reduced to their text', async () => {
     const text = [
