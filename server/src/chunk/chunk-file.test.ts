@@ -150,6 +150,45 @@ describe('doc comments', () => {
   });
 });
 
+describe('skeletons over budget', () => {
+  it('are packed into parts: a comment or a two-line member between members is no chunk of its own', async () => {
+    const doc = Array.from({ length: 170 }, (_, i) => `    line ${i} of a long class docstring`);
+    const body = (name: string) => [
+      `    def ${name}(self):`,
+      ...Array.from({ length: 8 }, (_, i) => `        x${i} = ${i}`),
+      '        return x0',
+    ];
+    const text = [
+      'class Field:',
+      '    """',
+      ...doc,
+      '    """',
+      '',
+      ...body('serialize'),
+      '',
+      '    def __deepcopy__(self, memo):',
+      '        return copy.copy(self)',
+      '',
+      '    # Methods for concrete classes to override.',
+      '',
+      ...body('deserialize'),
+      '',
+      '    # Properties',
+      '',
+      ...body('context'),
+      '',
+    ].join('\n');
+    const { chunks } = await chunk('fields.py', text);
+    const parts = chunks.filter((c) => c.symbol === 'Field');
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) expect(p.content.split('\n').length).toBeGreaterThan(3);
+    // The small member and the comments are in a part, with the members' signatures.
+    expect(parts.at(-1)?.content).toContain('# Properties');
+    expect(parts.some((p) => p.content.includes('def __deepcopy__(self, memo):'))).toBe(true);
+    checkInvariants(text, chunks);
+  });
+});
+
 describe('CommonJS classes', () => {
   it('`module.exports.X = class X {}` is a class: its methods are X.method, not a bare method name', async () => {
     const text = [

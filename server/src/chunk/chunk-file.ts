@@ -40,6 +40,13 @@ const WRAPPERS = new Set(['decorated_definition', 'export_statement', 'template_
 const ATTACHED = /comment|^attribute_item$|^attribute$|^decorator$|^annotation$/;
 /** A documentation block comment (`/** … *\/`), which may stand one blank line above what it documents. */
 const DOC_BLOCK = /^\/\*\*(?!\/)/;
+/** A line of a container's skeleton: its own line, a member's signature line, or the elision of a member's body. */
+interface SkeletonLine {
+  line: number;
+  text: string;
+  elided?: boolean;
+}
+
 /** A member this short stays whole in its container's skeleton instead of getting a chunk of its own. */
 const INLINE_MEMBER_LINES = 3;
 
@@ -337,40 +344,62 @@ class Chunker {
 
   /** A skeleton (header, fields, member signatures) plus each member's own chunks. */
   private chunkContainer(def: Def, start: number, members: Def[], fields: ChunkFields): Chunk[] {
-    const kept: string[] = [];
+    // The skeleton's lines, numbered: the container's own lines, and each member's signature with its body elided.
+    const kept: SkeletonLine[] = [];
     const memberChunks: Chunk[] = [];
     let line = start;
     for (const member of members) {
       const mStart = Math.max(member.start, line);
-      for (; line < mStart; line++) kept.push(this.src.line(line));
-      for (let l = member.nodeStart; l <= Math.min(member.signatureEnd, member.end); l++) kept.push(this.src.line(l));
+      for (; line < mStart; line++) kept.push({ line, text: this.src.line(line) });
+      const signatureEnd = Math.min(member.signatureEnd, member.end);
+      for (let l = member.nodeStart; l <= signatureEnd; l++) kept.push({ line: l, text: this.src.line(l) });
       if (member.signatureEnd < member.end) {
         const indent = /^\s*/.exec(this.src.line(member.nodeStart))?.[0] ?? '';
-        kept.push(`${indent}  …`);
+        kept.push({ line: signatureEnd, text: `${indent}  …`, elided: true });
       }
       memberChunks.push(...this.chunkDef(member, mStart));
       line = Math.max(line, member.end + 1);
     }
-    for (; line <= def.end; line++) kept.push(this.src.line(line));
-    const skeleton = kept.join('\n');
+    for (; line <= def.end; line++) kept.push({ line, text: this.src.line(line) });
+    const skeleton = kept.map((k) => k.text).join('\n');
     const skeletonChunks =
       skeleton.length <= this.budget.maxChars && kept.length <= this.budget.maxLines * 2
         ? [this.src.chunk(start, def.end, { ...fields, content: skeleton })]
-        : this.skeletonWindows(def, start, members, fields);
+        : this.skeletonParts(def, start, kept, fields);
     return [...skeletonChunks, ...memberChunks];
   }
 
-  /** A skeleton too large for one chunk (a huge enum, a class of many fields): windows over the lines members leave. */
-  private skeletonWindows(def: Def, start: number, members: Def[], fields: ChunkFields): Chunk[] {
+  /**
+   * A skeleton too large for one chunk (a class with a long docstring, a huge enum): its lines packed into parts under
+   * budget, each part after the first headed by the container's first line. Packing (rather than one window per gap
+   * between members) keeps a comment or a two-line member from becoming a chunk of its own named after the class.
+   */
+  private skeletonParts(def: Def, start: number, kept: SkeletonLine[], fields: ChunkFields): Chunk[] {
     const header = this.src.line(def.nodeStart).trim();
     const out: Chunk[] = [];
-    let line = start;
-    for (const member of [...members, undefined]) {
-      const stop = member ? Math.max(member.start, line) - 1 : def.end;
-      const range = this.src.trim(line, stop);
-      if (range) out.push(...this.windows(range[0], range[1], fields, header));
-      if (member) line = Math.max(line, member.end + 1);
+    let part: SkeletonLine[] = [];
+    let chars = 0;
+    const flush = () => {
+      while (part.length && !part[0]?.text.trim()) part.shift();
+      while (part.length && !part[part.length - 1]?.text.trim()) part.pop();
+      const first = part[0];
+      const last = part[part.length - 1];
+      if (first && last) {
+        const body = part.map((k) => k.text).join('\n');
+        const content = first.line > start ? `${header}\n${body}` : body;
+        out.push(this.src.chunk(first.line, last.line, { ...fields, content }));
+      }
+      part = [];
+      chars = 0;
+    };
+    for (const k of kept) {
+      // An elision stays with the signature above it.
+      const full = part.length >= this.budget.maxLines || (part.length > 0 && chars + k.text.length + 1 > this.budget.maxChars);
+      if (full && !k.elided) flush();
+      part.push(k);
+      chars += k.text.length + 1;
     }
+    flush();
     return out;
   }
 
