@@ -113,6 +113,22 @@ describe('Engine', () => {
     expect(await e.index()).toMatchObject({ filesIndexed: 0, filesUnchanged: 3 });
   });
 
+  it('chunks cut by other rules (an upgraded chunker, an edited tags query) are re-cut once, files unchanged', async () => {
+    const e = open();
+    await e.index();
+    const current = e.meta('chunking');
+    expect(current).toMatch(/^[0-9a-f]{16}$/);
+    e.setMeta('chunking', 'an older chunker');
+    expect(await e.index()).toMatchObject({ filesIndexed: 3, filesUnchanged: 0 });
+    expect(e.meta('chunking')).toBe(current);
+    expect(await e.index()).toMatchObject({ filesIndexed: 0, filesUnchanged: 3 });
+    // Other budgets are other rules too.
+    const other = Engine.open(makeConfig(repo, { indexDir, maxChunkLines: 40, embedder: { provider: 'none' } }));
+    expect(await other.index()).toMatchObject({ filesIndexed: 3 });
+    expect(other.meta('chunking')).not.toBe(current);
+    await other.close();
+  });
+
   it('a file that turns binary or becomes a secret leaves the index', async () => {
     const e = open();
     await e.index();

@@ -76,11 +76,21 @@ export async function updateIndex(
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   const targeted = options.paths !== undefined;
+  // Chunks cut by other rules (an upgrade that changed the chunker or a tags query, other budgets) are stale although
+  // their files are not: a full run re-chunks every file then (vectors come back from the embedding cache).
+  const fingerprint = chunkingFingerprint(config, grammars);
+  let rechunk = !targeted && store.getMeta('chunking') !== fingerprint;
+  const known = store.fileStates();
+  if (rechunk && known.size === 0) {
+    // An empty index: whatever this run writes, even if it is cut short, is cut by the current rules.
+    store.setMeta('chunking', fingerprint);
+    rechunk = false;
+  }
+  const force = options.force || rechunk;
   const walk = targeted
     ? classifyPaths(config.repo, options.paths ?? [], { maxFileBytes: config.maxFileBytes })
     : { ...walkRepository(config.repo, { maxFileBytes: config.maxFileBytes }), missing: [] };
   const skipped: SkippedFile[] = [...walk.skipped];
-  const known = store.fileStates();
   const judged = store.skippedByContent();
   const seen = new Set(walk.files.map((f) => f.path));
   // A removed folder (or one that became ignored) takes every indexed file below it along.
@@ -170,7 +180,7 @@ export async function updateIndex(
     }
     const old = known.get(file.path);
     if (options.skip?.(file.path) || heldByOtherServer(old?.overlay ?? 0)) continue;
-    if (!options.force && old && !old.overlay && old.size === file.size && old.mtimeMs === file.mtimeMs) {
+    if (!force && old && !old.overlay && old.size === file.size && old.mtimeMs === file.mtimeMs) {
       report.filesUnchanged++;
       continue;
     }
@@ -195,7 +205,7 @@ export async function updateIndex(
       continue;
     }
     const hash = createHash('sha1').update(bytes).digest('hex');
-    if (!options.force && old && old.hash === hash) {
+    if (!force && old && old.hash === hash) {
       touched.push({ path: file.path, size: bytes.length, mtimeMs: file.mtimeMs });
       report.filesUnchanged++;
       continue;
@@ -212,12 +222,27 @@ export async function updateIndex(
   await Promise.all(inflight);
   flush();
   if (targeted) store.updateSkipped(skipped, [...seen, ...walk.missing]);
-  else if (!options.signal?.aborted) store.setSkipped(skipped);
+  else if (!options.signal?.aborted) {
+    store.setSkipped(skipped);
+    if (rechunk) store.setMeta('chunking', fingerprint);
+  }
   if (!targeted && (report.filesIndexed > 0 || report.filesDeleted > 0)) store.checkpoint();
   report.skipped = skipped.length;
   report.elapsedMs = elapsed();
   progress('done', done);
   return report;
+}
+
+/**
+ * Bump when a change to the chunker's code changes the chunks of unchanged files (the tags queries and the budgets
+ * count by themselves). 2: /** *\/ docs one blank line above, packed skeleton parts, Markdown heading text.
+ */
+export const CHUNKER_VERSION = 2;
+
+/** The rules chunks were cut by: chunker version, tags queries, budgets. */
+export function chunkingFingerprint(config: Config, grammars: GrammarLoader): string {
+  const budgets = [config.maxChunkLines, config.maxChunkChars, config.minChunkLines, config.windowLines].join(',');
+  return createHash('sha1').update(`${CHUNKER_VERSION}\0${budgets}\0${grammars.queriesText()}`).digest('hex').slice(0, 16);
 }
 
 /** Chunks one file's text into the row, chunks and symbols the store writes. Problems go into `report`, never thrown. */

@@ -39,6 +39,22 @@ export class GrammarLoader {
     this.queryDir = join(root, 'grammars');
   }
 
+  /**
+   * What decides how files are cut, besides the chunker's code: every tags query, as text. Part of the index's chunking
+   * fingerprint (update-index.ts), so that an edited query re-chunks the repository.
+   */
+  queriesText(): string {
+    return Object.values(GRAMMARS)
+      .map((spec) => {
+        try {
+          return readFileSync(join(this.queryDir, spec.id, 'tags.scm'), 'utf8');
+        } catch {
+          return '';
+        }
+      })
+      .join('\0');
+  }
+
   /** The grammar for a language id, or undefined when the language has none. Rejects when loading failed. */
   get(language: string): Promise<LoadedGrammar> | undefined {
     const spec = GRAMMARS[language];
