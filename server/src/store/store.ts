@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { Chunk, ChunkKind, SkipReason, SymbolDef } from '../model.js';
+import { addSizes, type FtsSizes, recomputeFtsTotals, subtractFtsTotals } from './fts-totals.js';
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
 import { type Approximate, quantize, VectorIndex } from './vector-index.js';
 
@@ -107,6 +108,9 @@ export interface NearestOptions {
   filter?: ChunkFilter;
 }
 
+/** chunks_fts columns: symbol, sigdoc, body, path. */
+const FTS_COLUMNS = 4;
+
 export class Store {
   /** The in-memory vector index of each table searched so far, with the generation of the table it holds. */
   private readonly vectorIndexes = new Map<string, { index: VectorIndex; generation: number }>();
@@ -145,6 +149,11 @@ export class Store {
       db.pragma('busy_timeout = 10000');
       const store = new Store(db, file);
       store.migrate(repo);
+      // BM25's row and token counts: true unless a delete's correction never ran (an older codectx, a crash).
+      if (store.getMeta('fts_totals') !== 'ok') {
+        recomputeFtsTotals(db, 'chunks_fts', FTS_COLUMNS);
+        store.setMeta('fts_totals', 'ok');
+      }
       return store;
     } catch (error) {
       db?.close();
@@ -231,6 +240,9 @@ export class Store {
     const db = this.db;
     const fileId = db.prepare('SELECT id FROM files WHERE path = ?').pluck();
     const delFts = db.prepare('DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE file_id = ?)');
+    const ftsSizes = db.prepare('SELECT sz FROM chunks_fts_docsize WHERE id IN (SELECT id FROM chunks WHERE file_id = ?)').raw();
+    // What the deleted rows counted in BM25's totals, taken out after the commit (fts-totals.ts).
+    const removedFts: FtsSizes = { rows: 0, tokens: new Array(FTS_COLUMNS).fill(0) };
     const delChunks = db.prepare('DELETE FROM chunks WHERE file_id = ?');
     const delSymbols = db.prepare('DELETE FROM symbols WHERE file_id = ?');
     const delFile = db.prepare('DELETE FROM files WHERE id = ?');
@@ -280,6 +292,7 @@ export class Store {
           });
         }
       }
+      for (const [sz] of ftsSizes.all(id) as [Buffer][]) addSizes(removedFts, sz);
       delFts.run(id);
       delChunks.run(id);
       delSymbols.run(id);
@@ -309,6 +322,7 @@ export class Store {
         changedTables.delete(name);
       }
       this.setMeta('updated_at', new Date(now).toISOString());
+      if (removedFts.rows > 0) this.setMeta('fts_totals', 'pending');
       for (const table of changedTables)
         afterCommit.push(
           this.vectorsChanged(table, (index) => {
@@ -316,6 +330,10 @@ export class Store {
           }),
         );
     }).immediate();
+    if (removedFts.rows > 0) {
+      subtractFtsTotals(db, 'chunks_fts', removedFts);
+      this.setMeta('fts_totals', 'ok');
+    }
     for (const apply of afterCommit) apply();
   }
 
