@@ -39,7 +39,7 @@ export const RERANK_FEATURES = [
   'nameCoverage', // fraction of query terms among the words of the chunk's symbol
   'pathCoverage', // fraction of query terms among the words of the chunk's path
   'similarity', // raw cosine, 0 when not found by embeddings
-  'blockKind', // a block of code or a line window rather than a definition (not a Markdown section: see `markdown`)
+  'blockKind', // a block, line window or section rather than a definition
 ] as const;
 
 export type RerankFeature = (typeof RERANK_FEATURES)[number];
@@ -85,7 +85,7 @@ export function rerankFeatures(ranked: Ranked[], q: QueryTerms, codeLike: boolea
       nameCoverage: share(words(r.chunk.symbol)),
       pathCoverage: share(words(r.chunk.path)),
       similarity: r.similarity ?? 0,
-      blockKind: r.chunk.kind === 'block' || r.chunk.kind === 'window' ? 1 : 0,
+      blockKind: r.chunk.kind === 'block' || r.chunk.kind === 'window' || r.chunk.kind === 'section' ? 1 : 0,
     };
     return RERANK_FEATURES.map((f) => (BOOST_FEATURES.has(f) ? (r.explain.boosts[f] ? 1 : 0) : (value[f] ?? 0)));
   });
