@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Chunk } from '../model.js';
 import { decodeVarints, encodeVarints } from './fts-totals.js';
-import { type FileWrite, Store } from './store.js';
+import { Store } from './store.js';
+import { fileWrite } from './test-files.js';
 
 let dir: string;
 beforeEach(() => {
@@ -17,41 +17,10 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function file(path: string, bodies: string[]): FileWrite {
-  const chunks = bodies.map((body, i) => ({
-    chunk: {
-      path,
-      language: 'text',
-      symbol: `s${i}`,
-      kind: 'window',
-      startLine: i + 1,
-      endLine: i + 1,
-      startByte: 0,
-      endByte: 1,
-      parent: '',
-      signature: '',
-      doc: '',
-      content: body,
-      hash: `${path}#${i}#${body}`,
-    } as Chunk,
-    fts: { symbol: `s${i}`, sigdoc: '', body, path },
-  }));
-  return {
-    path,
-    size: 1,
-    mtimeMs: 1,
-    hash: path,
-    language: 'text',
-    lines: 1,
-    parseFailed: false,
-    overlay: 0,
-    chunks,
-    symbols: [],
-  };
-}
-
 const files = (n: number) =>
-  Array.from({ length: n }, (_, i) => file(`f${i}.txt`, [`alpha beta ${i}`, `gamma delta alpha ${i} epsilon`, `zeta ${i}`]));
+  Array.from({ length: n }, (_, i) =>
+    fileWrite(`f${i}.txt`, 'text', [`alpha beta ${i}`, `gamma delta alpha ${i} epsilon`, `zeta ${i}`]),
+  );
 const totals = (store: Store) => {
   const db = new Database(store.file, { readonly: true });
   try {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Chunk } from '../model.js';
 import { MIGRATIONS } from './schema.js';
-import { type FileWrite, Store } from './store.js';
+import { Store } from './store.js';
+import { fileWrite } from './test-files.js';
 
 const DIMS = 16;
 const MODEL = 'test-model';
@@ -32,33 +32,11 @@ function vec(axis: number, tilt = 0): Float32Array {
   return v.map((x) => x / n);
 }
 
-function file(path: string, language: string, hashes: string[]): FileWrite {
-  const chunks = hashes.map((hash, i) => ({
-    chunk: {
-      path,
-      language,
-      symbol: `f${i}`,
-      kind: 'function',
-      startLine: i + 1,
-      endLine: i + 1,
-      startByte: 0,
-      endByte: 1,
-      parent: '',
-      signature: '',
-      doc: '',
-      content: hash,
-      hash,
-    } as Chunk,
-    fts: { symbol: `f${i}`, sigdoc: '', body: hash, path },
-  }));
-  return { path, size: 1, mtimeMs: 1, hash: path, language, lines: 1, parseFailed: false, overlay: 0, chunks, symbols: [] };
-}
-
 /** Writes `files` (path → [hash, vector] per chunk) and their vectors; returns chunk ids by hash. */
 function write(store: Store, table: string, files: Record<string, [string, Float32Array][]>): Map<string, number> {
   store.writeBatch({
     writes: Object.entries(files).map(([path, cs]) =>
-      file(
+      fileWrite(
         path,
         path.endsWith('.py') ? 'python' : 'go',
         cs.map(([h]) => h),

@@ -1,0 +1,25 @@
+// Test support: a file as Store.writeBatch takes it, one one-line chunk per text (its content, hash and FTS body).
+import type { Chunk } from '../model.js';
+import type { FileWrite } from './store.js';
+
+export function fileWrite(path: string, language: string, texts: string[]): FileWrite {
+  const chunks = texts.map((text, i) => ({
+    chunk: {
+      path,
+      language,
+      symbol: `f${i}`,
+      kind: 'function',
+      startLine: i + 1,
+      endLine: i + 1,
+      startByte: 0,
+      endByte: 1,
+      parent: '',
+      signature: '',
+      doc: '',
+      content: text,
+      hash: text,
+    } as Chunk,
+    fts: { symbol: `f${i}`, sigdoc: '', body: text, path },
+  }));
+  return { path, size: 1, mtimeMs: 1, hash: path, language, lines: 1, parseFailed: false, overlay: 0, chunks, symbols: [] };
+}
