@@ -208,6 +208,7 @@ function printIndexReport(engine: Engine, report: IndexReport, embedded: EmbedPr
         filesUnchanged: report.filesUnchanged,
         filesDeleted: report.filesDeleted,
         parseFailures: report.parseFailures,
+        recut: report.recut,
         skipped: s.skipped,
         elapsedMs: report.elapsedMs,
         peakRssBytes,

@@ -119,9 +119,9 @@ describe('Engine', () => {
     const current = e.meta('chunking');
     expect(current).toMatch(/^[0-9a-f]{16}$/);
     e.setMeta('chunking', 'an older chunker');
-    expect(await e.index()).toMatchObject({ filesIndexed: 3, filesUnchanged: 0 });
+    expect(await e.index()).toMatchObject({ filesIndexed: 3, filesUnchanged: 0, recut: true });
     expect(e.meta('chunking')).toBe(current);
-    expect(await e.index()).toMatchObject({ filesIndexed: 0, filesUnchanged: 3 });
+    expect(await e.index()).toMatchObject({ filesIndexed: 0, filesUnchanged: 3, recut: false });
     // Other budgets are other rules too.
     const other = Engine.open(makeConfig(repo, { indexDir, maxChunkLines: 40, embedder: { provider: 'none' } }));
     expect(await other.index()).toMatchObject({ filesIndexed: 3 });

@@ -124,6 +124,7 @@ export class Engine {
   async index(onProgress?: (p: IndexProgress) => void, options?: UpdateOptions): Promise<IndexReport> {
     const report = await updateIndex(this.config, this.store, this.grammars, onProgress, options);
     for (const r of this.store.takeRepairs()) this.onWarning(r);
+    if (report.recut) this.onWarning('the chunking rules changed since this index was built: every file was cut again');
     return report;
   }
 

@@ -36,6 +36,8 @@ export interface IndexReport {
   skipped: number;
   errors: string[];
   elapsedMs: number;
+  /** Every file was cut again: the index's chunks were cut by other rules (an upgrade, an edited tags query). */
+  recut: boolean;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -109,6 +111,7 @@ export async function updateIndex(
     skipped: 0,
     errors: [],
     elapsedMs: 0,
+    recut: rechunk,
   };
   const progress = (phase: IndexProgress['phase'], filesDone: number): void =>
     onProgress({
