@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { goCandidates, jsCandidates, pythonCandidates, removeDocs, sample } from './eval-suites.mjs';
+import { readOptions } from './options.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, '.eval');
@@ -59,27 +60,21 @@ function parseOptions(argv) {
     cli: null,
     writeDocs: false,
     docsOnly: false,
+    ...readOptions(
+      argv,
+      {
+        '--suite': String,
+        '--queries': Number,
+        '--seed': String,
+        '--modes': String,
+        '--cli': resolve,
+        '--write-docs': true,
+        '--docs-only': true,
+      },
+      USAGE,
+      fail,
+    ),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const name = a.split('=')[0];
-    const val = () => {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (v === undefined) fail(`${name} needs a value`);
-      return v;
-    };
-    if (name === '--suite') o.suite = val();
-    else if (name === '--queries') o.queries = Number(val());
-    else if (name === '--seed') o.seed = val();
-    else if (name === '--modes') o.modes = val();
-    else if (name === '--cli') o.cli = resolve(val());
-    else if (name === '--write-docs') o.writeDocs = true;
-    else if (name === '--docs-only') o.docsOnly = true;
-    else if (name === '--help' || name === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
-    } else fail(`unknown option ${a}`);
-  }
   if (!Number.isInteger(o.queries) || o.queries < 1) fail('--queries must be a positive integer');
   const all = [...Object.keys(SUITES), 'fixture'];
   o.suites = o.suite === 'all' ? all : o.suite.split(',');

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { CORPORA, ensureInstalled, walk } from './corpora.mjs';
+import { readOptions } from './options.mjs';
 import { buildQueries } from './queries.mjs';
 import { summarize } from './report.mjs';
 
@@ -51,30 +52,24 @@ function parseArgs(argv) {
     log: join(tmpdir(), `codectx-bench-lsp-${process.pid}.log`),
     profile: null,
     embeddings: 'default',
+    ...readOptions(
+      argv,
+      {
+        '--writes': Number,
+        '--pause': Number,
+        '--queries': Number,
+        '--only': (v) => v.split(','),
+        '--cli': resolve,
+        '--docs': resolve,
+        '--results': resolve,
+        '--log': resolve,
+        '--profile': resolve,
+        '--embeddings': String,
+      },
+      USAGE,
+      fail,
+    ),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const name = a.split('=')[0];
-    const val = () => {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (v === undefined) fail(`${name} needs a value`);
-      return v;
-    };
-    if (name === '--writes') o.writes = Number(val());
-    else if (name === '--pause') o.pause = Number(val());
-    else if (name === '--queries') o.queries = Number(val());
-    else if (name === '--only') o.only = val().split(',');
-    else if (name === '--cli') o.cli = resolve(val());
-    else if (name === '--docs') o.docs = resolve(val());
-    else if (name === '--results') o.results = resolve(val());
-    else if (name === '--log') o.log = resolve(val());
-    else if (name === '--profile') o.profile = resolve(val());
-    else if (name === '--embeddings') o.embeddings = val();
-    else if (name === '--help' || name === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else fail(`unknown argument ${a}\n${USAGE}`);
-  }
   if (!Number.isInteger(o.writes) || o.writes < 2) fail('--writes must be an integer ≥ 2');
   if (!Number.isInteger(o.pause) || o.pause < 0) fail('--pause must be an integer ≥ 0');
   if (!Number.isInteger(o.queries) || o.queries < 2) fail('--queries must be an integer ≥ 2');

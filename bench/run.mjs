@@ -18,6 +18,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPORA, countCorpus, ensureInstalled } from './corpora.mjs';
+import { readOptions } from './options.mjs';
 import { buildQueries, contentWords } from './queries.mjs';
 import { generatedSection, median, replaceSection, summarize } from './report.mjs';
 
@@ -44,28 +45,23 @@ function parseArgs(argv) {
     docs: join(ROOT, 'docs', 'benchmarks.md'),
     results: join(ROOT, 'bench', 'results', 'latest.json'),
     seed: 'codectx-bench',
+    ...readOptions(
+      argv,
+      {
+        '--corpus': String,
+        '--queries': Number,
+        '--cold': Number,
+        '--keep': true,
+        '--docs': resolve,
+        '--results': resolve,
+        '--seed': String,
+        '--cli': resolve,
+      },
+      USAGE,
+      fail,
+    ),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (v === undefined) fail(`${a} needs a value`);
-      return v;
-    };
-    const name = a.split('=')[0];
-    if (name === '--corpus') o.corpus = val();
-    else if (name === '--queries') o.queries = Number(val());
-    else if (name === '--cold') o.cold = Number(val());
-    else if (name === '--keep') o.keep = true;
-    else if (name === '--docs') o.docs = resolve(val());
-    else if (name === '--results') o.results = resolve(val());
-    else if (name === '--seed') o.seed = val();
-    else if (name === '--cli') CLI = resolve(val());
-    else if (name === '--help' || name === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else fail(`unknown argument ${a}\n${USAGE}`);
-  }
+  if (o.cli) CLI = o.cli;
   if (!['go', 'django', 'all'].includes(o.corpus)) fail(`--corpus must be go, django or all`);
   if (!Number.isInteger(o.queries) || o.queries < 2) fail('--queries must be an integer ≥ 2');
   if (!Number.isInteger(o.cold) || o.cold < 1) fail('--cold must be an integer ≥ 1');
