@@ -80,7 +80,8 @@ export async function updateIndex(
   const targeted = options.paths !== undefined;
   // Chunks cut by other rules (an upgrade that changed the chunker or a tags query, other budgets) are stale although
   // their files are not: a full run re-chunks every file then (vectors come back from the embedding cache).
-  const fingerprint = chunkingFingerprint(config, grammars);
+  // Only a full run compares them: a watcher's batch of a few files is no time to re-cut the repository.
+  const fingerprint = targeted ? '' : chunkingFingerprint(config, grammars);
   let rechunk = !targeted && store.getMeta('chunking') !== fingerprint;
   const known = store.fileStates();
   if (rechunk && known.size === 0) {

@@ -30,6 +30,7 @@ let runtime: Promise<void> | undefined;
 
 export class GrammarLoader {
   private readonly loaded = new Map<string, Promise<LoadedGrammar>>();
+  private readonly queries = new Map<string, string>();
   private readonly wasmDir: string;
   private readonly queryDir: string;
 
@@ -47,12 +48,22 @@ export class GrammarLoader {
     return Object.values(GRAMMARS)
       .map((spec) => {
         try {
-          return readFileSync(join(this.queryDir, spec.id, 'tags.scm'), 'utf8');
+          return this.querySource(spec.id);
         } catch {
           return '';
         }
       })
       .join('\0');
+  }
+
+  /** A language's tags query, read once per process (like its grammar). */
+  private querySource(id: string): string {
+    let source = this.queries.get(id);
+    if (source === undefined) {
+      source = readFileSync(join(this.queryDir, id, 'tags.scm'), 'utf8');
+      this.queries.set(id, source);
+    }
+    return source;
   }
 
   /** The grammar for a language id, or undefined when the language has none. Rejects when loading failed. */
@@ -73,8 +84,7 @@ export class GrammarLoader {
     runtime ??= Parser.init();
     await runtime;
     const language = await Language.load(join(this.wasmDir, wasm));
-    const source = readFileSync(join(this.queryDir, id, 'tags.scm'), 'utf8');
-    const query = new Query(language, source);
+    const query = new Query(language, this.querySource(id));
     const parser = new Parser();
     parser.setLanguage(language);
     return { id, parser, query };
