@@ -106,7 +106,8 @@ export function parseQuery(query: string): QueryTerms {
   // A qualified name is not a path (`engine.ts`), nor prose punctuation (`e.g`): its last part is a name of at least 3
   // characters. Only a short query (`node.rebalance`, `os.path.join`) is a lookup of that symbol; in a sentence a
   // qualified name is a reference (`Overwrites the default Node#customCacheKey` is about an override in a subclass).
-  const lookup = [...text.matchAll(WORD)].length <= 4;
+  const wordCount = [...text.matchAll(WORD)].length;
+  const lookup = wordCount <= 4;
   const qualified = lookup
     ? [...text.matchAll(QUALIFIED)]
         .map((m) => m[0])
@@ -116,7 +117,7 @@ export function parseQuery(query: string): QueryTerms {
   // qualified name are: `PerspectiveCamera#filmGauge` asks for a property the class's own chunk defines.
   const pathWords = new Set(paths.flatMap((p) => [...p.matchAll(WORD)].map((w) => w[0])));
   const identifiers: string[] = [];
-  const shortQuery = [...text.matchAll(WORD)].length <= 2;
+  const shortQuery = wordCount <= 2;
   const nameWords: string[] = [];
   const whole: string[] = [];
   const parts: string[] = [];
