@@ -212,8 +212,11 @@ process.exitCode = await runEvalCommand(rest);`,
   return out;
 }
 
-/** Runs `codectx eval … --json` and returns the parsed result; stderr (progress) passes through. */
-function runEval(cli, args) {
+/**
+ * Runs `codectx eval … --json` and returns the parsed result; stderr (progress) passes through. A failed run rejects with
+ * an error whose `status` is the CLI's exit code.
+ */
+export function runEval(cli, args) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [cli, 'eval', ...args, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -222,7 +225,7 @@ function runEval(cli, args) {
       out += d;
     });
     child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`codectx eval exited ${code}`));
+      if (code !== 0) reject(Object.assign(new Error(`codectx eval exited ${code}`), { status: code }));
       else resolvePromise(JSON.parse(out));
     });
   });
