@@ -508,8 +508,6 @@ export class Store {
       .transaction(() => {
         this.createVectorTable(name, dimensions);
         this.db.prepare('INSERT INTO vector_tables(model, name, dimensions) VALUES (?, ?, ?)').run(model, name, dimensions);
-        // A new model starts with every chunk pending; from now on the chunks triggers keep the list right.
-        this.db.prepare('INSERT INTO embed_pending(tbl, chunk_id) SELECT ?, id FROM chunks').run(name);
       })
       .immediate();
     return name;
@@ -530,16 +528,20 @@ export class Store {
       this.db.exec(`DROP TABLE IF EXISTS ${name}`);
       this.db.exec(`DROP TABLE IF EXISTS ${name}_bits`);
       this.createVectorTable(name, dimensions);
-      this.db.prepare('DELETE FROM embed_pending WHERE tbl = ?').run(name);
-      this.db.prepare('INSERT INTO embed_pending(tbl, chunk_id) SELECT ?, id FROM chunks').run(name);
     };
     if (this.db.inTransaction) rebuild();
     else this.db.transaction(rebuild).immediate();
     this.vectorIndexes.delete(name);
   }
 
+  /**
+   * An empty vector table with every chunk pending for it (a new model, or a damaged table rebuilt); from then on the
+   * chunks triggers, putVectors and writeBatch keep the pending list right.
+   */
   private createVectorTable(name: string, dimensions: number): void {
     this.db.exec(`CREATE VIRTUAL TABLE ${name} USING vec0(embedding int8[${dimensions}] distance_metric=cosine)`);
+    this.db.prepare('DELETE FROM embed_pending WHERE tbl = ?').run(name);
+    this.db.prepare('INSERT INTO embed_pending(tbl, chunk_id) SELECT ?, id FROM chunks').run(name);
     this.bumpGeneration(name);
   }
 
