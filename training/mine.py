@@ -10,9 +10,6 @@ excluded corpora installed here). Pair kinds:
   error    an error/exception message -> the function that raises it
   option   an option/config/environment key -> the function that reads it
   heading  a Markdown heading -> its section without the heading
-  comment  a plain-language comment inside a function body -> the function without that comment (the inverse cloze
-           task: comments say what code does in a developer's words, as questions and bug reports do)
-  prose    a sentence of a Markdown section -> the section without that sentence (the same, for documentation)
 Documents use the template of chunkEmbeddingText (path, symbol, signature, doc, content) via normalize.py.
 Output: .cache/pairs.jsonl ({q, d, kind, src, split}) and .cache/manifest.json (export.py commits it beside the model). Validation split: whole sources.
 """
@@ -37,8 +34,6 @@ from normalize import chunk_embedding_text, normalize_words  # noqa: E402
 CACHE = os.path.join(HERE, ".cache")
 MAX_FILE_BYTES = 400_000
 MAX_PAIRS_PER_SOURCE = 12_000
-MAX_CLOZE_PAIRS_PER_SOURCE = 4_000
-CLOZE_KINDS = ("comment", "prose")
 MAX_BODY_LINES = 80
 VAL_EVERY = 9  # one source in VAL_EVERY (by name hash) is held out for validation
 
@@ -216,62 +211,6 @@ def error_query(msg):
     return rng.choice(ERROR_TEMPLATES).format(m=" ".join(words))
 
 
-NOT_PROSE = re.compile(r"^(todo|fixme|xxx|hack|note:|noqa|type:|pragma|pylint|flake8|mypy|eslint|istanbul|jshint|jscs|"
-                       r"prettier|ts-|@ts|tslint|c8 |nolint|go:|\+build|copyright|licen[cs]e|spdx|see https?:|https?:)", re.I)
-PROSE_WORD = re.compile(r"^[A-Za-z][a-z]*[.,;:!?)]*$|^\(?[a-z]+$")
-crng = random.Random(4321)  # the comment/prose kinds draw from their own generator: the other kinds stay as they were
-
-
-def prose_query(text):
-    """A comment or sentence that reads as English (not commented-out code, not a directive), or None."""
-    s = " ".join(text.split())
-    if not s or NOT_PROSE.match(s):
-        return None
-    toks = s.split()
-    if len(toks) < 5 or sum(bool(PROSE_WORD.match(t)) for t in toks) < 0.7 * len(toks):
-        return None
-    if sum(s.count(c) for c in "=(){};<>[]") > 0.03 * len(s):
-        return None
-    words = normalize_words(s)
-    if len(words) < 5 or len(words) > 40:
-        return None
-    return s
-
-
-def comment_blocks(body, marker_rx):
-    """(start, end, text) of each run of full-line comments in body (a list of lines), end exclusive."""
-    out, i = [], 0
-    while i < len(body):
-        m = marker_rx.match(body[i])
-        if not m:
-            i += 1
-            continue
-        j = i
-        parts = []
-        while j < len(body):
-            mj = marker_rx.match(body[j])
-            if not mj:
-                break
-            parts.append(next((g for g in mj.groups() if g is not None), ""))
-            j += 1
-        out.append((i, j, " ".join(parts)))
-        i = j
-    return out
-
-
-def comment_unit(body, marker_rx, rel, symbol, sig, doc):
-    """One (comment -> function without it) unit from a function body, or None."""
-    blocks = [(a, b, q) for a, b, t in comment_blocks(body, marker_rx) if (q := prose_query(t))]
-    if not blocks:
-        return None
-    a, b, q = crng.choice(blocks)
-    return ("comment", q, rel, symbol, sig, doc, "\n".join(body[:a] + body[b:]))
-
-
-PY_COMMENT = re.compile(r"^\s*#(?!!)\s?(.*)$")
-C_COMMENT = re.compile(r"^\s*//(?![/!])(?!go:)\s?(.*)$|^\s*/\*(?!\*)\s?(.*?)\s*\*/\s*$")
-
-
 # ---------------------------------------------------------------- extractors
 # Each yields (kind, query, path, symbol, signature, doc, content).
 
@@ -334,9 +273,6 @@ def python_units(rel, text):
             if q:
                 yield ("option", q, rel, symbol, sig_line, doc or "", full)
                 break
-        cu = comment_unit(no_doc, PY_COMMENT, rel, symbol, sig_line, doc or "")
-        if cu:
-            yield cu
 
     yield from visit(tree, "")
 
@@ -468,9 +404,6 @@ def brace_units(rel, text, lang):
                 q = option_query(om.group(1))
                 if q:
                     yield ("option", q, rel, symbol, sig, pending_raw or "", content)
-            cu = comment_unit(body, C_COMMENT, rel, symbol, sig, pending_raw or "")
-            if cu:
-                yield cu
         pending_doc, pending_raw = None, None
         # Step inside classes/impls/interfaces (their members have docs of their own); skip over function bodies.
         if lang == "js" and re.search(r"\b(class|interface|namespace|enum)\b", s) or \
@@ -506,44 +439,6 @@ def markdown_units(rel, text):
         content = "\n".join(body)
         if 2 <= len(hw) <= 16 and len(normalize_words(content, 30)) >= 20:
             yield ("heading", " ".join(hw), rel, "", "", "", content)
-        pu = prose_unit(head, body, rel)
-        if pu:
-            yield pu
-
-
-MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-
-
-def prose_unit(head, body, rel):
-    """One (sentence -> its section without the sentence) unit; the section is named by its heading, as the chunker
-    names Markdown sections. Prose only: code fences, tables, HTML and link-only lines are not sentences."""
-    paras, cur, fence = [], [], False
-    for line in body:
-        st = line.strip()
-        if st.startswith("```"):
-            fence = not fence
-        if fence or st.startswith(("```", "|", "<", "    ")) or not st:
-            if cur:
-                paras.append(" ".join(cur))
-                cur = []
-            continue
-        cur.append(st)
-    if cur:
-        paras.append(" ".join(cur))
-    cands = []
-    for pi, p in enumerate(paras):
-        for sent in SENT_END.split(p):
-            q = prose_query(MD_LINK.sub(r"\1", sent.replace("`", "")).lstrip("-*+> 0123456789."))
-            if q and len(normalize_words(q)) >= 6:
-                cands.append((pi, sent, q))
-    if not cands:
-        return None
-    pi, sent, q = crng.choice(cands)
-    rest = "\n".join(body).replace(sent, " ", 1) if sent in "\n".join(body) else "\n".join(paras[:pi] + paras[pi + 1:])
-    if len(normalize_words(rest, 30)) < 20:
-        return None
-    title = " ".join(MD_LINK.sub(r"\1", head).replace("`", "").split())
-    return ("prose", q, rel, title, "", "", rest)
 
 
 def units_for(rel, text, lang):
@@ -754,18 +649,10 @@ def main():
             n_files += 1
             rel_path = f"{short_name(src)}/{rel}" if src.ecosystem == "npm" else rel
             units.extend(units_for(rel_path, text, lang))
-        # The cloze kinds have a cap of their own, so that adding them left the other kinds' pairs as they were.
-        cloze = [u for u in units if u[0] in CLOZE_KINDS]
-        units = [u for u in units if u[0] not in CLOZE_KINDS]
         rng.shuffle(units)
-        crng.shuffle(cloze)
-        n_cloze = 0
-        for kind, q, rel, symbol, sig, doc, content in units + cloze:
-            if kind in CLOZE_KINDS:
-                if n_cloze >= MAX_CLOZE_PAIRS_PER_SOURCE:
-                    break
-            elif n_pairs >= MAX_PAIRS_PER_SOURCE:
-                continue
+        for kind, q, rel, symbol, sig, doc, content in units:
+            if n_pairs >= MAX_PAIRS_PER_SOURCE:
+                break
             qn = " ".join(normalize_words(q, 64))
             d = chunk_embedding_text(rel, symbol, sig, doc, content)
             if len(d.split()) < 5 or not qn:
@@ -778,13 +665,9 @@ def main():
             seen_pairs.add(hp)
             seen_docs.add(hd)
             out.write(json.dumps({"q": qn, "d": d, "kind": kind, "src": src.name, "split": split}) + "\n")
-            if kind in CLOZE_KINDS:
-                n_cloze += 1
-            else:
-                n_pairs += 1
+            n_pairs += 1
             per_kind[kind] += 1
         kinds.update(per_kind)
-        n_pairs += n_cloze
         if n_pairs:
             manifest.append({"name": src.name, "version": src.version, "licence": src.licence,
                              "ecosystem": src.ecosystem, "origin": src.origin, "modules": list(src.modules),

@@ -125,29 +125,6 @@ def info_nce(q, d, dims, scale, hard=None):
     return loss / len(dims)
 
 
-# How developers phrase what they look for, around a doc sentence's words (normalized: lowercase words). A static
-# model learns nothing about word order from them; it learns that these framing words say little about where the
-# answer is, which doc-comment queries alone never teach it.
-QUESTION_TEMPLATES = [
-    "how do i {q}", "how does it {q}", "how to {q}", "where do we {q}", "where is the code that {q}", "which function {q}",
-    "what {q}", "why does it {q}", "where does the code {q}", "is there something that {q}", "i need to {q}",
-    "{q} does not work", "bug {q}", "how can i {q}", "what happens when it {q}",
-]
-
-
-def frame_questions(rows, frac, seed=5):
-    """A copy of rows where a share `frac` of the doc-comment queries is wrapped in a question template."""
-    if frac <= 0:
-        return rows
-    rnd = random.Random(seed)
-    out = []
-    for r in rows:
-        if r["kind"] == "doc" and rnd.random() < frac:
-            r = {**r, "q": rnd.choice(QUESTION_TEMPLATES).format(q=r["q"])}
-        out.append(r)
-    return out
-
-
 def load_pairs(path):
     train, val = [], []
     with open(path, encoding="utf-8") as f:
@@ -172,8 +149,6 @@ def main():
     ap.add_argument("--init", choices=["random", "svd"], default="svd")
     ap.add_argument("--no-subwords", action="store_true", help="whole words only (WordLevel-like): unknown words -> [UNK]")
     ap.add_argument("--kinds", default="doc,name,error,option,heading", help="pair kinds to train on")
-    ap.add_argument("--question-frac", type=float, default=0.0,
-                    help="share of the doc-comment training queries wrapped in a question template")
     ap.add_argument("--max-doc-tokens", type=int, default=512)
     ap.add_argument("--pairs", default=os.path.join(CACHE, "pairs.jsonl"))
     ap.add_argument("--out", default=os.path.join(CACHE, "model.pt"))
@@ -188,8 +163,6 @@ def main():
     print(f"pairs: train {len(train)}, val {len(val)}", flush=True)
     kinds = set(args.kinds.split(","))
     train = [r for r in train if r["kind"] in kinds]
-    plain_queries = [r["q"] for r in train]  # hard negatives are mined with the unframed queries (same cache)
-    train = frame_questions(train, args.question_frac)
     vocab = build_vocab([r["q"] for r in train] + [r["d"] for r in train], args.words, args.pieces,
                         subwords=not args.no_subwords)
     wp = WordPiece(vocab)
@@ -211,7 +184,7 @@ def main():
         if os.path.exists(cache_file):
             hard = json.load(open(cache_file))
         else:
-            hard = bm25_hard_negatives(plain_queries, [r["d"] for r in train], [r["kind"] for r in train])
+            hard = bm25_hard_negatives([r["q"] for r in train], [r["d"] for r in train], [r["kind"] for r in train])
             json.dump(hard, open(cache_file, "w"))
         rnd_h = random.Random(3)
         found = sum(h >= 0 for h in hard)
