@@ -240,8 +240,9 @@ export async function updateIndex(
 /**
  * Bump when a change to the chunker's code changes the chunks of unchanged files (the tags queries and the budgets
  * count by themselves). 2: /** *\/ docs one blank line above, packed skeleton parts, Markdown heading text.
+ * 3: a declared object with member chunks is a container, never merged with its neighbours.
  */
-export const CHUNKER_VERSION = 2;
+export const CHUNKER_VERSION = 3;
 
 /** The rules chunks were cut by: chunker version, tags queries, budgets. */
 export function chunkingFingerprint(config: Config, grammars: GrammarLoader): string {

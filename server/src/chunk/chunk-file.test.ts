@@ -211,6 +211,53 @@ describe('CommonJS classes', () => {
   });
 });
 
+describe('object literals', () => {
+  it('members of a top-level object are functions of their own; a declared object is their container', async () => {
+    const body = ['    const a = 1', '    const b = 2', '    return a + b'];
+    const member = (head: string, close = '  },') => [`  ${head}`, ...body, close];
+    const text = [
+      "'use strict'",
+      'module.exports = {',
+      '  /** Whether the token is a comma. */',
+      ...member('isCommaToken(token) {'),
+      ...member('getName: function (node) {'),
+      '  VERSION: 3,',
+      '}',
+      '',
+      'const rulesSchema = {',
+      ...member('merge(first, second) {'),
+      ...member('validate: (value) => {'),
+      '}',
+      '',
+      'function create(context) {',
+      '  return {',
+      ...member('Identifier(node) {'),
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    for (const path of ['lib/ast-utils.js', 'src/ast-utils.ts']) {
+      const { chunks, symbols } = await chunk(path, text);
+      const kinds = chunks.map((c) => `${c.symbol}:${c.kind}`);
+      expect(kinds).toEqual(
+        expect.arrayContaining([
+          'isCommaToken:function',
+          'getName:function',
+          'rulesSchema.merge:method',
+          'rulesSchema.validate:method',
+        ]),
+      );
+      expect(chunks.find((c) => c.symbol === 'isCommaToken')?.doc).toContain('Whether the token is a comma.');
+      // The declared object keeps a skeleton chunk of its own instead of merging into its neighbours.
+      expect(kinds).toContain('rulesSchema:constant');
+      // An object a function returns stays part of the function.
+      expect(symbols.map((s) => s.qualified)).not.toContain('Identifier');
+      expect(chunks.find((c) => c.symbol === 'create')?.content).toContain('Identifier(node) {');
+      checkInvariants(text, chunks);
+    }
+  });
+});
+
 describe('Markdown headings', () => {
   it('a section is named by the words a reader sees: badges dropped, links and HTML reduced to their text', async () => {
     const text = [

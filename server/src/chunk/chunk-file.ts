@@ -173,7 +173,12 @@ function collectDefs(tree: Tree, grammar: LoadedGrammar, src: SourceLines): Def[
     if (parent) {
       def.parent = parent;
       parent.children.push(def);
-      if (def.kind === 'function' && CLASS_LIKE.has(parent.kind) && parent.kind !== 'module') def.kind = 'method';
+      // A function in a class, or in a declared object literal (`const api = { get() {} }`), is a method.
+      if (
+        def.kind === 'function' &&
+        ((CLASS_LIKE.has(parent.kind) && parent.kind !== 'module') || parent.kind === 'constant' || parent.kind === 'variable')
+      )
+        def.kind = 'method';
       // A member's doc comments may start before the parent's own first line only in broken code: clamp.
       if (def.start < parent.nodeStart) def.start = parent.nodeStart;
     }
@@ -244,6 +249,8 @@ interface Unit {
   names: string[];
   /** Chunks ready to emit; units that are mergeable are re-cut after merging. */
   chunks: Chunk[];
+  /** A definition cut into a skeleton and its members' chunks (`const api = { get() {…} }`): never merged. */
+  container: boolean;
 }
 
 class Chunker {
@@ -259,7 +266,8 @@ class Chunker {
       const start = Math.max(def.start, cursor);
       if (start > cursor) this.pushGap(units, cursor, start - 1);
       if (def.end < start) continue;
-      units.push({ start, end: def.end, kind: def.kind, names: [def.qualified], chunks: this.chunkDef(def, start) });
+      const container = !CALLABLE.has(def.kind) && def.children.some((c) => !this.isInline(c));
+      units.push({ start, end: def.end, kind: def.kind, names: [def.qualified], chunks: this.chunkDef(def, start), container });
       cursor = def.end + 1;
     }
     if (cursor <= this.src.count) this.pushGap(units, cursor, this.src.count);
@@ -268,7 +276,7 @@ class Chunker {
 
   private pushGap(units: Unit[], start: number, end: number): void {
     const range = this.src.trim(start, end);
-    if (range) units.push({ start: range[0], end: range[1], kind: 'block', names: [], chunks: [] });
+    if (range) units.push({ start: range[0], end: range[1], kind: 'block', names: [], chunks: [], container: false });
   }
 
   /** Adjacent small units (imports, constants, loose statements) become one chunk while the budget allows. */
@@ -289,7 +297,7 @@ class Chunker {
     };
     for (const unit of units) {
       const small =
-        MERGEABLE.has(unit.kind) ||
+        (MERGEABLE.has(unit.kind) && !unit.container) ||
         (unit.end - unit.start + 1 < this.budget.minLines && !CALLABLE.has(unit.kind) && !CLASS_LIKE.has(unit.kind));
       if (!small) {
         flush();
