@@ -42,14 +42,35 @@ const mark = (ok) => (ok == null ? '' : ok ? ' ✅' : ' ❌');
 export const TARGETS = {
   indexMs: { value: 90_000, label: '< 90 s', corpora: ['go'] },
   peakRssBytes: { value: 1024 ** 3, label: '< 1 GiB', corpora: ['go'] },
-  reindexMs: { value: 5_000, label: '< 5 s', corpora: ['go', 'django'] },
-  searchP50Ms: { value: 20, label: 'p50 < 20 ms', corpora: ['go', 'django'] },
+  reindexMs: { value: 5_000, label: '< 5 s', corpora: ['go', 'django', 'go+django'] },
+  searchP50Ms: { value: 20, label: 'p50 < 20 ms', corpora: ['go', 'django', 'go+django'] },
 };
+
+/** The hybrid search target, stated for an index of at least `minChunks` chunks (judged on any corpus that big). */
+export const HYBRID_TARGET = { p50Ms: 30, p95Ms: 80, minChunks: 100_000, label: 'p50 ≤ 30 ms, p95 ≤ 80 ms at ≥ 100k chunks' };
+
+/** The order of the corpora's tables in the generated section. */
+export const CORPUS_ORDER = ['go', 'django', 'go+django'];
 
 function target(name, corpus, value) {
   const t = TARGETS[name];
   if (!t.corpora.includes(corpus)) return '';
   return `${t.label}${value == null ? '' : mark(value < t.value)}`;
+}
+
+/** The hybrid target cell: judged (✅/❌) only when the index run reported at least HYBRID_TARGET.minChunks chunks. */
+function hybridTarget(chunks, all) {
+  const t = HYBRID_TARGET;
+  if (chunks == null) return `${t.label}; not judged, the index run reported no chunk count`;
+  if (chunks < t.minChunks) return `${t.label}; not judged, ${int(chunks)} chunks is below the size it is about`;
+  return `${t.label}${all?.p50 == null || all?.p95 == null ? '' : mark(all.p50 <= t.p50Ms && all.p95 <= t.p95Ms)}`;
+}
+
+/** Where the corpus's files come from: a package's tree, or copies of several in one root. */
+function origin(c) {
+  const one = (p) => `\`${p.path}\` from Debian package \`${p.pkg}\` ${p.pkgVersion ?? ''}`.trimEnd();
+  if (!c.parts) return one(c);
+  return `\`${c.path}\`, one root holding copies (\`cp -a\`) of ${c.parts.map((p) => `${one(p)} in \`${p.dir}/\``).join(' and ')}`;
 }
 
 function skippedText(skipped) {
@@ -69,7 +90,7 @@ export function corpusSection(r) {
   lines.push(`### ${c.title}`);
   lines.push('');
   lines.push(
-    `\`${c.path}\` from Debian package \`${c.pkg}\` ${c.pkgVersion ?? ''}; measured ${r.measuredAt} ` +
+    `${origin(c)}; measured ${r.measuredAt} ` +
       (r.commit === 'uncommitted' ? 'on a tree with no commit yet.' : `at commit ${r.commit}.`),
   );
   lines.push('');
@@ -117,7 +138,7 @@ export function corpusSection(r) {
     [
       `hybrid search in batch (model loaded), all: p50 / p95`,
       r.searchHybrid ? pair(r.searchHybrid.all?.p50, r.searchHybrid.all?.p95, ms) : 'no embeddings',
-      r.searchHybrid ? 'p50 ≤ 30 ms, p95 ≤ 80 ms at ≥ 100k chunks' : '',
+      r.searchHybrid ? hybridTarget(ix.chunks, r.searchHybrid.all) : '',
     ],
     [`one search process (hybrid), cold start (wall, median of ${cold.runs?.length ?? 0})`, ms(cold.medianMs), '< 1.5 s'],
     [`ripgrep, all ${rg.all?.n ?? ''} queries (wall per process): p50 / p95`, pair(rg.all?.p50, rg.all?.p95, ms), ''],
@@ -148,7 +169,7 @@ export function generatedSection(results) {
       `Node ${m.node}, ${m.rg}. Raw numbers: \`bench/results/latest.json\`._`,
   );
   out.push('');
-  for (const name of ['go', 'django']) {
+  for (const name of CORPUS_ORDER) {
     const r = results.corpora?.[name];
     if (r) out.push(corpusSection(r));
   }

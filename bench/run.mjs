@@ -17,17 +17,17 @@ import {
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CORPORA, countCorpus, ensureInstalled } from './corpora.mjs';
+import { CORPORA, corpusQueries, countCorpus, ensureInstalled, WORK } from './corpora.mjs';
 import { readOptions } from './options.mjs';
-import { buildQueries, contentWords } from './queries.mjs';
+import { contentWords } from './queries.mjs';
 import { generatedSection, median, replaceSection, summarize } from './report.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 let CLI = join(ROOT, 'dist', 'cli.js');
-const WORK = join(ROOT, '.bench');
 
 const USAGE = `usage: npm run bench -- [options]
-  --corpus go|django|all   which corpora (default all)
+  --corpus NAME            go, django, go+django (both trees copied under one root in .bench/, ≥ 100k chunks)
+                           or all, the three (default all)
   --queries N              queries per corpus, half identifiers, half natural language (default 200)
   --cold N                 single-search processes timed per corpus (default 10)
   --keep                   keep the index folders under .bench/index-<corpus> (default: a temp folder, deleted)
@@ -62,7 +62,8 @@ function parseArgs(argv) {
     ),
   };
   if (o.cli) CLI = o.cli;
-  if (!['go', 'django', 'all'].includes(o.corpus)) fail(`--corpus must be go, django or all`);
+  if (o.corpus !== 'all' && !Object.hasOwn(CORPORA, o.corpus))
+    fail(`--corpus must be ${[...Object.keys(CORPORA), 'all'].join(', ').replace(/, (?=[^,]*$)/, ' or ')}`);
   if (!Number.isInteger(o.queries) || o.queries < 2) fail('--queries must be an integer ≥ 2');
   if (!Number.isInteger(o.cold) || o.cold < 1) fail('--cold must be an integer ≥ 1');
   return o;
@@ -354,15 +355,17 @@ async function searchCold(c, indexDir, queries, n, logBase) {
   return { medianMs, runs };
 }
 
+// --no-ignore-parent: ignore files above the corpus root (this checkout's .gitignore, for a corpus copied into .bench/)
+// must not change what ripgrep scans; the trees from packages have none above them.
 function rgArgs(q, corpusPath) {
-  if (q.kind === 'identifier') return ['-n', '--fixed-strings', '-w', q.query, corpusPath];
+  if (q.kind === 'identifier') return ['--no-ignore-parent', '-n', '--fixed-strings', '-w', q.query, corpusPath];
   const words = contentWords(q.query);
-  return ['-n', '-i', '-c', ...words.flatMap((w) => ['-e', w]), corpusPath];
+  return ['--no-ignore-parent', '-n', '-i', '-c', ...words.flatMap((w) => ['-e', w]), corpusPath];
 }
 
 /** ripgrep on the same queries, one process each, output captured so that it does all its work. */
 function ripgrep(c, queries) {
-  spawnSync('rg', ['-c', 'codectx-bench-warm-up', c.path], { stdio: 'ignore' });
+  spawnSync('rg', ['--no-ignore-parent', '-c', 'codectx-bench-warm-up', c.path], { stdio: 'ignore' });
   const per = [];
   let errors = 0;
   for (const q of queries) {
@@ -392,13 +395,22 @@ function ripgrep(c, queries) {
 }
 
 async function benchCorpus(c, opts, meta) {
+  const pkgVersion = (pkg) => sh('dpkg-query', ['-W', '-f', '$' + '{Version}', pkg]);
   const r = {
     corpus: {
       name: c.name,
       title: c.title,
-      path: c.path,
-      pkg: c.pkg,
-      pkgVersion: sh('dpkg-query', ['-W', '-f', '$' + '{Version}', c.pkg]),
+      path: c.path.replace(`${ROOT}/`, ''),
+      ...(c.parts
+        ? {
+            parts: c.parts.map((p) => ({
+              dir: p.dir,
+              path: p.corpus.path,
+              pkg: p.corpus.pkg,
+              pkgVersion: pkgVersion(p.corpus.pkg),
+            })),
+          }
+        : { pkg: c.pkg, pkgVersion: pkgVersion(c.pkg) }),
       ext: c.ext,
       language: c.language,
     },
@@ -414,12 +426,7 @@ async function benchCorpus(c, opts, meta) {
     `corpus: ${counts.files} files (${counts.textFiles} text, ${counts.symlinks} symlinks), ${counts.sourceFiles} ${c.ext} files with ${counts.sourceLines} lines; ${counts.textLines} lines in all text files`,
   );
 
-  const { queries, candidates } = buildQueries({
-    files: files.filter((f) => c.sampleFile(f.rel)),
-    extract: c.extract,
-    count: opts.queries,
-    seed: `${opts.seed}:${c.name}`,
-  });
+  const { queries, candidates } = corpusQueries(c, files, opts.queries, opts.seed);
   const queryFile = join(WORK, `queries-${c.name}.jsonl`);
   writeFileSync(queryFile, `${queries.map((q) => JSON.stringify({ id: q.id, query: q.query, kind: q.kind })).join('\n')}\n`);
   writeFileSync(
@@ -510,7 +517,7 @@ async function benchCorpus(c, opts, meta) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const names = opts.corpus === 'all' ? ['go', 'django'] : [opts.corpus];
+  const names = opts.corpus === 'all' ? Object.keys(CORPORA) : [opts.corpus];
   const corpora = names.map((n) => CORPORA[n]);
   mkdirSync(WORK, { recursive: true });
   ensureInstalled(corpora, log);
