@@ -47,6 +47,7 @@ export const HANDWRITTEN = join(ROOT, 'bench', 'dev', 'handwritten');
 /**
  * The hand-written dev suites: each source copied to `.eval/hand/NAME/repo` (npm pack, or a folder a Debian package
  * installs) with its questions. Their indexes go to `.eval/hand/NAME/index`, beside the repo, as for the other dev suites.
+ * `heldOut` suites are scored but never fitted on (sources.json).
  */
 export function handwrittenSuites() {
   const { suites } = JSON.parse(readFileSync(join(HANDWRITTEN, 'sources.json'), 'utf8'));
@@ -70,6 +71,6 @@ export function handwrittenSuites() {
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line));
-    return { name, repo, questions };
+    return { name, repo, questions, heldOut: source.heldOut === true };
   });
 }

@@ -110,7 +110,10 @@ async function main() {
       questions: [...s.questions, ...errorQuestions(s)],
     })),
     // Realistic questions of every kind (bench/dev/handwritten), one column in the tables below.
-    ...handwrittenSuites().map((s) => ({ ...s, questions: s.questions.map((q) => ({ ...q, kind: 'handwritten' })) })),
+    // Held-out suites (sources.json) are not fitted on: they check the weights out of sample (docs/eval.md).
+    ...handwrittenSuites()
+      .filter((s) => !s.heldOut)
+      .map((s) => ({ ...s, questions: s.questions.map((q) => ({ ...q, kind: 'handwritten' })) })),
   ];
   for (const s of suites) log(`${s.name}: ${s.questions.length} questions`);
   const withErrors = join(WORK, 'rerank-suites.json');
@@ -119,7 +122,8 @@ async function main() {
   if (!reuse) await runBundled(ENTRY, join(WORK, 'fit-rerank.mjs'), [withErrors, featuresFile]);
   const collected = JSON.parse(readFileSync(featuresFile, 'utf8'));
   const RERANK_FEATURES = collected.features;
-  const queries = collected.queries.filter((q) => q.features.length);
+  const fitted = new Set(suites.map((s) => s.name));
+  const queries = collected.queries.filter((q) => q.features.length && fitted.has(q.suite));
   const n = RERANK_FEATURES.length;
   const identity = Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0));
   const names = [...new Set(queries.map((q) => q.suite))];
