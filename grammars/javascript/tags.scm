@@ -1,3 +1,4 @@
+; inherits: ecma
 ; JavaScript / JSX tags (.js .jsx .mjs .cjs): functions, classes, methods, class fields, top-level const/let/var and
 ; top-level `exports.f = function` assignments as definitions; calls, `new X`, `extends X` and JSX components as references.
 ;
@@ -21,7 +22,7 @@
 (class_declaration
   name: (identifier) @name) @definition.class
 
-; Class methods (object-literal members: below). Includes `constructor`,
+; Class methods (object-literal members: grammars/ecma). Includes `constructor`,
 ; getters/setters, `#private()` and `[Symbol.iterator]()`.
 (class_body
   (method_definition
@@ -41,34 +42,6 @@
     (string)
     (number)
   ] @name) @definition.field
-
-; ------------------------------------------------------------------ members of a top-level object literal
-; `module.exports = { parse(text) {…}, format: function () {…} }`, `const api = { get: async () => {…} }`,
-; `export default { … }`: the CommonJS module and the object-as-namespace. Each method or function-valued property of
-; the object is a function of its own (named by its key; a declared object is their container, so `api.get`).
-; Objects inside functions, and objects nested in these, stay part of what holds them.
-(program
-  [
-    (expression_statement (assignment_expression right: (object (method_definition name: (_) @name) @definition.function)))
-    (lexical_declaration (variable_declarator value: (object (method_definition name: (_) @name) @definition.function)))
-    (variable_declaration (variable_declarator value: (object (method_definition name: (_) @name) @definition.function)))
-    (export_statement declaration: (lexical_declaration (variable_declarator value: (object (method_definition name: (_) @name) @definition.function))))
-    (export_statement value: (object (method_definition name: (_) @name) @definition.function))
-  ])
-
-(program
-  [
-    (expression_statement (assignment_expression right: (object
-      (pair key: (_) @name value: [(function_expression) (arrow_function) (generator_function)]) @definition.function)))
-    (lexical_declaration (variable_declarator value: (object
-      (pair key: (_) @name value: [(function_expression) (arrow_function) (generator_function)]) @definition.function)))
-    (variable_declaration (variable_declarator value: (object
-      (pair key: (_) @name value: [(function_expression) (arrow_function) (generator_function)]) @definition.function)))
-    (export_statement declaration: (lexical_declaration (variable_declarator value: (object
-      (pair key: (_) @name value: [(function_expression) (arrow_function) (generator_function)]) @definition.function))))
-    (export_statement value: (object
-      (pair key: (_) @name value: [(function_expression) (arrow_function) (generator_function)]) @definition.function))
-  ])
 
 ; ------------------------------------------------------------------ top-level assignments of functions
 ; `exports.parse = function () {}`, `module.exports.run = async () => {}`, `Foo.prototype.bar = function () {}`:

@@ -1,3 +1,4 @@
+; inherits: ecma
 ; TypeScript tags: functions, classes, methods, fields, interfaces, type aliases, enums, namespaces and top-level
 ; (or namespace-level) const/let/var as definitions; calls, `new X`, class heritage and type annotations as references.
 ;
@@ -28,7 +29,7 @@
 (abstract_class_declaration
   name: (type_identifier) @name) @definition.class
 
-; Class methods (object-literal members: below). Includes `constructor`,
+; Class methods (object-literal members: grammars/ecma). Includes `constructor`,
 ; getters/setters, `#private()` and `[Symbol.iterator]()`.
 (class_body
   (method_definition
@@ -74,34 +75,6 @@
 ; `declare module 'pkg' {}` (name is a string node, quotes included) and `module M {}`.
 (module
   name: [(identifier) (nested_identifier) (string)] @name) @definition.module
-
-; ------------------------------------------------------------------ members of a top-level object literal
-; `module.exports = { parse(text) {…}, format: function () {…} }`, `const api = { get: async () => {…} }`,
-; `export default { … }`: the CommonJS module and the object-as-namespace. Each method or function-valued property of
-; the object is a function of its own (named by its key; a declared object is their container, so `api.get`).
-; Objects inside functions, and objects nested in these, stay part of what holds them.
-(program
-  [
-    (expression_statement (assignment_expression right: (object (method_definition name: (_) @name) @definition.function)))
-    (lexical_declaration (variable_declarator value: (object (method_definition name: (_) @name) @definition.function)))
-    (variable_declaration (variable_declarator value: (object (method_definition name: (_) @name) @definition.function)))
-    (export_statement declaration: (lexical_declaration (variable_declarator value: (object (method_definition name: (_) @name) @definition.function))))
-    (export_statement value: (object (method_definition name: (_) @name) @definition.function))
-  ])
-
-(program
-  [
-    (expression_statement (assignment_expression right: (object
-      (pair key: (_) @name value: [(function_expression) (arrow_function) (generator_function)]) @definition.function)))
-    (lexical_declaration (variable_declarator value: (object
-      (pair key: (_) @name value: [(function_expression) (arrow_function) (generator_function)]) @definition.function)))
-    (variable_declaration (variable_declarator value: (object
-      (pair key: (_) @name value: [(function_expression) (arrow_function) (generator_function)]) @definition.function)))
-    (export_statement declaration: (lexical_declaration (variable_declarator value: (object
-      (pair key: (_) @name value: [(function_expression) (arrow_function) (generator_function)]) @definition.function))))
-    (export_statement value: (object
-      (pair key: (_) @name value: [(function_expression) (arrow_function) (generator_function)]) @definition.function))
-  ])
 
 ; ------------------------------------------------------------------ variables (never locals)
 ; The whole lexical_declaration / variable_declaration is the definition; its first declarator names it

@@ -236,7 +236,7 @@ describe('object literals', () => {
       '}',
       '',
     ].join('\n');
-    for (const path of ['lib/ast-utils.js', 'src/ast-utils.ts']) {
+    for (const path of ['lib/ast-utils.js', 'src/ast-utils.ts', 'src/ast-utils.tsx']) {
       const { chunks, symbols } = await chunk(path, text);
       const kinds = chunks.map((c) => `${c.symbol}:${c.kind}`);
       expect(kinds).toEqual(

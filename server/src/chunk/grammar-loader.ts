@@ -56,11 +56,18 @@ export class GrammarLoader {
       .join('\0');
   }
 
-  /** A language's tags query, read once per process (like its grammar). */
-  private querySource(id: string): string {
+  /**
+   * A language's tags query, read once per process (like its grammar). A line `; inherits: a,b` (nvim-treesitter's
+   * convention) puts the queries of grammars/a/tags.scm and grammars/b/tags.scm before the file's own patterns: the
+   * patterns JavaScript, TypeScript and TSX share live once, in grammars/ecma.
+   */
+  private querySource(id: string, seen: string[] = []): string {
     let source = this.queries.get(id);
     if (source === undefined) {
-      source = readFileSync(join(this.queryDir, id, 'tags.scm'), 'utf8');
+      if (seen.includes(id)) throw new Error(`grammars/${id}/tags.scm inherits from itself: ${[...seen, id].join(' → ')}`);
+      const own = readFileSync(join(this.queryDir, id, 'tags.scm'), 'utf8');
+      const parents = /^; inherits: *([\w,-]+) *$/m.exec(own)?.[1]?.split(',') ?? [];
+      source = [...parents.map((p) => this.querySource(p, [...seen, id])), own].join('\n');
       this.queries.set(id, source);
     }
     return source;
