@@ -105,6 +105,8 @@ describe('rankCandidates', () => {
     ['fileStem', 'store open', chunk('src/store/store.ts', 'x'), 'fileStem'],
     ['testPenalty', 'open the store', chunk('src/store/store.test.ts', 'x'), 'testPenalty'],
     ['no testPenalty when asked for tests', 'store tests', chunk('src/store/store.test.ts', 'x', '', 'block'), ''],
+    ['testPenalty: a declaration file', 'parse the options', chunk('typings/index.d.ts', 'Command.parseOptions'), 'testPenalty'],
+    ['no testPenalty when asked for typings', 'parse options typings', chunk('typings/index.d.ts', 'Command.parseOptions'), ''],
     [
       'exactIdentifier',
       'JOBQ_LEASE_SECONDS',

@@ -72,6 +72,9 @@ const DEFINITION_KINDS = new Set([
 const TESTISH =
   /(^|\/)(tests?|__tests__|spec|specs|testdata|fixtures?|examples?|mocks?)\/|[._-](test|spec)s?\.[a-z]+$|_test\.go$|(^|\/)test_[^/]+\.py$|\.generated\.|\.pb\.go$|_pb2\.py$/i;
 const ASKS_FOR_TESTS = /\b(tests?|spec|fixtures?|examples?|mock|testdata|generated)\b/i;
+/** TypeScript declaration files: the API's types and docs again, beside the code that implements it. */
+const DECLARATION = /\.d\.[cm]?ts$/i;
+const ASKS_FOR_DECLARATIONS = /\b(typings?|declarations?|d\.ts)\b/i;
 
 /**
  * The weight of the dense score for this query: code-like queries (identifiers, paths, quoted strings, pasted traces)
@@ -117,6 +120,7 @@ export function rankCandidates(
           .filter(Boolean),
   );
   const wantsTests = ASKS_FOR_TESTS.test(query);
+  const wantsDeclarations = ASKS_FOR_DECLARATIONS.test(query);
   // A qualified name of the query (`node.rebalance`) names one owner: the same name in another owner's scope
   // (`Bucket.rebalance`) is a name match, not the symbol asked for. Owners compare by their last part.
   const owners = new Map<string, Set<string>>();
@@ -183,7 +187,7 @@ export function rankCandidates(
     }
     if (saysPhrase.has(c.id)) boosts.exactPhrase = p.exactPhrase;
     if (DEFINITION_KINDS.has(c.chunk.kind)) boosts.definition = p.definition;
-    if (!wantsTests && TESTISH.test(path)) boosts.testPenalty = p.testPenalty;
+    if ((!wantsTests && TESTISH.test(path)) || (!wantsDeclarations && DECLARATION.test(path))) boosts.testPenalty = p.testPenalty;
     const coverage = c.coverage ?? termCoverage(c.chunk, q);
     const explain: Explanation = { coverage, boosts };
     if (c.lexicalRank !== undefined) Object.assign(explain, { lexicalRank: c.lexicalRank, bm25: c.bm25 });
