@@ -21,8 +21,6 @@ export interface Config {
   windowLines: number;
   /** Files per write transaction while indexing. */
   batchFiles: number;
-  /** At most this many results from one file before others get their turn. */
-  maxResultsPerFile: number;
   /** Which embedding model, if any: the shipped local model by default; `none` for lexical search only. */
   embedder: EmbedderConfig;
   /** Run the local model in a worker thread (the language server), or in this thread (the CLI). */
@@ -36,7 +34,6 @@ export const defaults = {
   minChunkLines: 5,
   windowLines: 50,
   batchFiles: 256,
-  maxResultsPerFile: 3,
   embedder: { provider: 'local' } as EmbedderConfig,
   embedInWorker: false,
 };

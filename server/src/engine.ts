@@ -14,6 +14,7 @@ import { params } from './rank/params.js';
 import {
   type Candidate,
   capPerFile,
+  diversify,
   type Explanation,
   isCodeLike,
   type Ranked,
@@ -192,8 +193,11 @@ export class Engine {
   private async rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
     const limit = Math.max(1, Math.min(options.limit ?? 10, 1000));
     const { found, q, mode } = await this.collect(query, options);
-    let ranked = capPerFile(rankCandidates(found, q, params, query, mode), this.config.maxResultsPerFile);
-    if (mode === 'hybrid') ranked = rerank(ranked, q, isCodeLike(q, query), params);
+    let ranked = rankCandidates(found, q, params, query, mode);
+    // Diversity: lexical and dense let at most 3 results of a file lead; hybrid demotes a file's later results softly,
+    // so that the rerank still sees them (params.ts, sameFileDecay).
+    if (mode === 'hybrid') ranked = rerank(diversify(ranked, params.sameFileDecay), q, isCodeLike(q, query), params);
+    else ranked = capPerFile(ranked, params.resultsPerFile);
     ranked = ranked.slice(0, limit);
     return { ranked, terms: [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())], mode };
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../model.js';
 import { longestRun, parseQuery, phraseWords, stringLiterals } from '../search/code-tokens.js';
 import { params } from './params.js';
-import { type Candidate, capPerFile, denseWeight, type RankMode, rankCandidates } from './rank-candidates.js';
+import { type Candidate, capPerFile, denseWeight, diversify, type RankMode, rankCandidates } from './rank-candidates.js';
 
 const chunk = (path: string, symbol: string, content = '', kind: Chunk['kind'] = 'function'): Chunk => ({
   path,
@@ -207,5 +207,27 @@ describe('rankCandidates', () => {
   it('capPerFile lets N per file first, keeps the rest after', () => {
     const ranked = ['a', 'a', 'a', 'b', 'a'].map((p, i) => ({ chunk: { path: p }, i }));
     expect(capPerFile(ranked, 2).map((r) => r.i)).toEqual([0, 1, 3, 2, 4]);
+  });
+
+  it('diversify: the next result of a file competes at score × decay^(results of that file taken), in its order', () => {
+    const ranked = [
+      ['a', 10],
+      ['a', 9.5],
+      ['a', 9],
+      ['b', 8],
+      ['a', 8.9],
+      ['c', 1],
+    ].map(([path, score], i) => ({ chunk: { path: path as string }, score: score as number, i }));
+    // a: 10, then 9.5 × 0.9 = 8.55 beats b's 8; then 9 × 0.81 = 7.29 loses to b; then 7.29 beats c; 8.9 × 0.729 = 6.5.
+    expect(diversify(ranked, 0.9).map((r) => r.i)).toEqual([0, 1, 3, 2, 4, 5]);
+    // A hard cap would have sent a's third to the end, below c's 1; no diversity keeps the order.
+    expect(diversify(ranked, 1).map((r) => r.i)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Negative scores fall too.
+    const neg = [
+      ['a', -1],
+      ['a', -1.05],
+      ['b', -1.1],
+    ].map(([path, score], i) => ({ chunk: { path: path as string }, score: score as number, i }));
+    expect(diversify(neg, 0.9).map((r) => r.i)).toEqual([0, 2, 1]);
   });
 });

@@ -221,3 +221,38 @@ export function capPerFile<T extends { chunk: { path: string } }>(ranked: T[], p
   }
   return [...first, ...rest];
 }
+
+/**
+ * Diversity without loss: results are taken greedily, each time the best of score × decay^k, k being how many results
+ * of its file were taken before (a soft per-file cap: a file's fourth result must beat the others by 1/decay³). Each
+ * file's own results keep their order. decay 1 keeps the order as it is.
+ */
+export function diversify<T extends { chunk: { path: string }; score: number }>(ranked: T[], decay: number): T[] {
+  if (decay >= 1) return ranked.slice();
+  const queues = new Map<string, T[]>();
+  for (const r of ranked) {
+    const queue = queues.get(r.chunk.path);
+    if (queue) queue.push(r);
+    else queues.set(r.chunk.path, [r]);
+  }
+  const files = [...queues.values()].map((queue) => ({ queue, next: 0, factor: 1 }));
+  const out: T[] = [];
+  while (out.length < ranked.length) {
+    let best: (typeof files)[number] | undefined;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (const f of files) {
+      const head = f.queue[f.next];
+      if (!head) continue;
+      // A negative score is pushed down by the same factor (divided, not multiplied, by it).
+      const s = head.score >= 0 ? head.score * f.factor : head.score / f.factor;
+      if (s > bestScore) {
+        bestScore = s;
+        best = f;
+      }
+    }
+    if (!best) break;
+    out.push(best.queue[best.next++] as T);
+    best.factor *= decay;
+  }
+  return out;
+}
