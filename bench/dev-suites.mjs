@@ -56,9 +56,16 @@ export function handwrittenSuites() {
     if (!existsSync(repo)) {
       mkdirSync(repo, { recursive: true });
       if (source.npm) {
+        // `subdir`: only that folder of the package (its sources, without the builds an npm package also ships);
+        // `exclude`: top-level folders left out (a bundle of the whole library, which a git checkout would not hold).
         const tmp = mkdtempSync(join(tmpdir(), 'codectx-dev-'));
         const file = execFileSync('npm', ['pack', source.npm, '--silent'], { cwd: tmp, encoding: 'utf8' }).trim();
-        execFileSync('tar', ['xzf', join(tmp, file), '-C', repo, '--strip-components=1']);
+        const unpacked = join(tmp, 'package');
+        mkdirSync(unpacked);
+        execFileSync('tar', ['xzf', join(tmp, file), '-C', unpacked, '--strip-components=1']);
+        const from = join(unpacked, source.subdir ?? '.');
+        const skip = new Set((source.exclude ?? []).map((d) => join(from, d)));
+        cpSync(from, repo, { recursive: true, filter: (src) => !skip.has(src) });
         rmSync(tmp, { recursive: true, force: true });
       } else if (existsSync(source.path)) {
         cpSync(source.path, repo, { recursive: true, filter: (src) => !src.includes('__pycache__') });
