@@ -210,24 +210,25 @@ describe('rankCandidates', () => {
   });
 
   it('diversify: the next result of a file competes at score × decay^(results of that file taken), in its order', () => {
-    const ranked = [
+    const scored = (rows: [string, number][]) => rows.map(([path, score], i) => ({ chunk: { path }, score, i }));
+    const ranked = scored([
       ['a', 10],
       ['a', 9.5],
       ['a', 9],
       ['b', 8],
       ['a', 8.9],
       ['c', 1],
-    ].map(([path, score], i) => ({ chunk: { path: path as string }, score: score as number, i }));
+    ]);
     // a: 10, then 9.5 × 0.9 = 8.55 beats b's 8; then 9 × 0.81 = 7.29 loses to b; then 7.29 beats c; 8.9 × 0.729 = 6.5.
     expect(diversify(ranked, 0.9).map((r) => r.i)).toEqual([0, 1, 3, 2, 4, 5]);
     // A hard cap would have sent a's third to the end, below c's 1; no diversity keeps the order.
     expect(diversify(ranked, 1).map((r) => r.i)).toEqual([0, 1, 2, 3, 4, 5]);
     // Negative scores fall too.
-    const neg = [
+    const neg = scored([
       ['a', -1],
       ['a', -1.05],
       ['b', -1.1],
-    ].map(([path, score], i) => ({ chunk: { path: path as string }, score: score as number, i }));
+    ]);
     expect(diversify(neg, 0.9).map((r) => r.i)).toEqual([0, 2, 1]);
   });
 });
