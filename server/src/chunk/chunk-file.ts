@@ -266,7 +266,7 @@ class Chunker {
       const start = Math.max(def.start, cursor);
       if (start > cursor) this.pushGap(units, cursor, start - 1);
       if (def.end < start) continue;
-      const container = !CALLABLE.has(def.kind) && def.children.some((c) => !this.isInline(c));
+      const container = this.containerMembers(def).length > 0;
       units.push({ start, end: def.end, kind: def.kind, names: [def.qualified], chunks: this.chunkDef(def, start), container });
       cursor = def.end + 1;
     }
@@ -337,10 +337,15 @@ class Chunker {
       signature: this.signature(def),
       doc: def.doc,
     };
-    const members = def.children.filter((c) => !this.isInline(c));
-    if (members.length > 0 && !CALLABLE.has(def.kind)) return this.chunkContainer(def, start, members, fields);
+    const members = this.containerMembers(def);
+    if (members.length > 0) return this.chunkContainer(def, start, members, fields);
     if (this.fits(start, def.end)) return [this.src.chunk(start, def.end, fields)];
     return this.split(def, start, fields);
+  }
+
+  /** The members a definition is cut around (skeleton plus their own chunks); none for a function or a method. */
+  private containerMembers(def: Def): Def[] {
+    return CALLABLE.has(def.kind) ? [] : def.children.filter((c) => !this.isInline(c));
   }
 
   private isInline(def: Def): boolean {
