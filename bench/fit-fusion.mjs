@@ -56,7 +56,7 @@ const ENTRY = `
 import { Engine } from './server/src/engine.ts';
 import { makeConfig } from './server/src/config.ts';
 import { params } from './server/src/rank/params.ts';
-import { capPerFile, denseWeight, diversify, rankCandidates } from './server/src/rank/rank-candidates.ts';
+import { denseWeight, diversityFor, rankCandidates } from './server/src/rank/rank-candidates.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 const suites = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const grid = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
@@ -81,7 +81,7 @@ for (const suite of suites) {
   const res = { name: suite.name, n: suite.questions.length / 2, kinds: {}, classes: { code: [], prose: [] } };
   const rr = (c, mode, w) => {
     const p = { ...params, denseWeightCode: w, denseWeightProse: w };
-    return reciprocal(mode === 'hybrid' ? diversify(rankCandidates(c.found, c.terms, p, c.question.query, mode), p.sameFileDecay) : capPerFile(rankCandidates(c.found, c.terms, p, c.question.query, mode), p.resultsPerFile), c.question.gold);
+    return reciprocal(diversityFor(rankCandidates(c.found, c.terms, p, c.question.query, mode), mode, p), c.question.gold);
   };
   for (const c of collected) {
     c.cls = denseWeight(c.terms, c.question.query, params) === params.denseWeightCode ? 'code' : 'prose';

@@ -35,7 +35,7 @@ const ENTRY = `
 import { Engine } from './server/src/engine.ts';
 import { makeConfig } from './server/src/config.ts';
 import { params } from './server/src/rank/params.ts';
-import { diversify, isCodeLike, rankCandidates } from './server/src/rank/rank-candidates.ts';
+import { diversityFor, isCodeLike, rankCandidates } from './server/src/rank/rank-candidates.ts';
 import { RERANK_FEATURES, rerankFeatures } from './server/src/rank/rerank.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 const suites = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -49,7 +49,7 @@ for (const suite of suites) {
   for (const question of suite.questions) {
     const { found, q, mode } = await engine.collect(question.query, { limit: 10, mode: 'hybrid' });
     if (mode !== 'hybrid') continue;
-    const head = diversify(rankCandidates(found, q, params, question.query, 'hybrid'), params.sameFileDecay).slice(0, depth);
+    const head = diversityFor(rankCandidates(found, q, params, question.query, 'hybrid'), 'hybrid', params).slice(0, depth);
     const features = rerankFeatures(head, q, isCodeLike(q, question.query));
     out.push({ suite: suite.name, kind: question.kind, features, gold: head.map((r) => overlaps(r, question.gold)) });
   }

@@ -13,8 +13,7 @@ import type { Chunk, SearchResult } from './model.js';
 import { params } from './rank/params.js';
 import {
   type Candidate,
-  capPerFile,
-  diversify,
+  diversityFor,
   type Explanation,
   isCodeLike,
   type Ranked,
@@ -193,11 +192,8 @@ export class Engine {
   private async rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
     const limit = Math.max(1, Math.min(options.limit ?? 10, 1000));
     const { found, q, mode } = await this.collect(query, options);
-    let ranked = rankCandidates(found, q, params, query, mode);
-    // Diversity: lexical and dense let at most 3 results of a file lead; hybrid demotes a file's later results softly,
-    // so that the rerank still sees them (params.ts, sameFileDecay).
-    if (mode === 'hybrid') ranked = rerank(diversify(ranked, params.sameFileDecay), q, isCodeLike(q, query), params);
-    else ranked = capPerFile(ranked, params.resultsPerFile);
+    let ranked = diversityFor(rankCandidates(found, q, params, query, mode), mode, params);
+    if (mode === 'hybrid') ranked = rerank(ranked, q, isCodeLike(q, query), params);
     ranked = ranked.slice(0, limit);
     return { ranked, terms: [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())], mode };
   }

@@ -209,6 +209,18 @@ export function rankCandidates(
   return ranked;
 }
 
+/**
+ * Diversity as each mode has it: lexical and dense let at most `resultsPerFile` results of a file lead; hybrid demotes
+ * a file's later results softly (`sameFileDecay`), so that the rerank after it still sees them.
+ */
+export function diversityFor<T extends { chunk: { path: string }; score: number }>(
+  ranked: T[],
+  mode: RankMode,
+  p: RankParams,
+): T[] {
+  return mode === 'hybrid' ? diversify(ranked, p.sameFileDecay) : capPerFile(ranked, p.resultsPerFile);
+}
+
 /** At most `perFile` results from one file come first; the others follow in score order (diversity, not loss). */
 export function capPerFile<T extends { chunk: { path: string } }>(ranked: T[], perFile: number): T[] {
   const counts = new Map<string, number>();
