@@ -85,7 +85,7 @@ describe('codectx CLI', () => {
     const r = run(['search', 'enqueue job', '--repo', repo, '--explain']);
     expect(r.code).toBe(0);
     const first = r.stdout.split('\n').find((l) => l.startsWith('    '));
-    expect(first).toMatch(/lexical rank 1, bm25 \d/);
+    expect(first).toMatch(/lexical rank 1 \(#1 in lexical search\), bm25 \d/);
     expect(first).toMatch(/dense rank \d+, cosine /);
     expect(first).toMatch(/fused 0\.\d\d×1\.000 \+ 0\.\d\d×/);
     expect(first).toMatch(/coverage 1\.00, rerank -?\d+\.\d{3} \(was #1\)/);

@@ -160,7 +160,10 @@ function progressPrinter(always: boolean): (p: IndexProgress) => void {
 
 function explainLine(e: NonNullable<EngineResult['explain']>): string {
   const parts: string[] = [];
-  if (e.lexicalRank !== undefined) parts.push(`lexical rank ${e.lexicalRank}, bm25 ${(e.bm25 ?? 0).toFixed(3)}`);
+  if (e.lexicalRank !== undefined) {
+    const alone = e.lexicalPosition === undefined ? '' : ` (#${e.lexicalPosition} in lexical search)`;
+    parts.push(`lexical rank ${e.lexicalRank}${alone}, bm25 ${(e.bm25 ?? 0).toFixed(3)}`);
+  }
   if (e.denseRank !== undefined) parts.push(`dense rank ${e.denseRank}, cosine ${(e.similarity ?? 0).toFixed(3)}`);
   if (e.fusion) {
     parts.push(

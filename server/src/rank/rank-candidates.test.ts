@@ -93,6 +93,34 @@ describe('rankCandidates', () => {
     ];
     expect(top('how are things stored', cands, 'hybrid')[0]).toBe('both');
   });
+  it('hybrid: each lexical candidate carries its position in lexical search alone (boosts and per-file cap included)', () => {
+    const query = 'parse the config file';
+    const cands: Candidate[] = [
+      // Four of one file: lexical search lets three lead and puts the fourth after every other file's results.
+      ...[0, 1, 2, 3].map((i) => ({
+        id: 10 + i,
+        bm25: 10 - i / 2,
+        lexicalRank: 1 + i,
+        similarity: 0.1 * i,
+        denseRank: 5 - i,
+        chunk: chunk('src/big.ts', `part${i}`),
+      })),
+      // A lower BM25 that boosts (its name and its file's stem are words of the query) lift over the others.
+      { id: 20, bm25: 8, lexicalRank: 5, chunk: chunk('src/config.ts', 'parse') },
+      { id: 21, bm25: 4, lexicalRank: 6, similarity: 0.9, denseRank: 1, chunk: chunk('docs/config.md', 'Config', '', 'section') },
+      { id: 30, similarity: 0.95, denseRank: 2, chunk: chunk('src/dense.ts', 'denseOnly') },
+    ];
+    const q = parseQuery(query);
+    const found = cands.filter((c) => c.bm25 !== undefined);
+    const lexical = capPerFile(rankCandidates(found, q, params, query, 'lexical'), params.resultsPerFile);
+    const hybrid = rankCandidates(cands, q, params, query, 'hybrid');
+    const positions = new Map(hybrid.map((r) => [r.id, r.explain.lexicalPosition]));
+    expect(lexical.map((r) => positions.get(r.id))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(lexical.map((r) => r.chunk.symbol)).toEqual(['parse', 'part0', 'part1', 'part2', 'Config', 'part3']);
+    expect(positions.get(30)).toBeUndefined();
+    // Lexical and dense search have no use for it.
+    expect(rankCandidates(cands, q, params, query, 'lexical').some((r) => r.explain.lexicalPosition)).toBe(false);
+  });
   it('hybrid without lexical hits is dense', () => {
     const cands = mixed().filter((c) => c.similarity !== undefined);
     const r = rankCandidates(cands, parseQuery('zzz'), params, 'zzz', 'hybrid');

@@ -39,6 +39,11 @@ export type RankMode = 'lexical' | 'dense' | 'hybrid';
 export interface Explanation {
   lexicalRank?: number;
   bm25?: number;
+  /**
+   * Hybrid only: where lexical search alone ranks this result (BM25, the boosts and the per-file cap, as `--mode
+   * lexical` orders it). The rerank keeps what lexical search got right unless the other evidence outweighs it.
+   */
+  lexicalPosition?: number;
   denseRank?: number;
   similarity?: number;
   /** Hybrid only: the normalized lexical and dense scores and the dense weight used for this query. */
@@ -152,6 +157,7 @@ export function rankCandidates(
   );
   // A message found verbatim in the code makes the query a pasted message, which leans lexical like a quoted string.
   const w = mode === 'hybrid' ? (maxBm25 > 0 ? (saysPhrase.size ? p.denseWeightCode : denseWeight(q, query, p)) : 1) : 0;
+  const lexicalScores = new Map<number, number>();
   const ranked = candidates.map((c): Ranked => {
     const boosts: Record<string, number> = {};
     const names = c.chunk.symbol.split(/,\s*/).filter(Boolean);
@@ -201,12 +207,24 @@ export function rankCandidates(
       explain.fusion = { lexical, dense, denseWeight: w };
       base = (1 - w) * lexical + w * dense + coverage * p.coverage;
     }
-    let score = base;
-    for (const f of Object.values(boosts)) score *= f;
-    return { ...c, score, explain };
+    const boosted = (score: number) => Object.values(boosts).reduce((s, f) => s * f, score);
+    if (mode === 'hybrid' && c.bm25 !== undefined) lexicalScores.set(c.id, boosted(c.bm25 + coverage * p.coverage));
+    return { ...c, score: boosted(base), explain };
   });
-  ranked.sort((a, b) => b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine);
-  return ranked;
+  // Where `--mode lexical` would put each lexical candidate: the same score, boosts, order and per-file cap.
+  const lexical = ranked.flatMap((r) => {
+    const score = lexicalScores.get(r.id);
+    return score === undefined ? [] : [{ r, chunk: r.chunk, score }];
+  });
+  capPerFile(lexical.sort(byScore), p.resultsPerFile).forEach(({ r }, i) => {
+    r.explain.lexicalPosition = i + 1;
+  });
+  return ranked.sort(byScore);
+}
+
+/** Best first; ties in a stable order (path, then line). */
+function byScore<T extends { score: number; chunk: { path: string; startLine: number } }>(a: T, b: T): number {
+  return b.score - a.score || a.chunk.path.localeCompare(b.chunk.path) || a.chunk.startLine - b.chunk.startLine;
 }
 
 /**

@@ -60,6 +60,9 @@ describe('rerank', () => {
     expect(feature(byId(2), 'pathCoverage')).toBeCloseTo(1 / 4);
     expect(feature(byId(2), 'denseRank')).toBe(1);
     expect(feature(byId(3), 'lexicalRank')).toBeCloseTo(1 / 3);
+    // Lexical search alone puts the section last (the definitions are boosted, a section is not).
+    expect(feature(byId(3), 'lexicalPosition')).toBeCloseTo(1 / 3);
+    expect([feature(byId(1), 'lexicalPosition'), feature(byId(2), 'lexicalPosition')].sort()).toEqual([0.5, 1]);
     expect(feature(byId(3), 'markdown')).toBe(1);
     // A section is a block too (the hand-written dev suites hold README sections, so its weight is fitted on some).
     expect(feature(byId(3), 'blockKind')).toBe(1);

@@ -26,6 +26,7 @@ export const RERANK_FEATURES = [
   'lexical', // BM25 over the best BM25
   'dense', // min-max cosine over the KNN candidates
   'lexicalRank', // 1 / rank in the FTS5 list, 0 when not found lexically
+  'lexicalPosition', // 1 / position in lexical search alone (BM25, boosts, per-file cap), 0 when not found lexically
   'denseRank', // 1 / rank in the KNN list, 0 when not found by embeddings
   ...BOOSTS, // 1 when rank-candidates applied the boost, else 0
   'coverage', // fraction of query terms in the chunk
@@ -73,6 +74,7 @@ export function rerankFeatures(ranked: Ranked[], q: QueryTerms, codeLike: boolea
       lexical,
       dense,
       lexicalRank: r.lexicalRank ? 1 / r.lexicalRank : 0,
+      lexicalPosition: r.explain.lexicalPosition ? 1 / r.explain.lexicalPosition : 0,
       denseRank: r.denseRank ? 1 / r.denseRank : 0,
       coverage: r.explain.coverage,
       codeLexical: codeLike ? lexical : 0,
