@@ -275,17 +275,24 @@ export function renderDocs(summary) {
     const modes = Object.keys(withRescue[0].rescued);
     out.push(
       '',
-      'What embeddings add: of the questions lexical misses (no chunk hit in its top 10), how many each mode finds:',
+      'What embeddings add: of the questions lexical misses (no chunk hit in its top 10), how many each mode finds; and',
+      'question by question, how many each mode ranks above lexical and below it (rank within the top 10):',
       '',
     );
-    out.push(`| suite | lexical misses | ${modes.map((m) => `${m} finds`).join(' | ')} |`);
-    out.push(`| --- | ---: | ${modes.map(() => '---:').join(' | ')} |`);
+    out.push(
+      `| suite | lexical misses | ${modes.map((m) => `${m} finds`).join(' | ')} | ${modes.map((m) => `${m} above / below lexical`).join(' | ')} |`,
+    );
+    out.push(`| --- | ---: | ${modes.map(() => '---:').join(' | ')} | ${modes.map(() => '---:').join(' | ')} |`);
     for (const s of withRescue) {
       const cells = modes.map((m) => {
         const r = s.rescued[m];
         return r ? `${r.found} (${r.missed ? Math.round((100 * r.found) / r.missed) : 0}%)` : '–';
       });
-      out.push(`| ${s.name} | ${s.rescued[modes[0]]?.missed ?? 0} | ${cells.join(' | ')} |`);
+      const versus = modes.map((m) => {
+        const v = s.versus?.[m];
+        return v ? `${v.better} / ${v.worse}` : '–';
+      });
+      out.push(`| ${s.name} | ${s.rescued[modes[0]]?.missed ?? 0} | ${cells.join(' | ')} | ${versus.join(' | ')} |`);
     }
   }
   const fixture = summary.suites.find((s) => s.name === 'fixture');
@@ -354,6 +361,8 @@ async function main() {
       modes,
       // `codectx eval --json` counts, per other mode, the questions lexical misses that it finds.
       rescued: Object.fromEntries((result.rescued ?? []).map((r) => [r.mode, { missed: r.missed, found: r.found }])),
+      // And, question by question, how many it ranks above lexical and below it.
+      versus: Object.fromEntries((result.versusLexical ?? []).map((v) => [v.mode, { better: v.better, worse: v.worse.length }])),
     };
     if (info.candidates !== undefined) Object.assign(entry, { candidates: info.candidates, unique: info.unique });
     if (name === 'fixture') entry.byKind = Object.fromEntries(Object.entries(result.modes).map(([m, r]) => [m, r.byKind]));

@@ -86,6 +86,10 @@ describe('codectx eval on the fixture suite', () => {
     expect(r.stdout).toMatch(/^\| chunk MRR@10 \| \d\.\d{3} \|/m);
     expect(r.stdout).toMatch(/^\| chunk MRR@10 \| \d\.\d{3} \| \d\.\d{3} \| \d\.\d{3} \|/m);
     expect(r.stdout).not.toMatch(/has no baseline/);
+    // Question by question against lexical: counts for each other chunk-level mode (grep ranks files: not compared).
+    expect(r.stdout).toMatch(/dense ranks \d+ questions above lexical and \d+ below/);
+    expect(r.stdout).toMatch(/hybrid ranks \d+ questions above lexical and \d+ below/);
+    expect(r.stdout).not.toMatch(/grep ranks/);
     if (hasRipgrep) expect(r.stdout).toMatch(/^\| chunk hit@1 \| \d\.\d{3} \| \d\.\d{3} \| \d\.\d{3} \| n\/a \|$/m);
   });
 
@@ -111,6 +115,8 @@ describe('codectx eval on the fixture suite', () => {
     expect(result).toMatchObject({ version: 1, k: 5, questions: expect.any(Number), run: { repo } });
     expect(result.modes.lexical?.total.latencyMs?.p95).toBeGreaterThan(0);
     expect(result.modes.lexical?.queries[0]).toMatchObject({ id: 'id-compute-backoff', ms: expect.any(Number) });
+    // Lexical alone has nothing to be compared with.
+    expect(result).toMatchObject({ rescued: [], versusLexical: [] });
     const base = JSON.parse(readFileSync(saved, 'utf8')) as EvalResult;
     expect(base.run).toBeUndefined();
     expect(base.modes.lexical?.total.latencyMs).toBeNull();

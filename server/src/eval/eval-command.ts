@@ -9,7 +9,7 @@ import { DatasetError, loadDatasets, type Question } from './dataset.js';
 import { compareWithBaseline, formatGate, type GateReport } from './gate.js';
 import { ToolMissingError } from './grep-baseline.js';
 import { type EvalMode, MODES } from './modes.js';
-import { formatMarkdown, rescued } from './report.js';
+import { formatMarkdown, rescued, versusLexical } from './report.js';
 import { type EvalProgress, type EvalResult, runEval, withoutTimings } from './run-eval.js';
 
 export const EVAL_USAGE = `usage:
@@ -186,8 +186,11 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     }
     let gate: GateReport | undefined;
     if (baseline) gate = compareWithBaseline(result, baseline, maxDrop);
-    // With what the other modes add to lexical (report.ts `rescued`), as the Markdown report has it.
-    if (values.json) out(`${JSON.stringify({ ...result, rescued: rescued(result), ...(gate ? { gate } : {}) })}\n`);
+    // With what the other modes add to lexical and where they rank below it (report.ts), as the Markdown report has it.
+    if (values.json)
+      out(
+        `${JSON.stringify({ ...result, rescued: rescued(result), versusLexical: versusLexical(result), ...(gate ? { gate } : {}) })}\n`,
+      );
     else {
       out(formatMarkdown(result));
       if (gate) out(`\n${formatGate(gate, values.baseline as string, k)}`);

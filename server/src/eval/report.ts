@@ -65,12 +65,52 @@ export function formatMarkdown(result: EvalResult): string {
         .map((r) => `${r.mode} finds ${r.found} (${r.missed ? Math.round((100 * r.found) / r.missed) : 0}%)`)
         .join(', ')}.\n`
     : '';
+  const against = versusLexical(result)
+    .map((v) => {
+      const shown = v.worse.slice(0, MAX_LISTED).map((w) => `${w.id} ${w.lexical}→${w.other ?? '–'}`);
+      const more = v.worse.length > MAX_LISTED ? `, and ${v.worse.length - MAX_LISTED} more` : '';
+      return `${v.mode} ranks ${v.better} questions above lexical and ${v.worse.length} below${shown.length ? ` (${shown.join(', ')}${more})` : ''}`;
+    })
+    .join('; ');
+  const againstLine = against ? `\nQuestion by question (rank in the top 10, – when missed): ${against}.\n` : '';
   const title = `codectx eval: ${result.questions} questions (${result.datasets.join(', ')}), k = ${result.k}`;
   const legend = [
     'chunk: a result hits when it is in a gold file and overlaps a gold line range; file: when its path is a gold path.',
     'File-level modes (grep) return whole files, so their chunk-level metrics are n/a.',
   ].join('\n');
-  return `${title}\n\n${totals}\n\nPer kind: hit@10 · MRR@10\n\n${byKind}\n${rescueLine}\n${legend}\n`;
+  return `${title}\n\n${totals}\n\nPer kind: hit@10 · MRR@10\n\n${byKind}\n${rescueLine}${againstLine}\n${legend}\n`;
+}
+
+/** The report names at most this many questions that a mode ranks below lexical. */
+const MAX_LISTED = 10;
+
+const inTop10 = (rank: number | null): number | null => (rank !== null && rank <= 10 ? rank : null);
+
+/**
+ * Each other chunk-level mode against lexical search, question by question: how many it ranks higher within the top
+ * 10 (or finds where lexical misses), and which it ranks lower (or misses where lexical finds), with both ranks.
+ * Empty without a lexical mode.
+ */
+export function versusLexical(
+  result: EvalResult,
+): { mode: string; better: number; worse: { id: string; lexical: number; other: number | null }[] }[] {
+  const lexical = result.modes.lexical;
+  if (!lexical) return [];
+  const lexicalRank = new Map(lexical.queries.map((q) => [q.id, inTop10(q.chunkRank)]));
+  const score = (rank: number | null) => (rank === null ? 0 : 1 / rank);
+  return Object.entries(result.modes)
+    .filter(([name, m]) => name !== 'lexical' && m.level === 'chunk')
+    .map(([mode, m]) => {
+      let better = 0;
+      const worse: { id: string; lexical: number; other: number | null }[] = [];
+      for (const q of m.queries) {
+        const before = lexicalRank.get(q.id) ?? null;
+        const after = inTop10(q.chunkRank);
+        if (score(after) > score(before)) better++;
+        else if (before !== null && score(after) < score(before)) worse.push({ id: q.id, lexical: before, other: after });
+      }
+      return { mode, better, worse };
+    });
 }
 
 /**
