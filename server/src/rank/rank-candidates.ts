@@ -216,7 +216,7 @@ export function rankCandidates(
     const score = lexicalScores.get(r.id);
     return score === undefined ? [] : [{ r, chunk: r.chunk, score }];
   });
-  capPerFile(lexical.sort(byScore), p.resultsPerFile).forEach(({ r }, i) => {
+  diversityFor(lexical.sort(byScore), 'lexical', p).forEach(({ r }, i) => {
     r.explain.lexicalPosition = i + 1;
   });
   return ranked.sort(byScore);
