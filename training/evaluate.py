@@ -164,7 +164,7 @@ def main():
     ck_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, ".cache", "model.pt")
     pairs = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, ".cache", "pairs.jsonl")
     ck = torch.load(ck_path)
-    model = StaticEmbedder(len(ck["vocab"]), ck["dim"])
+    model = StaticEmbedder(len(ck["vocab"]), ck["dim"], bigrams=ck.get("bigrams", 0))
     model.load_state_dict(ck["state"])
     model.eval()
     wp = WordPiece(ck["vocab"])

@@ -2,7 +2,8 @@
 
 Model: token embeddings (V x D) and a learned positive weight per token (initialized to the token's IDF); a text is
 the weighted sum of its tokens' vectors, L2-normalized (masked weighted mean pooling: the mean's divisor cancels in the
-normalization). Embeddings start from a PPMI + truncated-SVD factorization of token co-occurrence (--init svd). Loss:
+normalization). With --bigrams N (default 65,536), each pair of adjacent tokens adds the vector of its hashed bucket,
+times a learned weight per bucket: local word order, which a bag of tokens cannot see. Embeddings start from a PPMI + truncated-SVD factorization of token co-occurrence (--init svd). Loss:
 in-batch InfoNCE (batch 2048) in both directions, summed over the Matryoshka prefixes (64, 128, 256 dims), with one BM25-mined hard
 negative per query (--hard-negatives). One epoch with a linearly decaying learning rate: a second epoch memorizes the
 pairs (see docs/model.md); the best validation point is kept. Writes .cache/model.pt (state, vocab, config, the
@@ -65,9 +66,26 @@ def svd_init(seqs, vocab_size, dim, window=4, max_docs=120_000, seed=11):
     return torch.from_numpy(U.astype(np.float32))
 
 
+BIGRAM_PRIME = 1_000_003
+
+
+def bigram_ids(seq, buckets):
+    """Hashed ids of adjacent token pairs: (a * BIGRAM_PRIME + b) mod buckets (the export computes the same in ONNX)."""
+    return [(a * BIGRAM_PRIME + b) % buckets for a, b in zip(seq, seq[1:])]
+
+
 class StaticEmbedder(torch.nn.Module):
-    def __init__(self, vocab_size, dim, idf=None):
+    def __init__(self, vocab_size, dim, idf=None, bigrams=0):
         super().__init__()
+        self.bigrams = bigrams
+        if bigrams:
+            # Adjacent token pairs hashed into `bigrams` buckets, each a vector and a weight of its own: word order a
+            # static model otherwise cannot see ("background thread", "aspect ratio"). Zero vectors at the start, so
+            # training starts from the unigram model.
+            self.bemb = torch.nn.EmbeddingBag(bigrams, dim, mode="sum")
+            torch.nn.init.zeros_(self.bemb.weight)
+            self.blogw = torch.nn.Embedding(bigrams, 1)
+            torch.nn.init.zeros_(self.blogw.weight)
         self.emb = torch.nn.EmbeddingBag(vocab_size, dim, mode="sum")
         torch.nn.init.normal_(self.emb.weight, std=1.0 / math.sqrt(dim))
         self.logw = torch.nn.Embedding(vocab_size, 1)
@@ -76,9 +94,13 @@ class StaticEmbedder(torch.nn.Module):
             self.logw.weight[:, 0] = init
             self.logw.weight[0, 0] = -30.0  # [PAD] never counts
 
-    def forward(self, flat, offsets):
+    def forward(self, flat, offsets, bflat=None, boffsets=None):
         w = torch.exp(self.logw(flat).squeeze(-1))
-        return self.emb(flat, offsets, per_sample_weights=w)
+        out = self.emb(flat, offsets, per_sample_weights=w)
+        if self.bigrams and bflat is not None and bflat.numel():
+            bw = torch.exp(self.blogw(bflat).squeeze(-1))
+            out = out + self.bemb(bflat, boffsets, per_sample_weights=bw)
+        return out
 
     def token_weights(self):
         return torch.exp(self.logw.weight[:, 0])
@@ -94,19 +116,25 @@ def dropout(seqs, p, rnd):
     return out
 
 
-def batch_tensors(seqs):
+def batch_tensors(seqs, buckets=0):
+    """EmbeddingBag inputs of a batch: flat token ids and offsets, then (with buckets) the bigram ids and offsets."""
     lens = [max(1, len(s)) for s in seqs]
     flat = torch.tensor([t for s in seqs for t in (s if s else [0])], dtype=torch.long)
     offsets = torch.tensor([0] + list(np.cumsum(lens)[:-1]), dtype=torch.long)
-    return flat, offsets
+    if not buckets:
+        return flat, offsets
+    bseqs = [bigram_ids(s, buckets) for s in seqs]
+    blens = [len(b) for b in bseqs]
+    bflat = torch.tensor([t for b in bseqs for t in b], dtype=torch.long)
+    boffsets = torch.tensor([0] + list(np.cumsum(blens)[:-1]), dtype=torch.long)
+    return flat, offsets, bflat, boffsets
 
 
 def embed_all(model, seqs, bs=4096):
     out = []
     with torch.no_grad():
         for i in range(0, len(seqs), bs):
-            flat, off = batch_tensors(seqs[i:i + bs])
-            out.append(model(flat, off))
+            out.append(model(*batch_tensors(seqs[i:i + bs], model.bigrams)))
     return torch.cat(out)
 
 
@@ -152,6 +180,7 @@ def main():
     ap.add_argument("--max-doc-tokens", type=int, default=512)
     ap.add_argument("--pairs", default=os.path.join(CACHE, "pairs.jsonl"))
     ap.add_argument("--out", default=os.path.join(CACHE, "model.pt"))
+    ap.add_argument("--bigrams", type=int, default=65_536, help="hashed token-pair buckets (0: tokens only)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
@@ -191,7 +220,7 @@ def main():
         hard = [h if h >= 0 else rnd_h.randrange(len(train)) for h in hard]
         print(f"hard negatives: {found}/{len(hard)} from BM25 ({time.time() - t0:.0f}s)", flush=True)
 
-    model = StaticEmbedder(len(vocab), args.dim, idf)
+    model = StaticEmbedder(len(vocab), args.dim, idf, args.bigrams)
     if args.init == "svd":
         with torch.no_grad():
             model.emb.weight.copy_(svd_init(td, len(vocab), args.dim))
@@ -217,14 +246,11 @@ def main():
         for b in range(steps_per_epoch):
             model.train()
             idx = order[b * args.batch:(b + 1) * args.batch]
-            qf, qo = batch_tensors([tq[i] for i in idx])
-            df_, do = batch_tensors(dropout([td[i] for i in idx], args.token_dropout, rnd))
-            q = model(qf, qo)
-            d = model(df_, do)
+            q = model(*batch_tensors([tq[i] for i in idx], args.bigrams))
+            d = model(*batch_tensors(dropout([td[i] for i in idx], args.token_dropout, rnd), args.bigrams))
             h = None
             if hard is not None:
-                hf, ho = batch_tensors(dropout([td[hard[i]] for i in idx], args.token_dropout, rnd))
-                h = model(hf, ho)
+                h = model(*batch_tensors(dropout([td[hard[i]] for i in idx], args.token_dropout, rnd), args.bigrams))
             loss = info_nce(q, d, dims, args.scale, h)
             opt.zero_grad()
             loss.backward()
@@ -254,7 +280,8 @@ def main():
               "dense": max(history, key=lambda h: h.get(f"doc@{dims[-1]}", 0)) if history else None}
     manifest_path = os.path.join(os.path.dirname(os.path.abspath(args.pairs)), "manifest.json")
     manifest = json.load(open(manifest_path, encoding="utf-8")) if os.path.exists(manifest_path) else None
-    torch.save({"state": model.state_dict(), "vocab": vocab, "dim": args.dim, "dims": dims, "result": result,
+    torch.save({"state": model.state_dict(), "vocab": vocab, "dim": args.dim, "dims": dims, "bigrams": args.bigrams,
+                "result": result,
                 "manifest": manifest}, args.out)
     with open(os.path.splitext(args.out)[0] + ".eval.json", "w") as f:
         json.dump(result, f, indent=1)

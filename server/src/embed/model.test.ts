@@ -140,6 +140,26 @@ describe.skipIf(!existsSync(join(modelDir, 'onnx/model.onnx')))('models/code-sta
     });
   });
 
+  it('sees the order of adjacent words (token pairs): the same words in another order embed apart', async () => {
+    const meta = readJson<{ bigramBuckets?: number }>('models/code-static/codectx.json');
+    expect(meta.bigramBuckets).toBeGreaterThan(0);
+    const embedder = await TransformersEmbedder.open({ model: modelDir }, 'test', false);
+    try {
+      const [a, b, c] = await embedder.embedDocuments([
+        'convert list to string',
+        'convert string to list',
+        'convert list to string',
+      ]);
+      const cos = (x: ArrayLike<number> = [], y: ArrayLike<number> = []) =>
+        Array.from(x).reduce((sum, v, k) => sum + v * (y[k] ?? 0), 0);
+      // A bag of tokens gives these two texts the same vector (cosine 1); the pairs "list to" / "to string" differ.
+      expect(cos(a, b)).toBeLessThan(0.99);
+      expect(cos(a, c)).toBeGreaterThan(0.9999);
+    } finally {
+      await embedder.close();
+    }
+  });
+
   it('gives the same vectors in the bundled worker (dist/embed-worker.js) as PyTorch', async () => {
     const fixture = readJson<Fixture>('fixtures/embed/model-vectors.json');
     const cases = fixture.cases.filter((c) => c.ids.length > 0);
