@@ -46,18 +46,32 @@ def quantize(emb, weights, pad=True):
 
 def reference(q, coef, ids_list, bigram=None):
     """What the ONNX graph computes, in PyTorch (float32). `bigram`: (int8 rows, coefficients) of the hashed pairs."""
-    Q = torch.from_numpy(q.astype(np.float32))
-    C = torch.from_numpy(coef)
+    def table(rows, coefficients):
+        return torch.from_numpy(rows.astype(np.float32)), torch.from_numpy(coefficients)
+
+    def weighted_sum(rows_coef, ids):
+        rows, coefficients = rows_coef
+        t = torch.tensor(ids, dtype=torch.long)
+        return (rows[t] * coefficients[t][:, None]).sum(0)
+
+    tokens = table(q, coef)
+    pairs = table(*bigram) if bigram is not None else None
     out = []
     for ids in ids_list:
-        t = torch.tensor(ids if ids else [0], dtype=torch.long)
-        v = (Q[t] * C[t][:, None]).sum(0)
-        if bigram is not None and len(ids) > 1:
-            bq, bc = bigram
-            b = torch.tensor(bigram_ids(ids, bq.shape[0]), dtype=torch.long)
-            v = v + (torch.from_numpy(bq.astype(np.float32))[b] * torch.from_numpy(bc)[b][:, None]).sum(0)
+        v = weighted_sum(tokens, ids if ids else [0])
+        if pairs is not None and len(ids) > 1:
+            v = v + weighted_sum(pairs, bigram_ids(ids, pairs[0].shape[0]))
         out.append(v / v.norm().clamp(min=1e-12))
     return torch.stack(out)
+
+
+def weighted_sum_nodes(coef, vectors, out):
+    """coef [batch, seq] x vectors [batch, seq, dim] -> out [batch, dim]: the weighted sum as one batched MatMul."""
+    return [
+        helper.make_node("Unsqueeze", [coef, "axis1"], [f"{coef}3"]),
+        helper.make_node("MatMul", [f"{coef}3", vectors], [f"{out}3"]),
+        helper.make_node("Squeeze", [f"{out}3", "axis1"], [out]),
+    ]
 
 
 def bigram_nodes(buckets):
@@ -78,9 +92,7 @@ def bigram_nodes(buckets):
         helper.make_node("Slice", ["m", "one_1d", "seq_len", "one_1d"], ["m_right"]),
         helper.make_node("Mul", ["m_left", "m_right"], ["bm"]),
         helper.make_node("Mul", ["bc", "bm"], ["bcm"]),
-        helper.make_node("Unsqueeze", ["bcm", "axis1"], ["bcm3"]),
-        helper.make_node("MatMul", ["bcm3", "bg"], ["bpooled3"]),
-        helper.make_node("Squeeze", ["bpooled3", "axis1"], ["bpooled"]),
+        *weighted_sum_nodes("bcm", "bg", "bpooled"),
         helper.make_node("Add", ["pooled_tokens", "bpooled"], ["pooled"]),
     ]
 
@@ -94,10 +106,7 @@ def build_onnx(q, coef, path, bigram=None):
         helper.make_node("Gather", ["token_coef", "input_ids"], ["c"], axis=0),
         helper.make_node("Cast", ["attention_mask"], ["m"], to=TensorProto.FLOAT),
         helper.make_node("Mul", ["c", "m"], ["cm"]),
-        # [batch, 1, seq] x [batch, seq, dim]: the weighted sum as one batched MatMul
-        helper.make_node("Unsqueeze", ["cm", "axis1"], ["cm3"]),
-        helper.make_node("MatMul", ["cm3", "g"], ["pooled3"]),
-        helper.make_node("Squeeze", ["pooled3", "axis1"], [pooled]),
+        *weighted_sum_nodes("cm", "g", pooled),
         *(bigram_nodes(bigram[0].shape[0]) if bigram is not None else []),
         helper.make_node("ReduceSumSquare", ["pooled"], ["sq"], axes=[1], keepdims=1),
         helper.make_node("Sqrt", ["sq"], ["norm"]),
@@ -107,7 +116,6 @@ def build_onnx(q, coef, path, bigram=None):
     inits = [
         numpy_helper.from_array(q, "token_vectors"),
         numpy_helper.from_array(coef, "token_coef"),
-        numpy_helper.from_array(np.array([2], dtype=np.int64), "axis2"),
         numpy_helper.from_array(np.array([1], dtype=np.int64), "axis1"),
         numpy_helper.from_array(np.array([1e-12], dtype=np.float32), "eps"),
     ]

@@ -3,8 +3,8 @@
 Model: token embeddings (V x D) and a learned positive weight per token (initialized to the token's IDF); a text is
 the weighted sum of its tokens' vectors, L2-normalized (masked weighted mean pooling: the mean's divisor cancels in the
 normalization). With --bigrams N (default 65,536), each pair of adjacent tokens adds the vector of its hashed bucket,
-times a learned weight per bucket: local word order, which a bag of tokens cannot see. Embeddings start from a PPMI + truncated-SVD factorization of token co-occurrence (--init svd). Loss:
-in-batch InfoNCE (batch 2048) in both directions, summed over the Matryoshka prefixes (64, 128, 256 dims), with one BM25-mined hard
+times a learned weight per bucket: local word order, which a bag of tokens cannot see. Embeddings start from a PPMI +
+truncated-SVD factorization of token co-occurrence (--init svd). Loss: in-batch InfoNCE (batch 2048) in both directions, summed over the Matryoshka prefixes (64, 128, 256 dims), with one BM25-mined hard
 negative per query (--hard-negatives). One epoch with a linearly decaying learning rate: a second epoch memorizes the
 pairs (see docs/model.md); the best validation point is kept. Writes .cache/model.pt (state, vocab, config, the
 manifest of the data) and .cache/model.eval.json.
