@@ -6,13 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Language, Parser, Query } from 'web-tree-sitter';
 import { GRAMMARS } from './languages.js';
+import type { LoadedGrammar } from './loaded-grammar.js';
 
-/** A parser ready for one language, with its compiled tags query. */
-export interface LoadedGrammar {
-  id: string;
-  parser: Parser;
-  query: Query;
-}
+export type { LoadedGrammar } from './loaded-grammar.js';
 
 /** The codectx checkout: the folder holding package.json and grammars/, found from this module's location. */
 export function packageRoot(): string {

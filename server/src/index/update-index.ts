@@ -299,10 +299,15 @@ class IndexRun {
   }
 }
 
+/** The content hash of files and chunks: SHA-1, hex. */
+function sha1(data: string | Buffer): string {
+  return createHash('sha1').update(data).digest('hex');
+}
+
 /** What a file's bytes say: skipped for a reason (binary, generated, a secret…), or indexable with this content hash. */
 function contentVerdict(bytes: Buffer): { reason: SkipReason } | { hash: string } {
   const reason = skipByContent(bytes);
-  return reason ? { reason } : { hash: createHash('sha1').update(bytes).digest('hex') };
+  return reason ? { reason } : { hash: sha1(bytes) };
 }
 
 /**
@@ -364,12 +369,13 @@ export async function prepareFile(
       if (!report.errors.includes(message)) report.errors.push(message);
     }
   }
-  const chunked = chunkFile(path, language, text, grammar, {
+  const budget = {
     maxLines: config.maxChunkLines,
     maxChars: config.maxChunkChars,
     minLines: config.minChunkLines,
     windowLines: config.windowLines,
-  });
+  };
+  const chunked = chunkFile(path, language, text, grammar, budget, sha1);
   const parseFailed = chunked.parseFailed || (pending !== undefined && grammar === undefined);
   if (parseFailed) report.parseFailures++;
   report.errors.push(...chunked.errors);
