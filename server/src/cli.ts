@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, configFrom } from './config.js';
-import type { LastEmbeddingPass } from './embed/embed-pass.js';
 import {
   type ContextBundle,
   checkBudget,
@@ -15,6 +14,7 @@ import {
   type IndexProgress,
   type IndexReport,
   InvalidRequest,
+  type LastEmbeddingPass,
   MAX_LIMIT,
   type RankMode,
   RepositoryError,
