@@ -38,7 +38,7 @@ export class GrammarLoader {
 
   /**
    * What decides how files are cut, besides the chunker's code: every tags query, as text. Part of the index's chunking
-   * fingerprint (update-index.ts), so that an edited query re-chunks the repository.
+   * fingerprint (index/prepare-file.ts), so that an edited query re-chunks the repository.
    */
   queriesText(): string {
     return Object.values(GRAMMARS)

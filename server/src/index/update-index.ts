@@ -1,18 +1,15 @@
 // Brings the index up to date with the working tree: walk, compare (size + mtime, then content hash), chunk, write.
 // Invariant: one bad or vanishing file is recorded and skipped, never fatal; each batch of files commits atomically.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chunkFile } from '../chunk/chunk-file.js';
-import type { GrammarLoader, LoadedGrammar } from '../chunk/grammar-loader.js';
-import { detectLanguage } from '../chunk/languages.js';
+import type { GrammarLoader } from '../chunk/grammar-loader.js';
 import type { Config } from '../config.js';
 import { skipByContent } from '../ingest/ignore-rules.js';
 import { classifyPaths, type WalkResult, walkRepository } from '../ingest/walk.js';
 import type { SkipReason, WalkedFile } from '../model.js';
-import { ftsFields } from '../search/fts-text.js';
 import type { FileWrite, SkippedFile, Store } from '../store/store.js';
 import type { ChunkPool } from './chunk-pool.js';
+import { chunkingFingerprint, prepareFile, sha1 } from './prepare-file.js';
 
 /** Progress of an index run, reported after the walk and after every batch. */
 export interface IndexProgress {
@@ -299,11 +296,6 @@ class IndexRun {
   }
 }
 
-/** The content hash of files and chunks: SHA-1, hex. */
-function sha1(data: string | Buffer): string {
-  return createHash('sha1').update(data).digest('hex');
-}
-
 /** What a file's bytes say: skipped for a reason (binary, generated, a secret…), or indexable with this content hash. */
 function contentVerdict(bytes: Buffer): { reason: SkipReason } | { hash: string } {
   const reason = skipByContent(bytes);
@@ -334,61 +326,6 @@ export async function indexBuffer(
   const state = { size: -1, mtimeMs: -1, hash: verdict.hash, overlay: process.pid };
   store.writeFile(await prepareFile(config, grammars, path, text, state, report));
   return true;
-}
-
-/**
- * Bump when a change to the chunker's code changes the chunks of unchanged files (the tags queries and the budgets
- * count by themselves). 2: /** *\/ docs one blank line above, packed skeleton parts, Markdown heading text.
- * 3: a declared object with member chunks is a container, never merged with its neighbours.
- */
-export const CHUNKER_VERSION = 3;
-
-/** The rules chunks were cut by: chunker version, tags queries, budgets. */
-export function chunkingFingerprint(config: Config, grammars: GrammarLoader): string {
-  const budgets = [config.maxChunkLines, config.maxChunkChars, config.minChunkLines, config.windowLines].join(',');
-  return createHash('sha1').update(`${CHUNKER_VERSION}\0${budgets}\0${grammars.queriesText()}`).digest('hex').slice(0, 16);
-}
-
-/** Chunks one file's text into the row, chunks and symbols the store writes. Problems go into `report`, never thrown. */
-export async function prepareFile(
-  config: Config,
-  grammars: GrammarLoader,
-  path: string,
-  text: string,
-  state: { size: number; mtimeMs: number; hash: string; overlay?: number },
-  report: Pick<IndexReport, 'errors' | 'parseFailures'>,
-): Promise<FileWrite> {
-  const language = detectLanguage(path, text.slice(0, text.indexOf('\n') >>> 0));
-  let grammar: LoadedGrammar | undefined;
-  const pending = grammars.get(language);
-  if (pending) {
-    try {
-      grammar = await pending;
-    } catch (error) {
-      const message = `grammar ${language} failed to load: ${(error as Error).message}`;
-      if (!report.errors.includes(message)) report.errors.push(message);
-    }
-  }
-  const budget = {
-    maxLines: config.maxChunkLines,
-    maxChars: config.maxChunkChars,
-    minLines: config.minChunkLines,
-    windowLines: config.windowLines,
-  };
-  const chunked = chunkFile(path, language, text, grammar, budget, sha1);
-  const parseFailed = chunked.parseFailed || (pending !== undefined && grammar === undefined);
-  if (parseFailed) report.parseFailures++;
-  report.errors.push(...chunked.errors);
-  return {
-    path,
-    ...state,
-    overlay: state.overlay ?? 0,
-    language,
-    lines: text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0),
-    parseFailed,
-    chunks: chunked.chunks.map((chunk) => ({ chunk, fts: ftsFields(chunk) })),
-    symbols: chunked.symbols,
-  };
 }
 
 /** True when `pid` is another live process (a second language server whose editor buffer is in the index). */
