@@ -22,10 +22,10 @@ import {
   termCoverage,
 } from './rank/rank-candidates.js';
 import { rerank } from './rank/rerank.js';
-import { parseQuery, type QueryTerms } from './search/code-tokens.js';
-import { matchExpression } from './search/fts-text.js';
+import { matchExpression } from './search/lexical-search.js';
 import { snippet } from './search/snippet.js';
 import { Store, type StoredSymbol, StoreError, type StoreStatus } from './store/store.js';
+import { parseQuery, type QueryTerms } from './tokens/parse-query.js';
 import { type IndexProgress, type IndexReport, prepareFile, type UpdateOptions, updateIndex } from './update-index.js';
 
 export type { EmbedProgress } from './embed/embed-pass.js';

@@ -9,7 +9,7 @@ import { detectLanguage } from './chunk/languages.js';
 import type { Config } from './config.js';
 import { skipByContent } from './ingest/ignore-rules.js';
 import { classifyPaths, walkRepository } from './ingest/walk.js';
-import { ftsFields } from './search/fts-text.js';
+import { ftsFields } from './store/fts-fields.js';
 import type { FileWrite, SkippedFile, Store } from './store/store.js';
 import type { Chunker } from './worker-chunker.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../model.js';
-import { longestRun, parseQuery, phraseWords, stringLiterals } from '../search/code-tokens.js';
+import { longestRun, phraseWords, stringLiterals } from '../tokens/code-tokens.js';
+import { parseQuery } from '../tokens/parse-query.js';
 import { params } from './params.js';
 import { type Candidate, capPerFile, denseWeight, diversify, type RankMode, rankCandidates } from './rank-candidates.js';
 

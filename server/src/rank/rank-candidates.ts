@@ -6,11 +6,11 @@ import {
   isIdentifierLike,
   longestRun,
   phraseWords,
-  type QueryTerms,
   qualifiedParts,
   splitIdentifier,
   stringLiterals,
-} from '../search/code-tokens.js';
+} from '../tokens/code-tokens.js';
+import type { QueryTerms } from '../tokens/parse-query.js';
 import type { RankParams } from './params.js';
 
 /** A chunk found by FTS5, by KNN, or by both. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../model.js';
-import { parseQuery } from '../search/code-tokens.js';
+import { parseQuery } from '../tokens/parse-query.js';
 import { params } from './params.js';
 import { type Candidate, rankCandidates } from './rank-candidates.js';
 import { RERANK_FEATURES, type RerankFeature, rerank, rerankFeatures } from './rerank.js';

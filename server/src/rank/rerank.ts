@@ -3,7 +3,8 @@
 // chunk's name and path cover the query, its size and kind). Weights are fitted by bench/fit-rerank.mjs on generated
 // questions of the dev suites, never on eval suites, and live in params.ts.
 // Invariant: with every weight 0 except `fused` the order is unchanged; results below `depth` keep their order.
-import { type QueryTerms, splitIdentifier } from '../search/code-tokens.js';
+import { splitIdentifier } from '../tokens/code-tokens.js';
+import type { QueryTerms } from '../tokens/parse-query.js';
 import type { Ranked } from './rank-candidates.js';
 
 /** The boosts of rank-candidates.ts that are features, by their names in an explanation. */

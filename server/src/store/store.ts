@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { Chunk, ChunkKind, SkipReason, SymbolDef } from '../model.js';
+import type { FtsFields } from './fts-fields.js';
 import { addSizes, type FtsSizes, recomputeFtsTotals, subtractFtsTotals } from './fts-totals.js';
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
 import { type Approximate, quantize, VectorIndex } from './vector-index.js';
@@ -21,14 +22,6 @@ export class StoreError extends Error {
     super(message);
     this.name = 'StoreError';
   }
-}
-
-/** The text of a chunk as FTS5 indexes it, one field per column. */
-export interface FtsFields {
-  symbol: string;
-  sigdoc: string;
-  body: string;
-  path: string;
 }
 
 export interface FileWrite {
