@@ -15,7 +15,6 @@ import {
   type Candidate,
   diversityFor,
   type Explanation,
-  isCodeLike,
   type Ranked,
   type RankMode,
   rankCandidates,
@@ -25,7 +24,7 @@ import { rerank } from './rank/rerank.js';
 import { matchExpression } from './search/lexical-search.js';
 import { snippet } from './search/snippet.js';
 import { Store, type StoredSymbol, StoreError, type StoreStatus } from './store/store.js';
-import { parseQuery, type QueryTerms } from './tokens/parse-query.js';
+import { type ParsedQuery, parseQuery } from './tokens/parse-query.js';
 import { type IndexProgress, type IndexReport, prepareFile, type UpdateOptions, updateIndex } from './update-index.js';
 
 export type { EmbedProgress } from './embed/embed-pass.js';
@@ -192,8 +191,8 @@ export class Engine {
   private async rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
     const limit = Math.max(1, Math.min(options.limit ?? 10, 1000));
     const { found, q, mode } = await this.collect(query, options);
-    let ranked = diversityFor(rankCandidates(found, q, params, query, mode), mode, params);
-    if (mode === 'hybrid') ranked = rerank(ranked, q, isCodeLike(q, query), params);
+    let ranked = diversityFor(rankCandidates(found, q, params, mode), mode, params);
+    if (mode === 'hybrid') ranked = rerank(ranked, q, params);
     ranked = ranked.slice(0, limit);
     return { ranked, terms: [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())], mode };
   }
@@ -202,7 +201,7 @@ export class Engine {
    * The candidates of a search before ranking: FTS5 and KNN hits with their chunks, the parsed query, and the mode that
    * can actually run. For the fitting of ranking weights (bench/fit-fusion.mjs), which re-ranks them many times.
    */
-  async collect(query: string, options: SearchOptions = {}): Promise<{ found: Candidate[]; q: QueryTerms; mode: RankMode }> {
+  async collect(query: string, options: SearchOptions = {}): Promise<{ found: Candidate[]; q: ParsedQuery; mode: RankMode }> {
     const limit = Math.max(1, Math.min(options.limit ?? 10, 1000));
     const q = parseQuery(query);
     const filter = { globs: options.paths?.flatMap(toSqlGlobs), languages: options.languages };

@@ -1,5 +1,5 @@
 // Lexical candidates: the FTS5 MATCH expression of a parsed query. Never builds an invalid expression from any text.
-import type { QueryTerms } from '../tokens/parse-query.js';
+import type { ParsedQuery } from '../tokens/parse-query.js';
 
 /** Quotes a term for an FTS5 MATCH expression: any text becomes a valid string literal. */
 export function ftsString(term: string): string {
@@ -7,7 +7,7 @@ export function ftsString(term: string): string {
 }
 
 /** An FTS5 expression that any chunk matching at least one term satisfies; phrases add to the score. Never invalid. */
-export function matchExpression(q: QueryTerms): string | undefined {
+export function matchExpression(q: ParsedQuery): string | undefined {
   const parts = [...q.terms.map(ftsString), ...q.phrases.map((p) => ftsString(p.join(' ')))];
   return parts.length ? parts.join(' OR ') : undefined;
 }
