@@ -21,7 +21,8 @@ import {
   termCoverage,
 } from './rank/rank-candidates.js';
 import { rerank } from './rank/rerank.js';
-import { matchExpression } from './search/lexical-search.js';
+import { DenseSearch } from './search/dense-search.js';
+import { lexicalSearch, matchExpression } from './search/lexical-search.js';
 import { snippet } from './search/snippet.js';
 import { Store, type StoredSymbol, StoreError, type StoreStatus } from './store/store.js';
 import { type ParsedQuery, parseQuery } from './tokens/parse-query.js';
@@ -87,12 +88,17 @@ export class Engine {
   /** Why there are no embeddings, when there are none. */
   embedderProblem: string | undefined;
 
+  /** KNN over the store's vector tables, with their in-memory copies. */
+  private readonly dense: DenseSearch;
+
   private constructor(
     readonly config: Config,
     private readonly store: Store,
     private readonly grammars: GrammarLoader,
     private readonly onWarning: (message: string) => void,
-  ) {}
+  ) {
+    this.dense = new DenseSearch(store);
+  }
 
   /**
    * Opens the index of `config.repo`. A corrupt index is moved aside and rebuilt from scratch: `onWarning` says so.
@@ -122,7 +128,7 @@ export class Engine {
   /** Brings the index up to date with the files on disk; only changed files are re-read. */
   async index(onProgress?: (p: IndexProgress) => void, options?: UpdateOptions): Promise<IndexReport> {
     const report = await updateIndex(this.config, this.store, this.grammars, onProgress, options);
-    for (const r of this.store.takeRepairs()) this.onWarning(r);
+    for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     if (report.recut) this.onWarning('the chunking rules changed since this index was built: every file was cut again');
     return report;
   }
@@ -214,7 +220,7 @@ export class Engine {
     const candidates = new Map<number, Candidate>();
     const match = matchExpression(q);
     if (mode !== 'dense' && match) {
-      const hits = this.store.lexical(match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
+      const hits = lexicalSearch(this.store, match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
       hits.forEach((h, i) => {
         candidates.set(h.id, { id: h.id, bm25: h.bm25, lexicalRank: i + 1 } as Candidate);
       });
@@ -227,7 +233,7 @@ export class Engine {
       if (text) {
         const vector = await dense.embedder.embedQuery(text);
         const k = Math.max(params.denseCandidates, limit * 2);
-        const near = this.store.nearest(dense.table, vector, k, {
+        const near = this.dense.nearest(dense.table, vector, k, {
           shortlist: params.denseShortlist,
           rescore: params.denseRescore,
           // vec0's KNN answers the first dense query of this engine (a one-shot search skips the load: 67 ms against
@@ -237,10 +243,10 @@ export class Engine {
         });
         // No answer: the vector table was damaged and is being rebuilt; this search answers from what still works.
         if (!near) {
-          if (mode === 'dense') throw new EmbeddingsUnavailable(this.store.takeRepairs().join('; '));
+          if (mode === 'dense') throw new EmbeddingsUnavailable(this.store.vectors.takeRepairs().join('; '));
           mode = 'lexical';
         }
-        for (const r of this.store.takeRepairs()) this.onWarning(r);
+        for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
         near?.forEach((n, i) => {
           const c = candidates.get(n.id) ?? ({ id: n.id } as Candidate);
           c.similarity = n.similarity;
@@ -264,8 +270,8 @@ export class Engine {
   private async denseSide(): Promise<{ embedder: Embedder; table: string } | undefined> {
     const embedder = await this.embedder();
     if (!embedder) return undefined;
-    const table = this.store.vectorTable(embedder.id, embedder.dimensions);
-    if (!this.store.hasVectors(table)) {
+    const table = this.store.vectors.vectorTable(embedder.id, embedder.dimensions);
+    if (!this.dense.hasVectors(table)) {
       this.embedderProblem = 'no chunk has an embedding yet: run codectx index';
       return undefined;
     }
@@ -290,14 +296,16 @@ export class Engine {
     const embedder = await this.embedder();
     if (!embedder) return undefined;
     const progress = await embedPending(this.store, embedder, options);
-    for (const r of this.store.takeRepairs()) this.onWarning(r);
+    for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     return progress;
   }
 
   /** Embedded chunks of the current model, or undefined without an embedder. */
   async embeddedCount(): Promise<number | undefined> {
     const embedder = await this.embedder();
-    return embedder ? this.store.embeddedCount(this.store.vectorTable(embedder.id, embedder.dimensions)) : undefined;
+    return embedder
+      ? this.store.vectors.embeddedCount(this.store.vectors.vectorTable(embedder.id, embedder.dimensions))
+      : undefined;
   }
 
   /** The smallest chunk covering a line of a file (1-based), for context around the cursor. */
