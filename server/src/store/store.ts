@@ -4,70 +4,16 @@ import { mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
-import type { Chunk, ChunkKind, SkipReason, SymbolDef } from '../model.js';
-import type { FtsFields } from './fts-fields.js';
+import type { ChunkKind, SkipReason } from '../model.js';
 import { addSizes, type FtsSizes, recomputeFtsTotals, subtractFtsTotals } from './fts-totals.js';
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
 import { StoreError } from './store-error.js';
+import type { FileState, FileWrite, SkippedFile, StoredChunk, StoredSymbol, StoreStatus } from './store-types.js';
 import { VectorStore } from './vectors.js';
 
 export type { ChunkFilter } from './chunk-filter.js';
 export { StoreError, type StoreErrorCode } from './store-error.js';
-
-export interface FileWrite {
-  path: string;
-  size: number;
-  mtimeMs: number;
-  hash: string;
-  language: string;
-  lines: number;
-  parseFailed: boolean;
-  /** pid of the server whose editor buffer this is, 0 for the file on disk. */
-  overlay: number;
-  chunks: { chunk: Chunk; fts: FtsFields }[];
-  symbols: SymbolDef[];
-}
-
-export interface SkippedFile {
-  path: string;
-  reason: SkipReason;
-  dir: boolean;
-  /** Size and mtime when the content was judged (content reasons only). */
-  size?: number;
-  mtimeMs?: number;
-}
-
-export interface FileState {
-  size: number;
-  mtimeMs: number;
-  hash: string;
-  overlay: number;
-}
-
-export interface StoredSymbol extends SymbolDef {
-  path: string;
-}
-
-export interface StoredChunk extends Chunk {
-  id: number;
-}
-
-export interface StoreStatus {
-  files: number;
-  chunks: number;
-  symbols: number;
-  lines: number;
-  parseFailures: number;
-  languages: Record<string, number>;
-  skipped: Record<string, number>;
-  skippedDirs: number;
-  indexBytes: number;
-  lastUpdate: string | undefined;
-  /** Per embedding model: chunks with a vector (of `chunks`), from the pending lists: no model is loaded. */
-  embeddings: { model: string; dimensions: number; embedded: number }[];
-  /** The last embedding pass that did any work (embed-pass.ts), as JSON, or undefined. */
-  lastEmbeddingPass: string | undefined;
-}
+export type { FileState, FileWrite, SkippedFile, StoredChunk, StoredSymbol, StoreStatus } from './store-types.js';
 
 const INDEX_FILE = 'index.sqlite';
 
