@@ -18,15 +18,13 @@ const LAYERS: [layer: number, prefixes: string[]][] = [
   [4, ['store/']],
   [5, ['search/']],
   [6, ['index/']],
-  [7, ['engine.ts', 'engine-types.ts']],
+  // lib.ts is the benchmarks' entry (dist/lib.js): it re-exports stages below the door, as the engine may use them.
+  [7, ['engine.ts', 'engine-types.ts', 'lib.ts']],
   [8, ['protocol/', 'cli.ts', 'main.ts', 'eval/', 'mcp/']],
 ];
 const FRONT_END = 8;
-/**
- * Files placed apart from their folder. search/code-tokens.ts is the code-aware tokenizer that issue 15 moves to
- * tokens/ (the arch-store branch); until it lands there it sits at the tokens layer, which is what it is.
- */
-const PLACED: Record<string, number> = { 'search/code-tokens.ts': 1 };
+/** Files placed apart from their folder (none today). */
+const PLACED: Record<string, number> = {};
 /** What a front end may import outside its own folder: the door and the bottom layer, and the other entry points. */
 const FRONT_END_MAY_IMPORT = ['engine.ts', 'engine-types.ts', 'config.ts', 'model.ts', 'main.ts', 'eval/eval-command.ts'];
 /** Test support: imported by tests only, exempt like them. */
