@@ -9,7 +9,10 @@ import { packageRoot } from './chunk/grammar-loader.js';
 
 const SRC = join(packageRoot(), 'server', 'src');
 
-/** Layers, bottom first: a file may import its own layer or a lower one. The first matching prefix wins. */
+/**
+ * Layers, bottom first: a file may import its own layer or a lower one. The first matching prefix wins. lib.ts (the
+ * benchmarks' entry, dist/lib.js) stands beside the engine: it re-exports internals, and nothing imports it.
+ */
 const LAYERS: [layer: number, prefixes: string[]][] = [
   [0, ['model.ts', 'config.ts']],
   [1, ['tokens/']],
@@ -18,7 +21,6 @@ const LAYERS: [layer: number, prefixes: string[]][] = [
   [4, ['store/']],
   [5, ['search/']],
   [6, ['index/']],
-  // lib.ts is the benchmarks' entry (dist/lib.js): it re-exports stages below the door, as the engine may use them.
   [7, ['engine.ts', 'engine-types.ts', 'lib.ts']],
   [8, ['protocol/', 'cli.ts', 'main.ts', 'eval/', 'mcp/']],
 ];
