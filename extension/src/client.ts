@@ -57,9 +57,12 @@ function probeNode(command: string): Promise<NodeProbe | { error: string }> {
   });
 }
 
-/** Where the server lives: `dist/cli.js` inside the packaged extension, or the repository's dist/ in a checkout. */
+/**
+ * Where the server lives: `server/dist/cli.js` inside the packaged extension (with one better-sqlite3 build per Node ABI
+ * in `native/`), or the repository's dist/ when the extension runs from a checkout (extension/).
+ */
 export function serverLayout(extensionPath: string): { cli: string; nativeDir: string; packaged: boolean } | undefined {
-  const packaged = join(extensionPath, 'dist', 'cli.js');
+  const packaged = join(extensionPath, 'server', 'dist', 'cli.js');
   if (existsSync(packaged)) return { cli: packaged, nativeDir: join(extensionPath, 'native', 'better-sqlite3'), packaged: true };
   const checkout = join(extensionPath, '..', 'dist', 'cli.js');
   if (existsSync(checkout)) return { cli: checkout, nativeDir: '', packaged: false };
@@ -104,7 +107,7 @@ export class CodectxClient implements vscode.Disposable {
     this.failure = undefined;
     const layout = serverLayout(this.extensionPath);
     if (!layout)
-      return this.fail(`the server bundle (dist/cli.js) is missing from ${this.extensionPath}: reinstall the extension`);
+      return this.fail(`the server bundle (server/dist/cli.js) is missing from ${this.extensionPath}: reinstall the extension`);
     const shippedAbis =
       layout.packaged && existsSync(layout.nativeDir)
         ? readdirSync(layout.nativeDir).map((d) => d.replace(/^node-v(\d+).*/, '$1'))
