@@ -34,7 +34,7 @@ await build({
 });
 
 // Parsing and chunking run in a worker thread of the language server during index runs.
-await build({ ...common, entryPoints: { 'chunk-worker': 'server/src/chunk-worker.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { 'chunk-worker': 'server/src/index/chunk-worker.ts' }, outdir: 'dist' });
 
 // The VS Code extension (extension/dist/extension.js): CommonJS, as VS Code loads it, with everything bundled but the
 // editor's own `vscode` module. requests.ts's protocol types resolve to vscode-languageclient's copy, so that only one
