@@ -1,11 +1,16 @@
 // The status bar item: indexing progress, then `codectx: N chunks`; a click shows the status and actions.
-// It polls codectx/status: every second while a folder indexes, every 10 s otherwise.
+// It polls codectx/status: every second while a folder indexes or embeds, every 10 s otherwise; `serverReady` (e2e log)
+// is written once, when every folder is indexed and embedded the first time.
 import * as vscode from 'vscode';
-import type { StatusResponse } from '../../server/src/protocol/requests.js';
+import type { FolderStatus, StatusResponse } from '../../server/src/protocol/requests.js';
 import type { CodectxClient } from './client.js';
 import { e2eLog } from './e2e-log.js';
 
 const FAST_MS = 1000;
+
+const indexing = (f: FolderStatus) => f.state === 'indexing' || f.state === 'starting';
+/** Vectors still being computed (lexical search already answers meanwhile). */
+const embedding = (f: FolderStatus) => f.embeddings === 'embedding' || f.embeddings === 'starting';
 const SLOW_MS = 10_000;
 
 export class StatusBar implements vscode.Disposable {
@@ -47,7 +52,7 @@ export class StatusBar implements vscode.Disposable {
       return this.schedule(SLOW_MS);
     }
     this.show(status);
-    const busy = status.folders.some((f) => f.state === 'indexing' || f.state === 'starting');
+    const busy = status.folders.some((f) => indexing(f) || embedding(f));
     if (!busy && !this.readyLogged && status.folders.length) {
       this.readyLogged = true;
       e2eLog({ event: 'serverReady', status });
