@@ -5,7 +5,15 @@ import type { ContextChunk } from '../../../server/src/protocol/requests.js';
 import type { CodectxClient } from '../client.js';
 import { e2eLog } from '../e2e-log.js';
 import { toLocation } from '../locations.js';
-import { assemblePrompt, citedChunks, contextBudget, estimateTokens, formatContext, promptBudget, type Turn } from './prompt.js';
+import {
+  assemblePrompt,
+  citedChunks,
+  contextBudget,
+  formatContext,
+  type PromptMessage,
+  promptBudget,
+  type Turn,
+} from './prompt.js';
 
 export const PARTICIPANT_ID = 'codectx.chat';
 
@@ -36,6 +44,21 @@ function activeEditor(): { activeFile?: string; position?: { line: number; chara
     position: { line: active.line, character: active.character },
     ...(selection.trim() ? { selection: selection.slice(0, 2000) } : {}),
   };
+}
+
+/** The prompt's tokens as the model counts them; the estimate when the model cannot count. */
+async function countTokens(
+  model: vscode.LanguageModelChat,
+  messages: PromptMessage[],
+  token: vscode.CancellationToken,
+  estimate: number,
+): Promise<number> {
+  try {
+    const counts = await Promise.all(messages.map((m) => model.countTokens(m.text, token)));
+    return counts.reduce((a, b) => a + b, 0);
+  } catch {
+    return estimate;
+  }
 }
 
 function referenceAll(stream: vscode.ChatResponseStream, chunks: { uri: string; range: ContextChunk['range'] }[]): void {
@@ -85,7 +108,19 @@ async function answer(
     { query: request.prompt, budgetTokens: contextBudget(budget, request.prompt, history), ...activeEditor() },
     token,
   );
-  const prompt = assemblePrompt({ question: request.prompt, chunks: res.chunks, history: showOnly ? [] : history, budget });
+  const assemble = (room: number) =>
+    assemblePrompt({ question: request.prompt, chunks: res.chunks, history: showOnly ? [] : history, budget: room });
+  let prompt = assemble(budget);
+  // The estimate (characters / 4) can undercount dense code for the model's own tokenizer: measure with the model, and
+  // shrink the budget by the ratio once when the real count is over.
+  let promptTokens = prompt.tokens;
+  if (model && !showOnly) {
+    promptTokens = await countTokens(model, prompt.messages, token, prompt.tokens);
+    if (promptTokens > budget) {
+      prompt = assemble(Math.floor((budget * budget) / promptTokens));
+      promptTokens = await countTokens(model, prompt.messages, token, prompt.tokens);
+    }
+  }
   const used = res.chunks.slice(0, prompt.chunks.length);
   const citations = used.map((c) => c.citation);
   referenceAll(stream, used);
@@ -109,7 +144,7 @@ async function answer(
   const messages = prompt.messages.map((m) =>
     m.role === 'user' ? vscode.LanguageModelChatMessage.User(m.text) : vscode.LanguageModelChatMessage.Assistant(m.text),
   );
-  e2eLog({ event: 'chat', command: null, budget, references: citations, promptTokens: prompt.tokens });
+  e2eLog({ event: 'chat', command: null, budget, references: citations, promptTokens });
   stream.progress(`Asking ${model.name} with ${used.length} chunks of code…`);
   let text = '';
   try {
@@ -139,7 +174,7 @@ async function answer(
     }
   }
   if (partialNote) stream.markdown(partialNote);
-  return { metadata: { citations, promptTokens: estimateTokens(prompt.messages.map((m) => m.text).join('')) } };
+  return { metadata: { citations, promptTokens } };
 }
 
 export function registerParticipant(client: CodectxClient): vscode.Disposable {
