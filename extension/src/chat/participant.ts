@@ -12,10 +12,13 @@ import {
   formatContext,
   type PromptMessage,
   promptBudget,
+  sourcesToShow,
   type Turn,
 } from './prompt.js';
 
 export const PARTICIPANT_ID = 'codectx.chat';
+/** Links shown under an answer. */
+const MAX_SOURCES = 6;
 
 /** Earlier turns of this participant's conversation, as plain text. */
 function historyOf(context: vscode.ChatContext): Turn[] {
@@ -165,13 +168,16 @@ async function answer(
     e2eLog({ event: 'error', message: `chat model: ${why}` });
     return { errorDetails: { message: why } };
   }
-  const cited = citedChunks(text, used);
-  if (cited.length) {
-    stream.markdown('\n\nSources: ');
-    for (const c of cited) {
+  // Under the answer, the code it rests on as links: the chunks the answer cites, then the best-ranked others, one per
+  // file (all of them are in the references list too).
+  const shown = sourcesToShow(citedChunks(text, used), used, MAX_SOURCES);
+  if (shown.length) {
+    stream.markdown('\n\n**Code used:** ');
+    for (const [i, c] of shown.entries()) {
+      if (i) stream.markdown(', ');
       stream.anchor(toLocation(c), c.citation);
-      stream.markdown(' ');
     }
+    if (used.length > shown.length) stream.markdown(` and ${used.length - shown.length} more chunks (references above).`);
   }
   if (partialNote) stream.markdown(partialNote);
   return { metadata: { citations, promptTokens } };

@@ -8,6 +8,7 @@ import {
   estimateTokens,
   type PromptChunk,
   promptBudget,
+  sourcesToShow,
   type Turn,
 } from './prompt.js';
 
@@ -107,5 +108,21 @@ describe('citedChunks', () => {
   it('finds the chunks an answer names', () => {
     const cs = chunks(3);
     expect(citedChunks('See `src/mod2.ts:21` and src/mod0.ts.', cs).map((c) => c.path)).toEqual(['src/mod0.ts', 'src/mod2.ts']);
+  });
+});
+
+describe('sourcesToShow', () => {
+  it('puts cited chunks first, then the best ranked, one per file, at most max', () => {
+    const c = (path: string, citation: string) => ({ path, citation });
+    const ranked = [
+      c('a.ts', 'a.ts:1-5'),
+      c('b.ts', 'b.ts:1-5'),
+      c('a.ts', 'a.ts:9-20'),
+      c('c.ts', 'c.ts:1-2'),
+      c('d.ts', 'd.ts:3-4'),
+    ];
+    const cited = [c('c.ts', 'c.ts:1-2')];
+    expect(sourcesToShow(cited, ranked, 3).map((x) => x.citation)).toEqual(['c.ts:1-2', 'a.ts:1-5', 'b.ts:1-5']);
+    expect(sourcesToShow([], ranked, 10).map((x) => x.path)).toEqual(['a.ts', 'b.ts', 'c.ts', 'd.ts']);
   });
 });

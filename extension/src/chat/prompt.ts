@@ -139,3 +139,16 @@ export function contextBudget(budget: number, question: string, history: Turn[])
 export function citedChunks<T extends { path: string; citation: string }>(answer: string, chunks: T[]): T[] {
   return chunks.filter((c) => answer.includes(c.path));
 }
+
+/** The chunks to link under an answer: the cited ones first, then the best-ranked, at most one per file, at most `max`. */
+export function sourcesToShow<T extends { path: string }>(cited: T[], ranked: T[], max: number): T[] {
+  const out: T[] = [];
+  const files = new Set<string>();
+  for (const c of [...cited, ...ranked]) {
+    if (out.length >= max) break;
+    if (files.has(c.path)) continue;
+    files.add(c.path);
+    out.push(c);
+  }
+  return out;
+}
