@@ -33,4 +33,7 @@ await build({
 });
 
 // Parsing and chunking run in a worker thread of the language server during index runs.
-await build({ ...common, entryPoints: { 'chunk-worker': 'server/src/chunk-worker.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { 'chunk-worker': 'server/src/index/chunk-worker.ts' }, outdir: 'dist' });
+
+// What the benchmarks import of the server (bench/fit-fusion.mjs, fit-rerank.mjs, knn.mjs): server/src/lib.ts.
+await build({ ...common, entryPoints: { lib: 'server/src/lib.ts' }, outdir: 'dist' });
