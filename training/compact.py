@@ -11,7 +11,8 @@ to every clone of the repository. Stored here:
   A pair's vector is ~10x smaller than a token's in a text's sum, so it tolerates the coarser code.
 The graph dequantizes only the gathered rows (never the whole table), so memory stays at the packed size.
 
-Usage (convert the committed int8 model in place; export.py calls `compact` directly after a retrain):
+Usage (convert the committed int8 model in place, or rebuild the graph of a compact one around its stored numbers;
+export.py calls `compact` directly after a retrain):
   /usr/bin/python3 training/compact.py [--model models/code-static] [--fixture fixtures/embed/model-vectors.json]
 """
 import argparse
@@ -249,6 +250,15 @@ def build_onnx(c, path):
     onnx.save(model, path)
 
 
+STORED = ("token_nibbles", "token_coef", "bigram_codes", "bigram_codebook", "bigram_coef")
+
+
+def read_compact(path):
+    """The stored arrays of a compact model.onnx, or None for another format."""
+    init = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    return {k: init[k] for k in STORED if k in init} if "token_nibbles" in init else None
+
+
 def read_int8(path):
     """The float tables of an int8 model.onnx (the format export.py wrote before this file): coefficients folded in."""
     init = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
@@ -291,6 +301,11 @@ def main():
     args = ap.parse_args()
     t0 = time.time()
     src = os.path.abspath(args.model)
+    stored = read_compact(os.path.join(src, "onnx", "model.onnx"))
+    if stored is not None:  # already compact: rebuild the graph around the same numbers (fixture unchanged)
+        build_onnx(stored, os.path.join(src, "onnx", "model.onnx"))
+        print(f"rebuilt the graph of {src} around its stored numbers")
+        return
     tokens, pairs = read_int8(os.path.join(src, "onnx", "model.onnx"))
     with open(os.path.join(src, "codectx.json")) as f:
         meta = json.load(f)
