@@ -5,11 +5,11 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeConfig } from '../config.js';
+import { HashEmbedder } from '../embed/hash-embedder.js';
 import { Engine } from '../engine.js';
 import { DenseSearch } from '../search/dense-search.js';
 import { Store } from '../store/store.js';
 import { embedPending } from './embed-pass.js';
-import { HashEmbedder } from './hash-embedder.js';
 
 const searches = new WeakMap<Store, DenseSearch>();
 /** The dense search over a store, one per store as the engine has it (its in-memory copies persist across calls). */
