@@ -50,6 +50,10 @@ if [ ! -f "$CS_DIR/.done-$CODE_SERVER_VERSION" ] || [ ! -x "$CS_DIR/node_modules
   npm install --prefix "$CS_DIR" --no-audit --no-fund --no-save "code-server@$CODE_SERVER_VERSION" >&2
   touch "$CS_DIR/.done-$CODE_SERVER_VERSION"
 fi
-"$CS_DIR/node_modules/.bin/code-server" --version >&2
+# --version still writes a default config into $HOME/.config: give it a throwaway HOME.
+version_home=$(mktemp -d)
+HOME=$version_home XDG_CONFIG_HOME=$version_home/.config XDG_DATA_HOME=$version_home/.local/share \
+  "$CS_DIR/node_modules/.bin/code-server" --version >&2
+rm -rf "$version_home"
 echo "setup-code-server: ready in $(($(date +%s) - t0)) s" >&2
 echo "$CACHE"
