@@ -158,7 +158,10 @@ async function runCommand(page, title) {
       await page.waitForTimeout(500);
     }
   }
-  await row.first().click();
+  // Enter runs the active row when it is the command (the palette ranks the exact title first); else a click.
+  const focused = page.locator(`${QUICK_ROW}.focused`, { hasText: title });
+  if ((await focused.count()) > 0) await page.keyboard.press('Enter');
+  else await row.first().click({ force: true });
 }
 
 async function screenshot(page, name) {
@@ -189,10 +192,17 @@ async function searchCodebase(page, e2eLog) {
   await page.waitForTimeout(1000);
   const rows = await page.locator(QUICK_ROW).allInnerTexts();
   console.log(`[e2e] search rows: ${JSON.stringify(rows.slice(0, 5))}`);
-  await page
-    .locator(QUICK_ROW, { hasText: path.basename(SEARCH.path) })
-    .first()
-    .click();
+  // Pick with the keyboard, as a user would (a hover over the list can cover a row against clicks): the first row is
+  // active, so ArrowDown to the first result in the expected file, then Enter.
+  const listed = await page
+    .locator(QUICK_ROW)
+    .evaluateAll((els) =>
+      els.map((el) => ({ index: Number(el.dataset.index), label: el.getAttribute('aria-label') || el.textContent })),
+    );
+  const target = listed.filter((r) => r.label.includes(`${SEARCH.path}:`)).sort((a, b) => a.index - b.index)[0];
+  check(target, `Search Codebase listed no result in ${SEARCH.path}: ${JSON.stringify(listed.map((r) => r.label))}`);
+  for (let i = 0; i < target.index; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
   const opened = await waitForRecord(e2eLog, 'the searchOpened event', (r) => r.event === 'searchOpened', WAIT.quickPick, {
     from,
   });
@@ -317,6 +327,7 @@ async function chatQuestion(page, { e2eLog, lmLog, requestFile, workspace }) {
 async function chatSlashSearch(page, { e2eLog, lmLog, requestFile }) {
   const e2eFrom = readJsonLines(e2eLog).length;
   const lmFrom = readJsonLines(lmLog).length;
+  const responses = page.locator('.interactive-item-container.interactive-response');
   writeRequest(requestFile, { query: `@codectx /search ${SLASH_SEARCH.query}` });
   await runCommand(page, 'codectx test: Send Chat Request');
   const event = await waitForRecord(
@@ -333,11 +344,14 @@ async function chatSlashSearch(page, { e2eLog, lmLog, requestFile }) {
     event.references.some((r) => parseReference(r)?.path === SLASH_SEARCH.path),
     `/search ${SLASH_SEARCH.query} did not reference ${SLASH_SEARCH.path} (references: ${JSON.stringify(event.references)})`,
   );
-  const shown = page.locator('.interactive-item-container', { hasText: SLASH_SEARCH.path });
-  try {
-    await shown.first().waitFor({ timeout: WAIT.chat });
-  } catch {
-    throw new E2EFailure(`the /search answer on screen does not show ${SLASH_SEARCH.path}`);
+  // On screen, in the new response: the location as a file link (the chat shows its base name and lines).
+  const shownDeadline = Date.now() + WAIT.chat;
+  for (;;) {
+    // The newest response (the one before it, the model's answer, says RECORDER_ANSWER).
+    const last = (await responses.count()) > 0 ? await responses.last().textContent() : '';
+    if (!last.includes('RECORDER_ANSWER') && last.includes(`${path.basename(SLASH_SEARCH.path)}:`)) break;
+    check(Date.now() < shownDeadline, `the /search answer on screen does not show ${SLASH_SEARCH.path}: ${last}`);
+    await page.waitForTimeout(500);
   }
   await page.waitForTimeout(1000);
   const prompts = readJsonLines(lmLog)
@@ -505,7 +519,10 @@ async function main() {
     page.on('console', (m) => fs.appendFileSync(files.consoleLog, `[${m.type()}] ${m.text()}\n`));
     page.on('pageerror', (e) => fs.appendFileSync(files.consoleLog, `[pageerror] ${e.message}\n`));
     page.setDefaultTimeout(60_000);
-    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: WAIT.workbench });
+    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`, {
+      waitUntil: 'domcontentloaded',
+      timeout: WAIT.workbench,
+    });
     await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: WAIT.workbench });
     mark('workbenchReady');
 
