@@ -182,14 +182,16 @@ export class CodectxClient implements vscode.Disposable {
     return { action: CloseAction.DoNotRestart, handled: true };
   }
 
-  private async fail(message: string): Promise<void> {
+  /** Records why the server is not running and tells the user, without waiting for the notification to be closed. */
+  private fail(message: string): void {
     this.failure = message;
     this.output.error(message);
     e2eLog({ event: 'error', message });
     this.changed.fire();
-    const pick = await vscode.window.showErrorMessage(`codectx: ${message}`, 'Show Log', 'Open Settings');
-    if (pick === 'Show Log') this.output.show(true);
-    if (pick === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'codectx');
+    void vscode.window.showErrorMessage(`codectx: ${message}`, 'Show Log', 'Open Settings').then((pick) => {
+      if (pick === 'Show Log') this.output.show(true);
+      if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'codectx');
+    });
   }
 
   /** Sends changed settings; a different Node needs a new server process. */

@@ -80,7 +80,8 @@ async function searchOnly(
   for (const [i, hit] of res.results.entries()) {
     stream.markdown(`${i + 1}. `);
     stream.anchor(toLocation(hit), `${hit.path}:${hit.startLine}`);
-    stream.markdown(` ${hit.symbol ? `\`${hit.symbol}\` ` : ''}(${hit.kind})\n`);
+    // The link shows only the file's name: the path beside it tells apart files of the same name.
+    stream.markdown(` ${hit.symbol ? `\`${hit.symbol}\` ` : ''}(${hit.kind}) · \`${hit.path}\`\n`);
     stream.reference(toLocation(hit));
   }
   if (res.partial) stream.markdown('\n_The index is still being built: results come from what is indexed so far._');
