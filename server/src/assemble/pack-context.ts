@@ -1,40 +1,228 @@
-// Pure. Packs ranked chunks into a token budget: best first, no overlapping duplicates, each with its citation.
+// Pure. Packs ranked candidates into a token budget and renders them. Invariant: the exact token count of the returned
+// text, by the counter given, is never more than the budget, whatever the input.
+import { candidateLines, type NumberedLines } from './candidate-lines.js';
+import type { ContextBlock, ContextCandidate, ContextFormat, FileOutline, PackedContext } from './context-types.js';
+import type { CountTokens } from './count-tokens.js';
+import { renderBlock, renderContext } from './format-context.js';
+import { type MergedBlock, mergeBlocks, type Piece } from './merge-blocks.js';
+import { buildRepoMap } from './repo-map.js';
+import { trimDefinition } from './trim-definition.js';
 
-export interface PackInput {
-  path: string;
-  startLine: number;
-  endLine: number;
-  content: string;
-  score: number;
-}
-
-export interface Packed<T extends PackInput> {
-  item: T;
-  citation: string;
-  tokens: number;
-}
-
-/** A rough token count for code: about four characters a token. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+export interface PackOptions {
+  /** Tokens the rendered text may take, at most. */
+  budget: number;
+  /** Exact counter (see count-tokens.ts); the packer counts each block it considers and then the whole text. */
+  countTokens: CountTokens;
+  format?: ContextFormat;
+  /** Lower-case words of the question: a trimmed definition keeps the lines that contain one. */
+  terms?: readonly string[];
+  /** Top-level declarations of the relevant files, best first: the repository map, when the budget leaves room. */
+  outlines?: readonly FileOutline[];
 }
 
 /**
- * Takes items in rank order while they fit; an item too large for what is left is passed over for smaller ones.
- * An item whose lines overlap one already taken from the same file is dropped (a skeleton and its member, say).
+ * A definition may take this share of the budget whole; a longer one is trimmed (signature, doc, matching lines).
+ * The first candidate and a pinned one may take twice as much: they are the likeliest answer.
  */
-export function packContext<T extends PackInput>(ranked: T[], budgetTokens: number): { packed: Packed<T>[]; usedTokens: number } {
-  const packed: Packed<T>[] = [];
-  let used = 0;
-  for (const item of ranked) {
-    const tokens = estimateTokens(item.content) + 8; // the citation line and fences around it
-    if (used + tokens > budgetTokens) continue;
-    const overlaps = packed.some(
-      (p) => p.item.path === item.path && p.item.startLine <= item.endLine && item.startLine <= p.item.endLine,
-    );
-    if (overlaps) continue;
-    packed.push({ item, citation: `${item.path}:${item.startLine}-${item.endLine}`, tokens });
-    used += tokens;
+export const SHARE = 0.25;
+/** A trimmed definition keeps at most this many matching lines, then fewer if it still does not fit. */
+const MATCHED_LINES = [12, 4, 0];
+/** The map is built only when at least this many tokens are left after the blocks. */
+const MIN_MAP_TOKENS = 24;
+
+/** The value of the candidate at a rank (1-based): what the greedy choice divides by tokens. */
+export function rankValue(rank: number): number {
+  return 1 / (rank + 1);
+}
+
+interface Option {
+  piece: Piece;
+  cost: number;
+}
+
+interface Unit {
+  rank: number;
+  value: number;
+  key: string;
+  /** Whole first (when within its share), then trimmed ones, smallest last. */
+  options: Option[];
+}
+
+/** Packs `candidates` (best first) into `options.budget` tokens. Never throws on odd input; never exceeds the budget. */
+export function packContext(candidates: readonly ContextCandidate[], options: PackOptions): PackedContext {
+  const format = options.format ?? 'markdown';
+  const budget = Math.max(0, Math.floor(Number.isFinite(options.budget) ? options.budget : 0));
+  const seen = new Map<string, number>();
+  const count: CountTokens = (text) => {
+    let n = seen.get(text);
+    if (n === undefined) {
+      n = options.countTokens(text);
+      seen.set(text, n);
+    }
+    return n;
+  };
+  const empty: PackedContext = {
+    format,
+    budget,
+    tokens: 0,
+    text: '',
+    blocks: [],
+    repoMap: [],
+    candidates: candidates.length,
+    duplicates: 0,
+    omitted: candidates.length,
+  };
+  const fixed = count(renderContext(format, '', []));
+  if (fixed > budget) return empty;
+
+  const { units, duplicates } = toUnits(candidates, options.terms ?? [], budget, format, count);
+  // Greedy by value per token; a pinned candidate (value Infinity) goes first.
+  const order = [...units].sort((a, b) => density(b) - density(a) || a.rank - b.rank);
+  const files = new Map<string, { pieces: Piece[]; cost: number }>();
+  let used = fixed;
+  const taken = new Set<Unit>();
+  for (const unit of order) {
+    if (budget - used < 8) break;
+    const file = files.get(unit.key) ?? { pieces: [], cost: 0 };
+    for (const option of unit.options) {
+      // Cheap test first: a piece that does not fit alone does not fit merged either, nearly always.
+      if (used + option.cost > budget + file.cost * 0.1) continue;
+      const pieces = [...file.pieces, option.piece];
+      const cost = fileCost(pieces, format, count);
+      if (used - file.cost + cost > budget) continue;
+      used += cost - file.cost;
+      files.set(unit.key, { pieces, cost });
+      taken.add(unit);
+      break;
+    }
   }
-  return { packed, usedTokens: used };
+
+  let pieces = [...files.values()].flatMap((f) => f.pieces);
+  let mapAllowance = budget - used;
+  for (;;) {
+    const blocks = readingOrder(mergeBlocks(pieces));
+    const segments = blocks.map((b, i) => renderBlock(b, format, i === 0));
+    const map =
+      options.outlines && mapAllowance >= MIN_MAP_TOKENS
+        ? buildRepoMap(options.outlines, format, mapAllowance, count)
+        : { files: [], text: '', tokens: 0 };
+    const text = renderContext(format, map.text, segments);
+    const tokens = options.countTokens(text);
+    if (tokens <= budget) {
+      const packed: ContextBlock[] = blocks.map((b, i) => ({ ...b, tokens: count(segments[i] ?? '') }));
+      const some = blocks.length > 0 || map.files.length > 0;
+      return {
+        ...empty,
+        tokens: some ? tokens : 0,
+        text: some ? text : '',
+        blocks: packed,
+        repoMap: map.files,
+        duplicates,
+        omitted: candidates.length - duplicates - taken.size,
+      };
+    }
+    // Counted apart, the segments came to less than the whole (BPE merges across their seams): the map shrinks
+    // first, then the least valuable piece goes, until the whole fits.
+    if (map.files.length > 0) {
+      mapAllowance = map.tokens - (tokens - budget) - 1;
+      continue;
+    }
+    if (pieces.length === 0) return { ...empty, duplicates };
+    const worst = pieces.reduce((w, p) => (rankValue(p.rank) < rankValue(w.rank) ? p : w));
+    pieces = pieces.filter((p) => p !== worst);
+    for (const u of taken) if (u.rank === worst.rank) taken.delete(u);
+  }
+}
+
+function density(u: Unit): number {
+  const cost = u.options[0]?.cost ?? 1;
+  return u.value / Math.max(1, cost);
+}
+
+/** The candidates as units: duplicates dropped, each with its whole and trimmed pieces and their exact costs. */
+function toUnits(
+  candidates: readonly ContextCandidate[],
+  terms: readonly string[],
+  budget: number,
+  format: ContextFormat,
+  count: CountTokens,
+): { units: Unit[]; duplicates: number } {
+  const units: Unit[] = [];
+  const shownByFile = new Map<string, NumberedLines[]>();
+  const contents = new Set<string>();
+  let duplicates = 0;
+  candidates.forEach((c, i) => {
+    const rank = i + 1;
+    const key = `${c.folder}\0${c.path}`;
+    const lines = candidateLines(c);
+    const earlier = shownByFile.get(key) ?? [];
+    if (contents.has(c.content) || (lines && earlier.some((e) => contains(e, lines)))) {
+      duplicates++;
+      return;
+    }
+    contents.add(c.content);
+    if (lines) shownByFile.set(key, [...earlier, lines]);
+    const base = {
+      folder: c.folder,
+      path: c.path,
+      language: c.language,
+      symbol: c.symbol,
+      rank,
+      score: c.score,
+      startLine: c.startLine,
+      endLine: c.endLine,
+      source: c.source,
+    };
+    const whole: Piece = {
+      ...base,
+      lines,
+      text: c.content,
+      elided: !lines || lines.length < c.endLine - c.startLine + 1,
+    };
+    const share = budget * SHARE * (rank === 1 || c.pinned ? 2 : 1);
+    const wholeCost = pieceCost(whole, format, count);
+    const opts: Option[] = wholeCost <= share ? [{ piece: whole, cost: wholeCost }] : [];
+    if (lines) {
+      let previous = wholeCost;
+      for (const maxMatched of MATCHED_LINES) {
+        const trimmed = trimDefinition(lines, c.doc, c.signature, terms, maxMatched);
+        if (trimmed.length >= lines.length) continue;
+        const piece: Piece = { ...base, lines: trimmed, text: '', elided: true };
+        const cost = pieceCost(piece, format, count);
+        if (cost < previous) {
+          opts.push({ piece, cost });
+          previous = cost;
+        }
+      }
+    }
+    if (opts.length === 0) opts.push({ piece: whole, cost: wholeCost });
+    units.push({ rank, value: c.pinned ? Number.POSITIVE_INFINITY : rankValue(rank), key, options: opts });
+  });
+  return { units, duplicates };
+}
+
+/** True when every line of `inner` is among `outer`'s lines (both ascending). */
+function contains(outer: NumberedLines, inner: NumberedLines): boolean {
+  const have = new Set(outer.map(([n]) => n));
+  return inner.every(([n]) => have.has(n));
+}
+
+function pieceCost(piece: Piece, format: ContextFormat, count: CountTokens): number {
+  return fileCost([piece], format, count);
+}
+
+/** The exact tokens of the blocks the pieces of one file make (each block's segment counted apart). */
+function fileCost(pieces: Piece[], format: ContextFormat, count: CountTokens): number {
+  let n = 0;
+  for (const b of mergeBlocks(pieces)) n += count(renderBlock(b, format, false));
+  return n;
+}
+
+function readingOrder(blocks: MergedBlock[]): MergedBlock[] {
+  return blocks.sort(
+    (a, b) =>
+      (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0) ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+      a.startLine - b.startLine,
+  );
 }

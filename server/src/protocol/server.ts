@@ -18,7 +18,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { packContext } from '../assemble/pack-context.js';
+import { packContext } from '../assemble/legacy-pack.js';
 import { makeConfig, parseEmbedderSetting } from '../config.js';
 import { EmbeddingsUnavailable } from '../engine.js';
 import { LiveIndex } from '../live-index.js';
