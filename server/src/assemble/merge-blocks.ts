@@ -102,6 +102,20 @@ function toBlock(group: Piece[]): MergedBlock {
     const shown: [number, number][] = head.elided ? [] : [[head.startLine, head.endLine]];
     return { ...meta, startLine: head.startLine, endLine: head.endLine, elided: head.elided, shown, content: head.text };
   }
+  // One piece of contiguous lines, the common case, is its own text.
+  const only = group.length === 1 ? head.lines : undefined;
+  const first = only?.[0];
+  const last = only?.[only.length - 1];
+  if (only && first && last && last[0] - first[0] + 1 === only.length && last[0] >= head.endLine) {
+    return {
+      ...meta,
+      startLine: first[0],
+      endLine: last[0],
+      elided: false,
+      shown: [[first[0], last[0]]],
+      content: only.map(([, t]) => t).join('\n'),
+    };
+  }
   const lines = new Map<number, string>();
   for (const p of group) for (const [n, t] of p.lines ?? []) lines.set(n, t);
   const numbers = [...lines.keys()].sort((a, b) => a - b);

@@ -27,6 +27,8 @@ export interface PackOptions {
 export const SHARE = 0.25;
 /** A trimmed definition keeps at most this many matching lines, then fewer if it still does not fit. */
 const MATCHED_LINES = [12, 4, 0];
+/** A trimmed piece takes at least a header, fences and a signature: with fewer tokens left, none is tried. */
+const MIN_TRIMMED = 24;
 /** The map is built only when at least this many tokens are left after the blocks. */
 const MIN_MAP_TOKENS = 24;
 
@@ -44,8 +46,13 @@ interface Unit {
   rank: number;
   value: number;
   key: string;
-  /** Whole first (when within its share), then trimmed ones, smallest last. */
-  options: Option[];
+  /** The whole piece and its cost; `withinShare` false when it is too long for its share and only trimmed ones may go. */
+  whole: Option;
+  withinShare: boolean;
+  /** Its lines are known, so it can be trimmed. */
+  trimmable: boolean;
+  /** Trimmed pieces, smallest last: made only when the whole one is not taken (most candidates never need them). */
+  trimmed: () => Option[];
 }
 
 /** Packs `candidates` (best first) into `options.budget` tokens. Never throws on odd input; never exceeds the budget. */
@@ -84,7 +91,7 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
   for (const unit of order) {
     if (budget - used < 8) break;
     const file = files.get(unit.key) ?? { pieces: [], cost: 0 };
-    for (const option of unit.options) {
+    for (const option of optionsOf(unit, budget - used + file.cost * 0.1)) {
       // Cheap test first: a piece that does not fit alone does not fit merged either, nearly always.
       if (used + option.cost > budget + file.cost * 0.1) continue;
       const pieces = [...file.pieces, option.piece];
@@ -107,7 +114,7 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
         ? buildRepoMap(options.outlines, format, mapAllowance, count)
         : { files: [], text: '', tokens: 0 };
     const text = renderContext(format, map.text, segments);
-    const tokens = options.countTokens(text);
+    const tokens = count(text);
     if (tokens <= budget) {
       const packed: ContextBlock[] = blocks.map((b, i) => ({ ...b, tokens: count(segments[i] ?? '') }));
       const some = blocks.length > 0 || map.files.length > 0;
@@ -135,8 +142,20 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
 }
 
 function density(u: Unit): number {
-  const cost = u.options[0]?.cost ?? 1;
-  return u.value / Math.max(1, cost);
+  return u.value / Math.max(1, u.whole.cost);
+}
+
+/**
+ * What may be tried for a unit, in order: the whole piece when within its share, then the trimmed ones, while any can
+ * fit in `left` tokens (with some slack for merging). Trimming is done only for a unit that gets that far.
+ */
+function* optionsOf(u: Unit, left: number): Generator<Option> {
+  if (u.withinShare) yield u.whole;
+  else if (u.whole.cost <= left && !u.trimmable) yield u.whole;
+  if (!u.trimmable || left < MIN_TRIMMED) return;
+  const trimmed = u.trimmed();
+  yield* trimmed;
+  if (!u.withinShare && trimmed.length === 0) yield u.whole;
 }
 
 /** The candidates as units: duplicates dropped, each with its whole and trimmed pieces and their exact costs. */
@@ -181,22 +200,33 @@ function toUnits(
     };
     const share = budget * SHARE * (rank === 1 || c.pinned ? 2 : 1);
     const wholeCost = pieceCost(whole, format, count);
-    const opts: Option[] = wholeCost <= share ? [{ piece: whole, cost: wholeCost }] : [];
-    if (lines) {
+    let trimmed: Option[] | undefined;
+    const makeTrimmed = (): Option[] => {
+      if (trimmed) return trimmed;
+      trimmed = [];
+      if (!lines) return trimmed;
       let previous = wholeCost;
       for (const maxMatched of MATCHED_LINES) {
-        const trimmed = trimDefinition(lines, c.doc, c.signature, terms, maxMatched);
-        if (trimmed.length >= lines.length) continue;
-        const piece: Piece = { ...base, lines: trimmed, text: '', elided: true };
+        const kept = trimDefinition(lines, c.doc, c.signature, terms, maxMatched);
+        if (kept.length >= lines.length) continue;
+        const piece: Piece = { ...base, lines: kept, text: '', elided: true };
         const cost = pieceCost(piece, format, count);
         if (cost < previous) {
-          opts.push({ piece, cost });
+          trimmed.push({ piece, cost });
           previous = cost;
         }
       }
-    }
-    if (opts.length === 0) opts.push({ piece: whole, cost: wholeCost });
-    units.push({ rank, value: c.pinned ? Number.POSITIVE_INFINITY : rankValue(rank), key, options: opts });
+      return trimmed;
+    };
+    units.push({
+      rank,
+      value: c.pinned ? Number.POSITIVE_INFINITY : rankValue(rank),
+      key,
+      whole: { piece: whole, cost: wholeCost },
+      withinShare: wholeCost <= share,
+      trimmable: lines !== undefined && lines.length > 1,
+      trimmed: makeTrimmed,
+    });
   });
   return { units, duplicates };
 }
