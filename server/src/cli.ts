@@ -1,16 +1,24 @@
 // CLI entry: parses flags and calls the engine directly (never through LSP). The output formats are a public contract.
 // Exit codes: 0 success (also when nothing matched), 2 bad usage, 3 repository or index problem, 1 unexpected failure.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Config, makeConfig, parseEmbedderSetting } from './config.js';
+import { ConfigError, configFrom } from './config.js';
 import type { LastEmbeddingPass } from './embed/embed-pass.js';
 import {
+  type ContextBundle,
+  checkBudget,
+  checkLimit,
   EmbeddingsUnavailable,
   type EmbedProgress,
   Engine,
   type EngineResult,
   type IndexProgress,
   type IndexReport,
+  InvalidRequest,
+  isContextFormat,
+  isEncoding,
+  MAX_LIMIT,
   type RankMode,
   RepositoryError,
 } from './engine.js';
@@ -21,9 +29,13 @@ const USAGE = `usage:
   codectx index  [--repo DIR] [--index-dir DIR] [--json]
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
+  codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--format markdown|json|xml]
+                 [--file PATH [--line N]] [--tokenizer o200k|cl100k] [--no-map] [--json]
   codectx status [--repo DIR] [--index-dir DIR] [--json]
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
+--limit is an integer from 1 to ${MAX_LIMIT} (default 10); --budget a number of tokens from 1 to 1000000 (default 4000),
+counted exactly in the --tokenizer's encoding. --file PATH --line N: the chunk at that line is taken first.
 --repo defaults to the current folder; the index lives under ~/.cache/codectx unless --index-dir or CODECTX_INDEX_DIR says otherwise.
 --embeddings SPEC (or CODECTX_EMBEDDINGS) picks the embedding model of index, search and eval: none, local (the shipped
 model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).`;
@@ -49,29 +61,36 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
   const [command, ...rest] = positionals;
   try {
-    const limit = values.limit === undefined ? 10 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got '${values.limit}'`);
     if (command === undefined) throw new UsageError('missing command');
-    if (!['index', 'search', 'status'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+    if (!['index', 'search', 'context', 'status'].includes(command)) throw new UsageError(`unknown command '${command}'`);
     if (command === 'search' && !values.batch && rest.length === 0) throw new UsageError('search needs a QUERY or --batch FILE');
-    if (command !== 'search' && rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+    if (command === 'context' && rest.length === 0) throw new UsageError('context needs a QUESTION');
+    if (command !== 'search' && command !== 'context' && rest.length > 0)
+      throw new UsageError(`unexpected argument '${rest[0]}'`);
     if (command !== 'search' && (values.batch || values.explain || values.limit))
       throw new UsageError('--batch, --limit and --explain go with search');
+    const contextFlags = ['budget', 'format', 'file', 'line', 'tokenizer', 'no-map'] as const;
+    const misplaced = contextFlags.find((f) => values[f] !== undefined);
+    if (command !== 'context' && misplaced) throw new UsageError(`--${misplaced} goes with context`);
+    const format = values.format ?? 'markdown';
+    if (!isContextFormat(format)) throw new UsageError(`--format must be markdown, json or xml, got '${format}'`);
+    const tokenizer = values.tokenizer ?? 'o200k';
+    if (!isEncoding(tokenizer)) throw new UsageError(`--tokenizer must be o200k or cl100k, got '${tokenizer}'`);
+    if (values.line !== undefined && values.file === undefined) throw new UsageError('--line goes with --file PATH');
+    const line = values.line === undefined ? undefined : Number(values.line);
+    if (line !== undefined && (!Number.isInteger(line) || line < 1))
+      throw new UsageError(`--line must be a line number from 1, got '${values.line}'`);
+    const limit = checkLimit(values.limit === undefined ? 10 : Number(values.limit), '--limit');
+    const budget = checkBudget(values.budget === undefined ? 4000 : Number(values.budget), '--budget');
     const mode = (values.mode ?? 'hybrid') as RankMode;
     if (!['lexical', 'dense', 'hybrid'].includes(mode))
       throw new UsageError(`--mode must be lexical, dense or hybrid, got '${mode}'`);
 
-    const overrides: Partial<Config> = values['index-dir'] ? { indexDir: values['index-dir'] } : {};
-    const embeddings = values.embeddings ?? process.env.CODECTX_EMBEDDINGS;
-    if (embeddings) {
-      const embedder = parseEmbedderSetting(embeddings);
-      if (!embedder)
-        throw new UsageError(
-          `--embeddings (or CODECTX_EMBEDDINGS) must be none, local, or JSON {"provider": …}, got '${truncate(embeddings, 80)}'`,
-        );
-      overrides.embedder = embedder;
-    }
-    const config = makeConfig(values.repo ?? process.cwd(), overrides);
+    const config = configFrom({
+      repo: values.repo ?? process.cwd(),
+      indexDir: values['index-dir'],
+      embeddings: values.embeddings,
+    });
     const engine = Engine.open(config, (message) => process.stderr.write(`codectx: warning: ${message}\n`));
     try {
       if (command === 'status') return printStatus(engine, values.json === true);
@@ -86,6 +105,18 @@ async function main(argv: string[]): Promise<number | undefined> {
           : await engine.embed({ onProgress: embedPrinter(command === 'index') });
       if (command === 'index') return printIndexReport(engine, report, embedded, values.json === true);
       if (values.batch) return await runBatch(engine, values.batch, limit, mode);
+      if (command === 'context') {
+        const file = values.file === undefined ? undefined : repoRelative(config.repo, values.file);
+        const bundle = await engine.context(rest.join(' '), {
+          budgetTokens: budget,
+          format,
+          tokenizer,
+          repoMap: values['no-map'] !== true,
+          active: file && line !== undefined ? { repo: config.repo, path: file, line } : undefined,
+          openFiles: file ? [{ repo: config.repo, path: file }] : undefined,
+        });
+        return printContext(bundle, values.json === true);
+      }
       const query = rest.join(' ');
       const { results } = await engine.search(query, { limit, mode, explain: values.explain === true });
       if (values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
@@ -96,8 +127,12 @@ async function main(argv: string[]): Promise<number | undefined> {
       await engine.close();
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       process.stderr.write(`codectx: ${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof InvalidRequest) {
+      process.stderr.write(`codectx: ${error.message}\n`);
       return 2;
     }
     if (error instanceof EmbeddingsUnavailable) {
@@ -126,6 +161,12 @@ function parse(argv: string[]) {
       explain: { type: 'boolean' },
       mode: { type: 'string' },
       embeddings: { type: 'string' },
+      budget: { type: 'string' },
+      format: { type: 'string' },
+      file: { type: 'string' },
+      line: { type: 'string' },
+      tokenizer: { type: 'string' },
+      'no-map': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -272,6 +313,45 @@ function embeddingLines(s: ReturnType<Engine['status']>): string[] {
     }
   }
   return lines;
+}
+
+/**
+ * Packed context: the rendered text on stdout (prompt-ready), a one-line summary on stderr; with `--json` one object
+ * with the text, its blocks and the map.
+ */
+function printContext(bundle: ContextBundle, json: boolean): number {
+  if (json) {
+    const chunks = bundle.chunks.map(({ repo: _repo, score, ...c }) => ({
+      ...c,
+      score: Number.isFinite(score) ? Math.round(score * 1000) / 1000 : null,
+    }));
+    const repoMap = bundle.repoMap.map(({ repo: _repo, ...f }) => f);
+    process.stdout.write(`${JSON.stringify({ ...bundle, tookMs: Math.round(bundle.tookMs), chunks, repoMap })}\n`);
+    return 0;
+  }
+  process.stdout.write(bundle.text);
+  if (bundle.chunks.length === 0) process.stderr.write('codectx: no context found\n');
+  else
+    process.stderr.write(
+      `codectx: ${bundle.chunks.length} blocks from ${bundle.candidates} candidates, ${bundle.usedTokens} of ` +
+        `${bundle.budgetTokens} tokens (${bundle.tokenizer})\n`,
+    );
+  return 0;
+}
+
+/** A --file argument (relative to the current folder, or absolute) as a path inside the repository. */
+function repoRelative(repo: string, file: string): string {
+  const rel = relative(realpathOr(repo), realpathOr(resolve(file)));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`--file ${file} is not inside ${repo}`);
+  return rel.split(sep).join('/');
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 function printResults(results: EngineResult[], explain: boolean): void {

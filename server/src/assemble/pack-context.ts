@@ -25,6 +25,8 @@ export interface PackOptions {
  * The first candidate and a pinned one may take twice as much: they are the likeliest answer.
  */
 export const SHARE = 0.25;
+/** A trimmed piece must cost at most this share of the whole one, or it is not offered. */
+const MAX_TRIMMED_SHARE = 0.67;
 /** A trimmed definition keeps at most this many matching lines, then fewer if it still does not fit. */
 const MATCHED_LINES = [12, 4, 0];
 /** A trimmed piece takes at least a header, fences and a signature: with fewer tokens left, none is tried. */
@@ -211,7 +213,8 @@ function toUnits(
         if (kept.length >= lines.length) continue;
         const piece: Piece = { ...base, lines: kept, text: '', elided: true };
         const cost = pieceCost(piece, format, count);
-        if (cost < previous) {
+        // A trim that saves little is not worth the lines it hides.
+        if (cost < previous && cost <= wholeCost * MAX_TRIMMED_SHARE) {
           trimmed.push({ piece, cost });
           previous = cost;
         }

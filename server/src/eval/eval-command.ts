@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Config, makeConfig, parseEmbedderSetting } from '../config.js';
+import { ConfigError, configFrom } from '../config.js';
 import { Engine, type IndexProgress, RepositoryError } from '../engine.js';
 import { DatasetError, loadDatasets, type Question } from './dataset.js';
 import { compareWithBaseline, formatGate, type GateReport } from './gate.js';
@@ -20,6 +20,8 @@ DATASET is JSON Lines: {"id","query","gold":[{"path","startLine","endLine","symb
 gold paths relative to --repo (default: the current folder).
   --modes          comma-separated, from: MODES (default: all of them)
   --k N            recall@k cutoff (default 10); each mode returns max(k, 10) results
+  --context-budgets B1,B2  context recall at these token budgets, through codectx context (default 2000,4000,8000;
+                   none to skip)
   --json           print the result as one JSON object instead of Markdown
   --baseline FILE  compare with a saved result; exit 1 when an overall metric of a mode drops by more than --max-drop
   --max-drop X     absolute drop allowed per metric (default 0.02)
@@ -52,6 +54,7 @@ function parse(argv: string[]) {
       baseline: { type: 'string' },
       'max-drop': { type: 'string' },
       'save-baseline': { type: 'string' },
+      'context-budgets': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,6 +83,16 @@ function loadBaseline(file: string): EvalResult {
   if (r?.version !== 1 || typeof r.k !== 'number' || typeof r.modes !== 'object' || r.modes === null)
     throw new UsageError(`${file} is not a codectx eval result (expected version 1 with k and modes)`);
   return r as EvalResult;
+}
+
+/** Context recall budgets: `none`, or comma-separated token counts (default 2000,4000,8000). */
+function parseBudgets(text: string | undefined): number[] {
+  if (text === undefined) return [2000, 4000, 8000];
+  if (text.trim() === 'none') return [];
+  const budgets = text.split(',').map((b) => Number(b.trim()));
+  if (budgets.some((b) => !Number.isInteger(b) || b < 1 || b > 1_000_000))
+    throw new UsageError(`--context-budgets must be none or integers from 1 to 1000000, got '${text}'`);
+  return [...new Set(budgets)];
 }
 
 function missingGold(repo: string, questions: Question[]): string[] {
@@ -143,19 +156,15 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     if (!Number.isFinite(maxDrop) || maxDrop < 0 || maxDrop > 1)
       throw new UsageError(`--max-drop must be a number from 0 to 1, got '${values['max-drop']}'`);
     const modes = selectModes(values.modes, known);
+    const contextBudgets = parseBudgets(values['context-budgets']);
     const baseline = values.baseline ? loadBaseline(values.baseline) : undefined;
     if (baseline && baseline.k !== k)
       throw new UsageError(`${values.baseline} was made with --k ${baseline.k}; run with --k ${baseline.k}`);
     const questions = loadDatasets(positionals);
     for (const [, mode] of modes) mode.check?.();
 
-    const overrides: Partial<Config> = values['index-dir'] ? { indexDir: values['index-dir'] } : {};
     // The model under evaluation: CODECTX_EMBEDDINGS as for the other commands (the shipped model by default).
-    const embedder = process.env.CODECTX_EMBEDDINGS ? parseEmbedderSetting(process.env.CODECTX_EMBEDDINGS) : undefined;
-    if (process.env.CODECTX_EMBEDDINGS && !embedder)
-      throw new UsageError(`CODECTX_EMBEDDINGS must be none, local, or JSON {"provider": …}`);
-    if (embedder) overrides.embedder = embedder;
-    const config = makeConfig(values.repo ?? process.cwd(), overrides);
+    const config = configFrom({ repo: values.repo ?? process.cwd(), indexDir: values['index-dir'] });
     const missing = missingGold(config.repo, questions);
     if (missing.length)
       err(`codectx: warning: ${missing.length} gold files are not under ${config.repo} (first: ${missing[0]}); check --repo\n`);
@@ -170,7 +179,7 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
           throw new ToolMissingError(`dense and hybrid modes need embeddings: ${engine.embedderProblem ?? 'no model'}`);
         err(`codectx: ${embedded.embedded} chunks embedded (${embedded.computed} computed, ${embedded.fromCache} from cache)\n`);
       }
-      result = await runEval(engine, questions, modes, k, evalPrinter(err));
+      result = await runEval(engine, questions, modes, k, evalPrinter(err), contextBudgets);
     } finally {
       await engine.close();
     }
@@ -197,7 +206,7 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     }
     return gate && !gate.passed ? 1 : 0;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       err(`codectx: ${error.message}\n${usage(known)}\n`);
       return 2;
     }
