@@ -125,7 +125,11 @@ describe('packContext', () => {
     const source = ['class A {', '  f() {', '    return 1;', '    // more', '  }', '  g = 2;', '}'];
     const skeleton = ['class A {', '  f() {', '    …', '  g = 2;', '}'].join('\n');
     const withSource = packContext([cand('a.ts', 1, 7, { content: skeleton }, source)], { budget: 500, countTokens: count });
-    expect(withSource.blocks[0]?.content).toBe(['class A {', '  f() {', '  ⋮', '  g = 2;', '}'].join('\n'));
+    // The elided body is a short gap: with room in the budget it is filled, and the class reads whole.
+    expect(withSource.blocks[0]).toMatchObject({ content: source.join('\n'), elided: false, shown: [[1, 7]] });
+    const exact = count(withSource.text);
+    const tight = packContext([cand('a.ts', 1, 7, { content: skeleton }, source)], { budget: exact - 3, countTokens: count });
+    expect(tight.blocks[0]?.content).toBe(['class A {', '  f() {', '  ⋮', '  g = 2;', '}'].join('\n'));
     const without = packContext([{ ...cand('a.ts', 1, 7, { content: skeleton }, source), source: undefined }], {
       budget: 500,
       countTokens: count,

@@ -53,6 +53,8 @@ interface Unit {
   withinShare: boolean;
   /** Its lines are known, so it can be trimmed. */
   trimmable: boolean;
+  /** A gap between pieces already taken, not a candidate of its own. */
+  gap?: boolean;
   /** Trimmed pieces, smallest last: made only when the whole one is not taken (most candidates never need them). */
   trimmed: () => Option[];
 }
@@ -90,7 +92,9 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
   const files = new Map<string, { pieces: Piece[]; cost: number }>();
   let used = fixed;
   const taken = new Set<Unit>();
-  for (const unit of order) {
+  const gapsQueued = new Set<string>();
+  for (let i = 0; i < order.length; i++) {
+    const unit = order[i] as Unit;
     if (budget - used < 8) break;
     const file = files.get(unit.key) ?? { pieces: [], cost: 0 };
     for (const option of optionsOf(unit, budget - used + file.cost * 0.1)) {
@@ -101,7 +105,10 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
       if (used - file.cost + cost > budget) continue;
       used += cost - file.cost;
       files.set(unit.key, { pieces, cost });
-      taken.add(unit);
+      if (!unit.gap) taken.add(unit);
+      // Short gaps the file's blocks now have (a class's member bodies, lines between two pieces) become units of
+      // their own, worth what their block is worth: a definition is better read whole when the budget allows.
+      for (const gap of gapUnits(pieces, unit.key, gapsQueued, format, count)) insertByDensity(order, i + 1, gap);
       break;
     }
   }
@@ -141,6 +148,61 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
     pieces = pieces.filter((p) => p !== worst);
     for (const u of taken) if (u.rank === worst.rank) taken.delete(u);
   }
+}
+
+/** Gaps of at most this many lines inside a block are offered for filling. */
+const MAX_GAP_LINES = 40;
+
+/** The short gaps inside the blocks of one file's pieces (source known), as units not offered before. */
+function gapUnits(pieces: Piece[], key: string, queued: Set<string>, format: ContextFormat, count: CountTokens): Unit[] {
+  const out: Unit[] = [];
+  for (const block of mergeBlocks(pieces)) {
+    const source = pieces.find(
+      (p) => p.lines && p.source && p.startLine <= block.endLine && block.startLine <= p.endLine,
+    )?.source;
+    if (!source) continue;
+    for (let j = 1; j < block.shown.length; j++) {
+      const start = (block.shown[j - 1]?.[1] ?? 0) + 1;
+      const end = (block.shown[j]?.[0] ?? 0) - 1;
+      const id = `${key}\0${start}`;
+      if (end < start || end - start + 1 > MAX_GAP_LINES || queued.has(id)) continue;
+      queued.add(id);
+      const lines = source.slice(start - 1, end).map((text, n): [number, string] => [start + n, text]);
+      const piece: Piece = {
+        folder: block.folder,
+        path: block.path,
+        language: block.language,
+        symbol: '',
+        rank: block.rank,
+        score: block.score,
+        startLine: start,
+        endLine: end,
+        lines,
+        text: '',
+        elided: false,
+        source,
+      };
+      const option = { piece, cost: pieceCost(piece, format, count) };
+      out.push({
+        rank: block.rank,
+        value: rankValue(block.rank),
+        key,
+        whole: option,
+        withinShare: true,
+        trimmable: false,
+        gap: true,
+        trimmed: () => [],
+      });
+    }
+  }
+  return out;
+}
+
+/** Puts `unit` among order[from…] where its density ranks it (order[from…] is sorted by density, best first). */
+function insertByDensity(order: Unit[], from: number, unit: Unit): void {
+  let at = from;
+  while (at < order.length && density(order[at] as Unit) >= density(unit)) at++;
+  order.splice(at, 0, unit);
 }
 
 function density(u: Unit): number {
