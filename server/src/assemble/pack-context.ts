@@ -36,7 +36,7 @@ const MIN_MAP_TOKENS = 24;
 
 /** The value of the candidate at a rank (1-based): what the greedy choice divides by tokens. */
 export function rankValue(rank: number): number {
-  return 1 / (rank + 1);
+  return 1 / (rank * rank);
 }
 
 interface Option {
@@ -157,13 +157,15 @@ const MAX_GAP_LINES = 40;
 function gapUnits(pieces: Piece[], key: string, queued: Set<string>, format: ContextFormat, count: CountTokens): Unit[] {
   const out: Unit[] = [];
   for (const block of mergeBlocks(pieces)) {
-    const source = pieces.find(
-      (p) => p.lines && p.source && p.startLine <= block.endLine && block.startLine <= p.endLine,
-    )?.source;
+    const inBlock = pieces.filter((p) => p.lines && p.source && p.startLine <= block.endLine && block.startLine <= p.endLine);
+    const source = inBlock[0]?.source;
     if (!source) continue;
-    for (let j = 1; j < block.shown.length; j++) {
-      const start = (block.shown[j - 1]?.[1] ?? 0) + 1;
-      const end = (block.shown[j]?.[0] ?? 0) - 1;
+    // Between runs of shown lines, and after the last one when a piece's range goes on (a skeleton's last member).
+    const rangeEnd = Math.min(source.length, Math.max(...inBlock.map((p) => p.endLine)));
+    const runs = rangeEnd > block.endLine ? [...block.shown, [rangeEnd + 1, rangeEnd + 1]] : block.shown;
+    for (let j = 1; j < runs.length; j++) {
+      const start = (runs[j - 1]?.[1] ?? 0) + 1;
+      const end = (runs[j]?.[0] ?? 0) - 1;
       const id = `${key}\0${start}`;
       if (end < start || end - start + 1 > MAX_GAP_LINES || queued.has(id)) continue;
       queued.add(id);
