@@ -108,7 +108,7 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
       if (!unit.gap) taken.add(unit);
       // Short gaps the file's blocks now have (a class's member bodies, lines between two pieces) become units of
       // their own, worth what their block is worth: a definition is better read whole when the budget allows.
-      for (const gap of gapUnits(pieces, unit.key, gapsQueued, format, count)) insertByDensity(order, i + 1, gap);
+      for (const gap of gapUnits(pieces, unit.key, gapsQueued, budget, format, count)) insertByDensity(order, i + 1, gap);
       break;
     }
   }
@@ -150,13 +150,27 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
   }
 }
 
+/** The tokens a definition of this rank may take whole. */
+function shareOf(budget: number, rank: number, pinned: boolean): number {
+  return budget * SHARE * (rank === 1 || pinned ? 2 : 1);
+}
+
 /** Gaps of at most this many lines inside a block are offered for filling. */
 const MAX_GAP_LINES = 40;
 
 /** The short gaps inside the blocks of one file's pieces (source known), as units not offered before. */
-function gapUnits(pieces: Piece[], key: string, queued: Set<string>, format: ContextFormat, count: CountTokens): Unit[] {
+function gapUnits(
+  pieces: Piece[],
+  key: string,
+  queued: Set<string>,
+  budget: number,
+  format: ContextFormat,
+  count: CountTokens,
+): Unit[] {
   const out: Unit[] = [];
   for (const block of mergeBlocks(pieces)) {
+    // A block grows by its gaps only up to its share of the budget, as a whole definition would.
+    const room = shareOf(budget, block.rank, false) - count(renderBlock(block, format, false));
     const inBlock = pieces.filter((p) => p.lines && p.source && p.startLine <= block.endLine && block.startLine <= p.endLine);
     const source = inBlock[0]?.source;
     if (!source) continue;
@@ -185,6 +199,7 @@ function gapUnits(pieces: Piece[], key: string, queued: Set<string>, format: Con
         source,
       };
       const option = { piece, cost: pieceCost(piece, format, count) };
+      if (option.cost > room) continue;
       out.push({
         rank: block.rank,
         value: rankValue(block.rank),
@@ -264,7 +279,7 @@ function toUnits(
       text: c.content,
       elided: !lines || lines.length < c.endLine - c.startLine + 1,
     };
-    const share = budget * SHARE * (rank === 1 || c.pinned ? 2 : 1);
+    const share = shareOf(budget, rank, c.pinned === true);
     const wholeCost = pieceCost(whole, format, count);
     let trimmed: Option[] | undefined;
     const makeTrimmed = (): Option[] => {
