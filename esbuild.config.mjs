@@ -34,3 +34,6 @@ await build({
 
 // Parsing and chunking run in a worker thread of the language server during index runs.
 await build({ ...common, entryPoints: { 'chunk-worker': 'server/src/index/chunk-worker.ts' }, outdir: 'dist' });
+
+// What the benchmarks import of the server (bench/fit-fusion.mjs, fit-rerank.mjs, knn.mjs): server/src/lib.ts.
+await build({ ...common, entryPoints: { lib: 'server/src/lib.ts' }, outdir: 'dist' });

@@ -137,14 +137,14 @@ describe('codectx CLI', () => {
   });
 
   it('context prints prompt-ready markdown within the budget; the summary goes to stderr', () => {
-    const r = run(['context', 'how are jobs queued', '--repo', repo, '--budget', '500']);
+    const r = run(['context', 'enqueueJob pushes a job', '--repo', repo, '--budget', '500']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^### lib\/queue\.js:1-4 enqueueJob\n```javascript\n\/\*\* Pushes a job onto the queue\. \*\/$/m);
     expect(r.stderr).toMatch(/^codectx: \d+ blocks from \d+ candidates, \d+ of 500 tokens \(o200k\)$/m);
   });
 
   it('context --json gives the documented shape; a budget too small for anything gives no text', () => {
-    const r = run(['context', 'how are jobs queued', '--repo', repo, '--json', '--budget', '500']);
+    const r = run(['context', 'enqueueJob pushes a job', '--repo', repo, '--json', '--budget', '500']);
     expect(r.code).toBe(0);
     const bundle = JSON.parse(r.stdout);
     expect(Object.keys(bundle).sort()).toEqual(
@@ -184,7 +184,7 @@ describe('codectx CLI', () => {
       ].sort(),
     );
     expect(queue).toMatchObject({ citation: 'lib/queue.js:1-4', symbol: 'enqueueJob', shown: [[1, 4]], elided: false });
-    const tiny = JSON.parse(run(['context', 'how are jobs queued', '--repo', repo, '--json', '--budget', '5']).stdout);
+    const tiny = JSON.parse(run(['context', 'enqueueJob pushes a job', '--repo', repo, '--json', '--budget', '5']).stdout);
     expect(tiny).toMatchObject({ text: '', chunks: [], usedTokens: 0, budgetTokens: 5 });
   });
 

@@ -4,7 +4,6 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, configFrom } from './config.js';
-import type { LastEmbeddingPass } from './embed/embed-pass.js';
 import {
   type ContextBundle,
   checkBudget,
@@ -18,6 +17,7 @@ import {
   InvalidRequest,
   isContextFormat,
   isEncoding,
+  type LastEmbeddingPass,
   MAX_LIMIT,
   type RankMode,
   RepositoryError,
@@ -61,25 +61,10 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
   const [command, ...rest] = positionals;
   try {
-    if (command === undefined) throw new UsageError('missing command');
-    if (!['index', 'search', 'context', 'status'].includes(command)) throw new UsageError(`unknown command '${command}'`);
-    if (command === 'search' && !values.batch && rest.length === 0) throw new UsageError('search needs a QUERY or --batch FILE');
-    if (command === 'context' && rest.length === 0) throw new UsageError('context needs a QUESTION');
-    if (command !== 'search' && command !== 'context' && rest.length > 0)
-      throw new UsageError(`unexpected argument '${rest[0]}'`);
-    if (command !== 'search' && (values.batch || values.explain || values.limit))
-      throw new UsageError('--batch, --limit and --explain go with search');
-    const contextFlags = ['budget', 'format', 'file', 'line', 'tokenizer', 'no-map'] as const;
-    const misplaced = contextFlags.find((f) => values[f] !== undefined);
-    if (command !== 'context' && misplaced) throw new UsageError(`--${misplaced} goes with context`);
-    const format = values.format ?? 'markdown';
-    if (!isContextFormat(format)) throw new UsageError(`--format must be markdown, json or xml, got '${format}'`);
-    const tokenizer = values.tokenizer ?? 'o200k';
-    if (!isEncoding(tokenizer)) throw new UsageError(`--tokenizer must be o200k or cl100k, got '${tokenizer}'`);
-    if (values.line !== undefined && values.file === undefined) throw new UsageError('--line goes with --file PATH');
+    checkUsage(command, rest, values);
+    const format = isContextFormat(values.format) ? values.format : 'markdown';
+    const tokenizer = isEncoding(values.tokenizer) ? values.tokenizer : 'o200k';
     const line = values.line === undefined ? undefined : Number(values.line);
-    if (line !== undefined && (!Number.isInteger(line) || line < 1))
-      throw new UsageError(`--line must be a line number from 1, got '${values.line}'`);
     const limit = checkLimit(values.limit === undefined ? 10 : Number(values.limit), '--limit');
     const budget = checkBudget(values.budget === undefined ? 4000 : Number(values.budget), '--budget');
     const mode = (values.mode ?? 'hybrid') as RankMode;
@@ -145,6 +130,28 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     throw error;
   }
+}
+
+/** Throws a UsageError for a missing or unknown command, a missing argument, or a flag of another command. */
+function checkUsage(command: string | undefined, rest: string[], values: ReturnType<typeof parse>['values']): void {
+  if (command === undefined) throw new UsageError('missing command');
+  if (!['index', 'search', 'context', 'status'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (command === 'search' && !values.batch && rest.length === 0) throw new UsageError('search needs a QUERY or --batch FILE');
+  if (command === 'context' && rest.length === 0) throw new UsageError('context needs a QUESTION');
+  if (command !== 'search' && command !== 'context' && rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  if (command !== 'search' && (values.batch || values.explain || values.limit))
+    throw new UsageError('--batch, --limit and --explain go with search');
+  const contextFlags = ['budget', 'format', 'file', 'line', 'tokenizer', 'no-map'] as const;
+  const misplaced = contextFlags.find((f) => values[f] !== undefined);
+  if (command !== 'context' && misplaced) throw new UsageError(`--${misplaced} goes with context`);
+  if (values.format !== undefined && !isContextFormat(values.format))
+    throw new UsageError(`--format must be markdown, json or xml, got '${values.format}'`);
+  if (values.tokenizer !== undefined && !isEncoding(values.tokenizer))
+    throw new UsageError(`--tokenizer must be o200k or cl100k, got '${values.tokenizer}'`);
+  if (values.line !== undefined && values.file === undefined) throw new UsageError('--line goes with --file PATH');
+  const line = values.line === undefined ? undefined : Number(values.line);
+  if (line !== undefined && (!Number.isInteger(line) || line < 1))
+    throw new UsageError(`--line must be a line number from 1, got '${values.line}'`);
 }
 
 function parse(argv: string[]) {
