@@ -1,7 +1,8 @@
 // The MCP tools: search, context, symbols, status. One named handler per tool over the repository's live index.
 // Invariant: every answer is bounded in size, says `partial` when the index was incomplete, and bad input comes back as
 // an `isError` result with a message a model can act on; nothing here throws into the SDK or writes to stdout.
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { packContext } from '../assemble/pack-context.js';
@@ -358,8 +359,19 @@ export function repoGlobs(root: string, globs: string[] | undefined): string[] |
       throw new ToolInputError(
         `paths[${i}] "${clip(raw, 120)}" is outside the repository ${root}; give globs relative to it such as "src/**" or "*.go"`,
       );
-    return rel === '' ? '*' : rel;
+    if (rel === '') return '*';
+    // A folder named without a glob ("src", "net/http") means the files under it.
+    if (!/[*?[]/.test(rel) && !rel.endsWith('/') && isFolder(join(root, rel))) return `${rel}/`;
+    return rel;
   });
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function openEngine(index: RepoIndex) {
