@@ -33,4 +33,4 @@ await build({
 });
 
 // Parsing and chunking run in a worker thread of the language server during index runs.
-await build({ ...common, entryPoints: { 'chunk-worker': 'server/src/chunk-worker.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { 'chunk-worker': 'server/src/index/chunk-worker.ts' }, outdir: 'dist' });

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Config, makeConfig, parseEmbedderSetting } from '../config.js';
+import { ConfigError, configFrom } from '../config.js';
 import { Engine, type IndexProgress, RepositoryError } from '../engine.js';
 import { DatasetError, loadDatasets, type Question } from './dataset.js';
 import { compareWithBaseline, formatGate, type GateReport } from './gate.js';
@@ -149,13 +149,8 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     const questions = loadDatasets(positionals);
     for (const [, mode] of modes) mode.check?.();
 
-    const overrides: Partial<Config> = values['index-dir'] ? { indexDir: values['index-dir'] } : {};
     // The model under evaluation: CODECTX_EMBEDDINGS as for the other commands (the shipped model by default).
-    const embedder = process.env.CODECTX_EMBEDDINGS ? parseEmbedderSetting(process.env.CODECTX_EMBEDDINGS) : undefined;
-    if (process.env.CODECTX_EMBEDDINGS && !embedder)
-      throw new UsageError(`CODECTX_EMBEDDINGS must be none, local, or JSON {"provider": …}`);
-    if (embedder) overrides.embedder = embedder;
-    const config = makeConfig(values.repo ?? process.cwd(), overrides);
+    const config = configFrom({ repo: values.repo ?? process.cwd(), indexDir: values['index-dir'] });
     const missing = missingGold(config.repo, questions);
     if (missing.length)
       err(`codectx: warning: ${missing.length} gold files are not under ${config.repo} (first: ${missing[0]}); check --repo\n`);
@@ -197,7 +192,7 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     }
     return gate && !gate.passed ? 1 : 0;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       err(`codectx: ${error.message}\n${usage(known)}\n`);
       return 2;
     }

@@ -3,15 +3,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chunkFile } from './chunk/chunk-file.js';
-import type { GrammarLoader, LoadedGrammar } from './chunk/grammar-loader.js';
-import { detectLanguage } from './chunk/languages.js';
-import type { Config } from './config.js';
-import { skipByContent } from './ingest/ignore-rules.js';
-import { classifyPaths, walkRepository } from './ingest/walk.js';
-import { ftsFields } from './search/fts-text.js';
-import type { FileWrite, SkippedFile, Store } from './store/store.js';
-import type { Chunker } from './worker-chunker.js';
+import { chunkFile } from '../chunk/chunk-file.js';
+import type { GrammarLoader, LoadedGrammar } from '../chunk/grammar-loader.js';
+import { detectLanguage } from '../chunk/languages.js';
+import type { Config } from '../config.js';
+import { skipByContent } from '../ingest/ignore-rules.js';
+import { classifyPaths, walkRepository } from '../ingest/walk.js';
+import type { SkipReason } from '../model.js';
+import { ftsFields } from '../search/fts-text.js';
+import type { FileWrite, SkippedFile, Store } from '../store/store.js';
+import type { ChunkPool } from './chunk-pool.js';
 
 /** Progress of an index run, reported after the walk and after every batch. */
 export interface IndexProgress {
@@ -62,7 +63,7 @@ export interface UpdateOptions {
    * Parse and chunk elsewhere (a worker thread), with a few files in flight, so that this thread only reads, hashes and
    * writes. A file the chunker fails on is chunked here instead.
    */
-  chunker?: Chunker;
+  chunker?: ChunkPool;
 }
 
 /** Files in flight at the chunker: enough to keep it busy while this thread reads and writes. */
@@ -202,13 +203,13 @@ export async function updateIndex(
       drop(file.path);
       continue;
     }
-    const reason = skipByContent(bytes);
-    if (reason) {
-      skipped.push({ path: file.path, reason, dir: false, size: file.size, mtimeMs: file.mtimeMs });
+    const content = contentVerdict(bytes);
+    if ('reason' in content) {
+      skipped.push({ path: file.path, reason: content.reason, dir: false, size: file.size, mtimeMs: file.mtimeMs });
       drop(file.path);
       continue;
     }
-    const hash = createHash('sha1').update(bytes).digest('hex');
+    const { hash } = content;
     if (!force && old && old.hash === hash) {
       touched.push({ path: file.path, size: bytes.length, mtimeMs: file.mtimeMs });
       report.filesUnchanged++;
@@ -235,6 +236,38 @@ export async function updateIndex(
   report.elapsedMs = elapsed();
   progress('done', done);
   return report;
+}
+
+/** What a file's bytes say: skipped for a reason (binary, generated, a secret…), or indexable with this content hash. */
+function contentVerdict(bytes: Buffer): { reason: SkipReason } | { hash: string } {
+  const reason = skipByContent(bytes);
+  return reason ? { reason } : { hash: createHash('sha1').update(bytes).digest('hex') };
+}
+
+/**
+ * Indexes an editor buffer in place of the file on disk, by the walk's rules: a path the walk would skip (ignored,
+ * too large, binary, a secret) is not indexed (false); a buffer equal to what is indexed writes nothing.
+ * The row carries `overlay: process.pid`, so index runs and other servers leave it to this buffer.
+ */
+export async function indexBuffer(
+  config: Config,
+  store: Store,
+  grammars: GrammarLoader,
+  path: string,
+  text: string,
+): Promise<boolean> {
+  const walk = classifyPaths(config.repo, [path], { maxFileBytes: config.maxFileBytes });
+  if (walk.files.length === 0 && walk.missing.length === 0) return false;
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length > config.maxFileBytes) return false;
+  const verdict = contentVerdict(bytes);
+  if ('reason' in verdict) return false;
+  const stored = store.fileState(path);
+  if (stored && stored.hash === verdict.hash) return true;
+  const report = { errors: [] as string[], parseFailures: 0 };
+  const state = { size: -1, mtimeMs: -1, hash: verdict.hash, overlay: process.pid };
+  store.writeFile(await prepareFile(config, grammars, path, text, state, report));
+  return true;
 }
 
 /**
