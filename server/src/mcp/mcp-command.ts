@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { type Config, makeConfig, parseEmbedderSetting } from '../config.js';
+import { type Config, ConfigError, configFrom } from '../config.js';
 import { CodectxMcpServer } from './mcp-server.js';
 
 export const MCP_USAGE = `usage:
@@ -27,18 +27,16 @@ export async function runMcpCommand(argv: string[]): Promise<number> {
     process.stderr.write(`${MCP_USAGE}\n`);
     return 0;
   }
-  const overrides: Partial<Config> = { embedInWorker: true };
-  if (values['index-dir']) overrides.indexDir = values['index-dir'];
-  const embeddings = values.embeddings ?? process.env.CODECTX_EMBEDDINGS;
-  if (embeddings) {
-    const embedder = parseEmbedderSetting(embeddings);
-    if (!embedder) {
-      process.stderr.write(
-        `codectx mcp: --embeddings must be none, local, or JSON {"provider": …}, got '${embeddings.slice(0, 80)}'\n`,
-      );
-      return 2;
-    }
-    overrides.embedder = embedder;
+  // The repository is only known once the client has said its roots: the configuration is checked now, with `.` in
+  // its place, so that a bad --embeddings fails at once.
+  const configFor = (repo: string): Config =>
+    configFrom({ repo, indexDir: values['index-dir'], embeddings: values.embeddings, embedInWorker: true });
+  try {
+    configFor('.');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`codectx mcp: ${error.message}\n`);
+    return 2;
   }
   if (values.repo && !(existsSync(values.repo) && statSync(values.repo).isDirectory())) {
     process.stderr.write(`codectx mcp: --repo ${values.repo} is not a folder\n`);
@@ -52,7 +50,7 @@ export async function runMcpCommand(argv: string[]): Promise<number> {
   const server = new CodectxMcpServer({
     repo: values.repo,
     cwd: process.cwd(),
-    configFor: (repo) => makeConfig(repo, overrides),
+    configFor,
     log,
     watch: values['no-watch'] !== true,
   });

@@ -6,8 +6,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Config } from '../config.js';
-import { LiveIndex } from '../live-index.js';
-import { WorkerChunker } from '../worker-chunker.js';
+import { Engine, WorkerChunkPool } from '../engine.js';
 import { type RepoIndex, TOOLS } from './tools.js';
 
 export interface McpServerOptions {
@@ -32,8 +31,8 @@ Every answer starts with \`partial: true|false\`: true means indexing was still 
 export class CodectxMcpServer {
   readonly mcp: McpServer;
   private index: Promise<RepoIndex> | undefined;
-  private readonly chunker = new WorkerChunker();
-  private live: LiveIndex | undefined;
+  private readonly pool = new WorkerChunkPool();
+  private live: RepoIndex['live'] | undefined;
   private closed = false;
 
   constructor(private readonly options: McpServerOptions) {
@@ -68,17 +67,17 @@ export class CodectxMcpServer {
     if (this.closed) return;
     this.closed = true;
     await this.live?.dispose();
-    await this.chunker.close();
+    await this.pool.close();
     await this.mcp.close().catch(() => {});
   }
 
   private open(root: string): RepoIndex {
     const config = this.options.configFor(root);
-    const live = new LiveIndex(config, {
+    const live = Engine.live(config, {
       watch: this.options.watch !== false,
       debounceMs: 150,
       log: this.options.log,
-      chunker: this.chunker,
+      chunker: this.pool,
     });
     this.live = live;
     this.options.log(`codectx: serving ${config.repo} (index ${config.indexDir})`);

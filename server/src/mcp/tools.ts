@@ -5,15 +5,19 @@ import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { packContext } from '../assemble/pack-context.js';
-import { EmbeddingsUnavailable, type EngineResult } from '../engine.js';
-import type { LiveIndex } from '../live-index.js';
-import type { Chunk } from '../model.js';
+import {
+  type ContextItem,
+  EmbeddingsUnavailable,
+  type Engine,
+  type EngineResult,
+  InvalidRequest,
+  type LiveIndex,
+} from '../engine.js';
 
 /** The repository a server answers for: its folder and its live index. */
 export interface RepoIndex {
   root: string;
-  live: LiveIndex;
+  live: LiveIndex<Engine>;
 }
 
 /** Longest query or question accepted: longer text is a pasted file, not a question, and FTS5 gains nothing from it. */
@@ -73,7 +77,6 @@ export const contextInput = {
     .enum(['markdown', 'xml'])
     .optional()
     .describe('markdown (default): a citation line and a fenced block per chunk; xml: <chunk path=… lines=…> elements.'),
-  paths: globList,
 };
 
 export const symbolsInput = {
@@ -131,7 +134,7 @@ export const contextTool: ToolSpec<typeof contextInput> = {
     'Returns the code most relevant to a question or task, packed into a token budget: whole chunks with their',
     '`path:start-end` citations, best first, without overlapping duplicates. Use it when you need the code itself to',
     'answer or change something (one call instead of several searches and reads). Raise `budgetTokens` for broad',
-    'questions, narrow with `paths`. `partial: true` means the index was still being built.',
+    'questions. `partial: true` means the index was still being built.',
   ].join(' '),
   inputSchema: contextInput,
   handler: context,
@@ -225,11 +228,9 @@ export async function context(index: RepoIndex, args: ContextArgs): Promise<Call
     const engine = openEngine(index);
     const partial = index.live.partial;
     const budget = args.budgetTokens ?? 4000;
-    const paths = repoGlobs(index.root, args.paths);
-    const ranked = await engine.searchChunks(args.question, { limit: 40, paths });
-    const { packed, usedTokens } = packContext(ranked, budget);
+    const { chunks: packed, usedTokens } = await engine.context(args.question, { budgetTokens: budget });
     const format = args.format ?? 'markdown';
-    const blocks = packed.map(({ item, citation }) => formatChunk(item, citation, format));
+    const blocks = packed.map((item) => formatChunk(item, format));
     const head = [stateLine(index, partial), `${packed.length} chunks, about ${usedTokens} of ${budget} tokens`];
     if (packed.length === 0) head.push(noResults(index, args.question));
     return {
@@ -238,15 +239,15 @@ export async function context(index: RepoIndex, args: ContextArgs): Promise<Call
         partial,
         budgetTokens: budget,
         usedTokens,
-        chunks: packed.map(({ item, citation, tokens }) => ({
-          citation,
+        chunks: packed.map((item) => ({
+          citation: item.citation,
           path: item.path,
           startLine: item.startLine,
           endLine: item.endLine,
           symbol: item.symbol,
           kind: item.kind,
           language: item.language,
-          tokens,
+          tokens: item.tokens,
           content: item.content,
         })),
       },
@@ -375,7 +376,7 @@ function isFolder(path: string): boolean {
 }
 
 function openEngine(index: RepoIndex) {
-  const engine = index.live.ready;
+  const engine = index.live.engine;
   if (!engine) throw new Error(`the index of ${index.root} could not be opened: ${index.live.error ?? 'unknown error'}`);
   return engine;
 }
@@ -385,7 +386,7 @@ async function guarded(run: () => Promise<CallToolResult>): Promise<CallToolResu
   try {
     return await run();
   } catch (error) {
-    if (error instanceof ToolInputError) return errorResult(error.message);
+    if (error instanceof ToolInputError || error instanceof InvalidRequest) return errorResult(error.message);
     return errorResult(`codectx failed: ${(error as Error).message}`);
   }
 }
@@ -421,7 +422,7 @@ function formatResult(r: EngineResult): string {
   return `${r.path}:${r.startLine}-${r.endLine}${symbol}  ${r.kind}  score ${r.score}\n${snippet}\n`;
 }
 
-function formatChunk(item: Chunk, citation: string, format: 'markdown' | 'xml'): string {
+function formatChunk(item: ContextItem, format: 'markdown' | 'xml'): string {
   const symbol = item.symbol ? ` ${item.symbol}` : '';
   if (format === 'xml') {
     const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -431,7 +432,7 @@ function formatChunk(item: Chunk, citation: string, format: 'markdown' | 'xml'):
   // A fence longer than any backtick run inside the chunk, so that Markdown in the code cannot close it.
   const longest = Math.max(2, ...[...item.content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
-  return `${citation}${symbol} (${item.kind})\n${fence}${item.language}\n${item.content}\n${fence}\n`;
+  return `${item.citation}${symbol} (${item.kind})\n${fence}${item.language}\n${item.content}\n${fence}\n`;
 }
 
 function noResults(index: RepoIndex, query: string, languages?: string[]): string {
