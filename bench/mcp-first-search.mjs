@@ -37,6 +37,13 @@ async function once() {
   const initialized = performance.now() - started;
   const result = await client.callTool({ name: 'search', arguments: { query: values.query, limit: 10 } });
   const answered = performance.now() - started;
+  // During a first index: how long until a search answers with results at all.
+  let withResults = result.structuredContent?.results?.length ? answered : undefined;
+  while (withResults === undefined) {
+    const again = await client.callTool({ name: 'search', arguments: { query: values.query, limit: 10 } });
+    if (again.structuredContent?.results?.length) withResults = performance.now() - started;
+    else await new Promise((r) => setTimeout(r, 100));
+  }
   await client.close();
   if (values.fresh) rmSync(indexDir, { recursive: true, force: true });
   const s = result.structuredContent ?? {};

@@ -18,6 +18,8 @@ import {
 export interface RepoIndex {
   root: string;
   live: LiveIndex<Engine>;
+  /** Set once the index is seen to hold vectors: from then on hybrid search loads the model (see searchMode). */
+  vectorsSeen?: boolean;
 }
 
 /** Longest query or question accepted: longer text is a pasted file, not a question, and FTS5 gains nothing from it. */
@@ -181,7 +183,7 @@ export async function search(index: RepoIndex, args: SearchArgs): Promise<CallTo
         limit: args.limit ?? 10,
         paths,
         languages: args.languages,
-        mode: args.mode,
+        mode: searchMode(index, args.mode),
       });
     } catch (error) {
       if (error instanceof EmbeddingsUnavailable)
@@ -406,6 +408,18 @@ function stateLine(index: RepoIndex, partial: boolean): string {
         ? 'another codectx process is indexing'
         : 'starting';
   return `partial: true (indexing is still running, ${where}; results may miss files, ask again later for complete ones)`;
+}
+
+/**
+ * Hybrid search loads the embedding model before it knows whether the index holds any vector; during a first index
+ * there is none yet, and the model's load (seconds on a busy machine) would delay the lexical answer it ends in.
+ * Until a vector is seen, hybrid is asked as lexical (the answer says so).
+ */
+function searchMode(index: RepoIndex, asked: SearchArgs['mode']): SearchArgs['mode'] {
+  if (asked === 'lexical' || asked === 'dense' || index.vectorsSeen) return asked;
+  const status = index.live.engine?.status();
+  index.vectorsSeen = index.live.embedded > 0 || (status?.embeddings.some((e) => e.embedded > 0) ?? false);
+  return index.vectorsSeen ? asked : 'lexical';
 }
 
 function modeNote(asked: string | undefined, used: string): string {
