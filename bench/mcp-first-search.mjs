@@ -50,6 +50,7 @@ async function once() {
   return {
     initializedMs: Math.round(initialized),
     firstSearchMs: Math.round(answered),
+    firstResultsMs: Math.round(withResults),
     partial: s.partial,
     mode: s.mode,
     results: s.results?.length ?? 0,
