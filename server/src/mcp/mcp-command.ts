@@ -14,7 +14,7 @@ export const MCP_USAGE = `usage:
 Speaks the Model Context Protocol over stdio (tools: search, context, symbols, status). The repository is --repo, else
 the client's first root, else the current folder. The index is shared with codectx index/search and the language server.`;
 
-/** Runs the server; resolves with the exit code once stdin has closed and the index is closed. */
+/** Runs the server until stdin closes (or a signal), then closes the index and ends the process; returns on bad usage. */
 export async function runMcpCommand(argv: string[]): Promise<number> {
   let values: ReturnType<typeof parse>['values'];
   try {
