@@ -137,11 +137,11 @@ describe('codectx CLI', () => {
   });
 
   it('context prints cited chunks within the budget; --json gives the documented shape', () => {
-    const text = run(['context', 'how are jobs queued', '--repo', repo, '--budget', '500']);
+    const text = run(['context', 'enqueueJob pushes a job', '--repo', repo, '--budget', '500']);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^lib\/queue\.js:1-4 {2}enqueueJob\n```javascript\n\/\*\* Pushes a job/m);
     expect(text.stdout).toMatch(/^\d+ chunks, \d+ of 500 tokens$/m);
-    const r = run(['context', 'how are jobs queued', '--repo', repo, '--json', '--budget', '500']);
+    const r = run(['context', 'enqueueJob pushes a job', '--repo', repo, '--json', '--budget', '500']);
     expect(r.code).toBe(0);
     const bundle = JSON.parse(r.stdout);
     expect(bundle.budgetTokens).toBe(500);
@@ -150,7 +150,7 @@ describe('codectx CLI', () => {
       ['citation', 'content', 'endLine', 'kind', 'language', 'path', 'score', 'startLine', 'symbol', 'tokens'].sort(),
     );
     expect(bundle.chunks[0]).toMatchObject({ citation: 'lib/queue.js:1-4', symbol: 'enqueueJob' });
-    const tiny = JSON.parse(run(['context', 'how are jobs queued', '--repo', repo, '--json', '--budget', '5']).stdout);
+    const tiny = JSON.parse(run(['context', 'enqueueJob pushes a job', '--repo', repo, '--json', '--budget', '5']).stdout);
     expect(tiny).toEqual({ chunks: [], usedTokens: 0, budgetTokens: 5 });
   });
 

@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, configFrom } from './config.js';
-import type { LastEmbeddingPass } from './embed/embed-pass.js';
 import {
   type ContextBundle,
   checkBudget,
@@ -15,6 +14,7 @@ import {
   type IndexProgress,
   type IndexReport,
   InvalidRequest,
+  type LastEmbeddingPass,
   MAX_LIMIT,
   type RankMode,
   RepositoryError,
@@ -59,15 +59,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
   const [command, ...rest] = positionals;
   try {
-    if (command === undefined) throw new UsageError('missing command');
-    if (!['index', 'search', 'context', 'status'].includes(command)) throw new UsageError(`unknown command '${command}'`);
-    if (command === 'search' && !values.batch && rest.length === 0) throw new UsageError('search needs a QUERY or --batch FILE');
-    if (command === 'context' && rest.length === 0) throw new UsageError('context needs a QUESTION');
-    if (command !== 'search' && command !== 'context' && rest.length > 0)
-      throw new UsageError(`unexpected argument '${rest[0]}'`);
-    if (command !== 'search' && (values.batch || values.explain || values.limit))
-      throw new UsageError('--batch, --limit and --explain go with search');
-    if (command !== 'context' && values.budget) throw new UsageError('--budget goes with context');
+    checkUsage(command, rest, values);
     const limit = checkLimit(values.limit === undefined ? 10 : Number(values.limit), '--limit');
     const budget = checkBudget(values.budget === undefined ? 4000 : Number(values.budget), '--budget');
     const mode = (values.mode ?? 'hybrid') as RankMode;
@@ -123,6 +115,18 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     throw error;
   }
+}
+
+/** Throws a UsageError for a missing or unknown command, a missing argument, or a flag of another command. */
+function checkUsage(command: string | undefined, rest: string[], values: ReturnType<typeof parse>['values']): void {
+  if (command === undefined) throw new UsageError('missing command');
+  if (!['index', 'search', 'context', 'status'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (command === 'search' && !values.batch && rest.length === 0) throw new UsageError('search needs a QUERY or --batch FILE');
+  if (command === 'context' && rest.length === 0) throw new UsageError('context needs a QUESTION');
+  if (command !== 'search' && command !== 'context' && rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  if (command !== 'search' && (values.batch || values.explain || values.limit))
+    throw new UsageError('--batch, --limit and --explain go with search');
+  if (command !== 'context' && values.budget) throw new UsageError('--budget goes with context');
 }
 
 function parse(argv: string[]) {

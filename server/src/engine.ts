@@ -5,7 +5,6 @@ import { type PackInput, packContext } from './assemble/pack-context.js';
 import { GrammarLoader } from './chunk/grammar-loader.js';
 import type { Config } from './config.js';
 import { createEmbedder } from './embed/create-embedder.js';
-import { type EmbedOptions, type EmbedProgress, embedPending } from './embed/embed-pass.js';
 import { queryEmbeddingText } from './embed/embed-text.js';
 import type { Embedder } from './embed/embedder.js';
 import {
@@ -20,6 +19,7 @@ import {
   RepositoryError,
   type SearchOptions,
 } from './engine-types.js';
+import { type EmbedOptions, type EmbedProgress, embedPending } from './index/embed-pass.js';
 import { LiveIndex, type LiveIndexOptions } from './index/live-index.js';
 import { type IndexProgress, type IndexReport, indexBuffer, type UpdateOptions, updateIndex } from './index/update-index.js';
 import type { Chunk } from './model.js';
@@ -39,9 +39,9 @@ import { matchExpression } from './search/fts-text.js';
 import { snippet } from './search/snippet.js';
 import { Store, type StoredSymbol, StoreError } from './store/store.js';
 
-export type { EmbedProgress } from './embed/embed-pass.js';
 export * from './engine-types.js';
 export { type ChunkPool, WorkerChunkPool } from './index/chunk-pool.js';
+export type { EmbedProgress, LastEmbeddingPass } from './index/embed-pass.js';
 export type { FolderState, LiveIndex, LiveIndexOptions } from './index/live-index.js';
 export type { IndexProgress, IndexReport, UpdateOptions } from './index/update-index.js';
 export type { RankMode } from './rank/rank-candidates.js';

@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { GrammarLoader } from '../chunk/grammar-loader.js';
 import type { Config } from '../config.js';
-import { prepareFile } from './update-index.js';
+import { prepareFile } from './prepare-file.js';
 
 interface Job {
   id: number;

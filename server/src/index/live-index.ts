@@ -4,10 +4,10 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import type { EmbedOptions, EmbedProgress } from '../embed/embed-pass.js';
 import { IGNORE_FILES } from '../ingest/walk.js';
 import { type Watcher, watchRepository } from '../ingest/watch.js';
 import type { ChunkPool } from './chunk-pool.js';
+import type { EmbedOptions, EmbedProgress } from './embed-pass.js';
 import { heldByOtherServer, type IndexProgress, type IndexReport, type UpdateOptions } from './update-index.js';
 
 export type FolderState = 'starting' | 'indexing' | 'ready' | 'error';

@@ -1,18 +1,15 @@
 // Brings the index up to date with the working tree: walk, compare (size + mtime, then content hash), chunk, write.
 // Invariant: one bad or vanishing file is recorded and skipped, never fatal; each batch of files commits atomically.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chunkFile } from '../chunk/chunk-file.js';
-import type { GrammarLoader, LoadedGrammar } from '../chunk/grammar-loader.js';
-import { detectLanguage } from '../chunk/languages.js';
+import type { GrammarLoader } from '../chunk/grammar-loader.js';
 import type { Config } from '../config.js';
 import { skipByContent } from '../ingest/ignore-rules.js';
-import { classifyPaths, walkRepository } from '../ingest/walk.js';
-import type { SkipReason } from '../model.js';
-import { ftsFields } from '../search/fts-text.js';
+import { classifyPaths, type WalkResult, walkRepository } from '../ingest/walk.js';
+import type { SkipReason, WalkedFile } from '../model.js';
 import type { FileWrite, SkippedFile, Store } from '../store/store.js';
 import type { ChunkPool } from './chunk-pool.js';
+import { chunkingFingerprint, prepareFile, sha1 } from './prepare-file.js';
 
 /** Progress of an index run, reported after the walk and after every batch. */
 export interface IndexProgress {
@@ -69,179 +66,240 @@ export interface UpdateOptions {
 /** Files in flight at the chunker: enough to keep it busy while this thread reads and writes. */
 const CHUNKER_DEPTH = 4;
 
-export async function updateIndex(
+/** Brings the index of `config.repo` up to date: a full walk, or just `options.paths`. One bad file never stops it. */
+export function updateIndex(
   config: Config,
   store: Store,
   grammars: GrammarLoader,
   onProgress: (p: IndexProgress) => void = () => {},
   options: UpdateOptions = {},
 ): Promise<IndexReport> {
-  const started = performance.now();
-  const elapsed = (): number => Math.round(performance.now() - started);
-  const targeted = options.paths !== undefined;
-  // Chunks cut by other rules (an upgrade that changed the chunker or a tags query, other budgets) are stale although
-  // their files are not: a full run re-chunks every file then (vectors come back from the embedding cache).
-  // Only a full run compares them: a watcher's batch of a few files is no time to re-cut the repository.
-  const fingerprint = targeted ? '' : chunkingFingerprint(config, grammars);
-  let rechunk = !targeted && store.getMeta('chunking') !== fingerprint;
-  const known = store.fileStates();
-  if (rechunk && known.size === 0) {
-    // An empty index: whatever this run writes, even if it is cut short, is cut by the current rules.
-    store.setMeta('chunking', fingerprint);
-    rechunk = false;
+  return new IndexRun(config, store, grammars, onProgress, options).execute();
+}
+
+type FileStateMap = ReturnType<Store['fileStates']>;
+
+/** One index run: its plan (what the walk found, what is gone), its batch of writes, and its report. */
+class IndexRun {
+  private readonly started = performance.now();
+  private readonly targeted: boolean;
+  private readonly fingerprint: string;
+  private readonly rechunk: boolean;
+  private readonly force: boolean;
+  private readonly known: FileStateMap;
+  private readonly walk: WalkResult & { missing: string[] };
+  private readonly skipped: SkippedFile[];
+  private readonly judged: Map<string, SkippedFile>;
+  private readonly seen: Set<string>;
+  private readonly deleted: string[];
+  private readonly report: IndexReport;
+  private writes: FileWrite[] = [];
+  private touched: { path: string; size: number; mtimeMs: number }[] = [];
+  private batchBytes = 0;
+  private batchChunks = 0;
+  private lastFlush = performance.now();
+  private lastYield = performance.now();
+  private done = 0;
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly store: Store,
+    private readonly grammars: GrammarLoader,
+    private readonly onProgress: (p: IndexProgress) => void,
+    private readonly options: UpdateOptions,
+  ) {
+    this.targeted = options.paths !== undefined;
+    // Chunks cut by other rules (an upgrade that changed the chunker or a tags query, other budgets) are stale although
+    // their files are not: a full run re-chunks every file then (vectors come back from the embedding cache).
+    // Only a full run compares them: a watcher's batch of a few files is no time to re-cut the repository.
+    this.fingerprint = this.targeted ? '' : chunkingFingerprint(config, grammars);
+    let rechunk = !this.targeted && store.getMeta('chunking') !== this.fingerprint;
+    this.known = store.fileStates();
+    if (rechunk && this.known.size === 0) {
+      // An empty index: whatever this run writes, even if it is cut short, is cut by the current rules.
+      store.setMeta('chunking', this.fingerprint);
+      rechunk = false;
+    }
+    this.rechunk = rechunk;
+    this.force = options.force || rechunk;
+    this.walk = this.targeted
+      ? classifyPaths(config.repo, options.paths ?? [], { maxFileBytes: config.maxFileBytes })
+      : { ...walkRepository(config.repo, { maxFileBytes: config.maxFileBytes }), missing: [] };
+    this.skipped = [...this.walk.skipped];
+    this.judged = store.skippedByContent();
+    this.seen = new Set(this.walk.files.map((f) => f.path));
+    this.deleted = this.gone().filter(
+      (p) => this.known.has(p) && !options.skip?.(p) && !heldByOtherServer(this.known.get(p)?.overlay ?? 0),
+    );
+    this.report = {
+      filesSeen: this.walk.files.length,
+      filesIndexed: 0,
+      filesUnchanged: 0,
+      filesDeleted: this.deleted.length,
+      chunksWritten: 0,
+      parseFailures: 0,
+      skipped: 0,
+      errors: [],
+      elapsedMs: 0,
+      recut: rechunk,
+    };
   }
-  const force = options.force || rechunk;
-  const walk = targeted
-    ? classifyPaths(config.repo, options.paths ?? [], { maxFileBytes: config.maxFileBytes })
-    : { ...walkRepository(config.repo, { maxFileBytes: config.maxFileBytes }), missing: [] };
-  const skipped: SkippedFile[] = [...walk.skipped];
-  const judged = store.skippedByContent();
-  const seen = new Set(walk.files.map((f) => f.path));
-  // A removed folder (or one that became ignored) takes every indexed file below it along.
-  const under = (dir: string): string[] => [...known.keys()].filter((p) => p.startsWith(`${dir}/`));
-  const gone = targeted
-    ? [...walk.missing, ...walk.skipped.map((s) => s.path)].flatMap((p) => [p, ...under(p)])
-    : [...known.keys()].filter((p) => !seen.has(p));
-  const deleted = gone.filter((p) => known.has(p) && !options.skip?.(p) && !heldByOtherServer(known.get(p)?.overlay ?? 0));
-  const report: IndexReport = {
-    filesSeen: walk.files.length,
-    filesIndexed: 0,
-    filesUnchanged: 0,
-    filesDeleted: deleted.length,
-    chunksWritten: 0,
-    parseFailures: 0,
-    skipped: 0,
-    errors: [],
-    elapsedMs: 0,
-    recut: rechunk,
-  };
-  const progress = (phase: IndexProgress['phase'], filesDone: number): void =>
-    onProgress({
-      phase,
-      filesTotal: walk.files.length,
-      filesDone,
-      filesIndexed: report.filesIndexed,
-      chunks: report.chunksWritten,
-      elapsedMs: elapsed(),
-    });
-  progress('walk', 0);
 
-  let writes: FileWrite[] = [];
-  let touched: { path: string; size: number; mtimeMs: number }[] = [];
-  let batchBytes = 0;
-  let batchChunks = 0;
-  let lastFlush = performance.now();
-  let lastYield = performance.now();
-  const flush = (): void => {
-    if (writes.length || touched.length || deleted.length) {
-      store.writeBatch({ writes, touched, deleted: deleted.splice(0) });
+  async execute(): Promise<IndexReport> {
+    this.progress('walk', 0);
+    for (const file of this.walk.files) {
+      if (this.options.signal?.aborted) break;
+      this.done++;
+      if (this.options.yieldEveryMs && performance.now() - this.lastYield > this.options.yieldEveryMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        this.lastYield = performance.now();
+      }
+      const job = this.visit(file);
+      if (!job) continue;
+      this.inflight.add(job);
+      // In this thread, one file at a time; with a chunker, a few in flight while this thread reads the next ones.
+      if (this.inflight.size >= (this.options.chunker ? CHUNKER_DEPTH : 1)) await Promise.race(this.inflight);
     }
-    writes = [];
-    touched = [];
-    batchBytes = 0;
-    batchChunks = 0;
-    lastFlush = performance.now();
-  };
-  const drop = (path: string): void => {
-    if (!known.has(path)) return;
-    deleted.push(path);
-    report.filesDeleted++;
-  };
-  let done = 0;
-  const add = (write: FileWrite, bytes: number): void => {
-    writes.push(write);
-    report.filesIndexed++;
-    report.chunksWritten += write.chunks.length;
-    batchBytes += bytes;
-    batchChunks += write.chunks.length;
-    const due = options.flushEveryMs !== undefined && performance.now() - lastFlush > options.flushEveryMs;
-    const full = options.flushChunks !== undefined && batchChunks >= options.flushChunks;
-    if (writes.length >= config.batchFiles || batchBytes > 8 * 1024 * 1024 || due || full) {
-      flush();
-      progress('index', done);
-    }
-  };
-  const here = (path: string, text: string, state: { size: number; mtimeMs: number; hash: string }) =>
-    prepareFile(config, grammars, path, text, state, report);
-  const prepare = async (path: string, text: string, state: { size: number; mtimeMs: number; hash: string }) => {
-    if (!options.chunker) return here(path, text, state);
-    try {
-      const prepared = await options.chunker.prepare(config, path, text, state);
-      for (const e of prepared.errors) if (!report.errors.includes(e)) report.errors.push(e);
-      if (prepared.write.parseFailed) report.parseFailures++;
-      return prepared.write;
-    } catch {
-      return here(path, text, state);
-    }
-  };
-  const inflight = new Set<Promise<void>>();
+    await Promise.all(this.inflight);
+    this.flush();
+    this.finish();
+    return this.report;
+  }
 
-  for (const file of walk.files) {
-    if (options.signal?.aborted) break;
-    done++;
-    if (options.yieldEveryMs && performance.now() - lastYield > options.yieldEveryMs) {
-      await new Promise((resolve) => setImmediate(resolve));
-      lastYield = performance.now();
+  /** Indexed paths that are gone: not walked (a full run), or missing or skipped now with what lay below them. */
+  private gone(): string[] {
+    if (!this.targeted) return [...this.known.keys()].filter((p) => !this.seen.has(p));
+    // A removed folder (or one that became ignored) takes every indexed file below it along.
+    const under = (dir: string): string[] => [...this.known.keys()].filter((p) => p.startsWith(`${dir}/`));
+    return [...this.walk.missing, ...this.walk.skipped.map((s) => s.path)].flatMap((p) => [p, ...under(p)]);
+  }
+
+  /** Checks one walked file; returns the job chunking it when it changed, else settles it here. */
+  private visit(file: WalkedFile): Promise<void> | undefined {
+    const old = this.known.get(file.path);
+    if (this.options.skip?.(file.path) || heldByOtherServer(old?.overlay ?? 0)) return undefined;
+    if (!this.force && old && !old.overlay && old.size === file.size && old.mtimeMs === file.mtimeMs) {
+      this.report.filesUnchanged++;
+      return undefined;
     }
-    const old = known.get(file.path);
-    if (options.skip?.(file.path) || heldByOtherServer(old?.overlay ?? 0)) continue;
-    if (!force && old && !old.overlay && old.size === file.size && old.mtimeMs === file.mtimeMs) {
-      report.filesUnchanged++;
-      continue;
-    }
-    const verdict = judged.get(file.path);
+    const verdict = this.judged.get(file.path);
     if (!old && verdict && verdict.size === file.size && verdict.mtimeMs === file.mtimeMs) {
-      skipped.push(verdict);
-      continue;
+      this.skipped.push(verdict);
+      return undefined;
     }
     let bytes: Buffer;
     try {
-      bytes = readFileSync(join(config.repo, file.path));
+      bytes = readFileSync(join(this.config.repo, file.path));
     } catch (error) {
       // Vanished or unreadable since the walk: whatever the index had for it is gone too.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') skipped.push({ path: file.path, reason: 'unreadable', dir: false });
-      drop(file.path);
-      continue;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.skipped.push({ path: file.path, reason: 'unreadable', dir: false });
+      this.drop(file.path);
+      return undefined;
     }
     const content = contentVerdict(bytes);
     if ('reason' in content) {
-      skipped.push({ path: file.path, reason: content.reason, dir: false, size: file.size, mtimeMs: file.mtimeMs });
-      drop(file.path);
-      continue;
+      this.skipped.push({ path: file.path, reason: content.reason, dir: false, size: file.size, mtimeMs: file.mtimeMs });
+      this.drop(file.path);
+      return undefined;
     }
     const { hash } = content;
-    if (!force && old && old.hash === hash) {
-      touched.push({ path: file.path, size: bytes.length, mtimeMs: file.mtimeMs });
-      report.filesUnchanged++;
-      continue;
+    if (!this.force && old && old.hash === hash) {
+      this.touched.push({ path: file.path, size: bytes.length, mtimeMs: file.mtimeMs });
+      this.report.filesUnchanged++;
+      return undefined;
     }
     const size = bytes.length;
-    const job = prepare(file.path, decoder.decode(bytes), { size, mtimeMs: file.mtimeMs, hash }).then((write) => {
-      inflight.delete(job);
-      add(write, size);
+    const job: Promise<void> = this.prepare(file.path, decoder.decode(bytes), { size, mtimeMs: file.mtimeMs, hash }).then(
+      (write) => {
+        this.inflight.delete(job);
+        this.add(write, size);
+      },
+    );
+    return job;
+  }
+
+  /** Chunks a file: at the chunker when there is one (in this thread when it fails), else here. */
+  private async prepare(path: string, text: string, state: { size: number; mtimeMs: number; hash: string }) {
+    const here = () => prepareFile(this.config, this.grammars, path, text, state, this.report);
+    if (!this.options.chunker) return here();
+    try {
+      const prepared = await this.options.chunker.prepare(this.config, path, text, state);
+      for (const e of prepared.errors) if (!this.report.errors.includes(e)) this.report.errors.push(e);
+      if (prepared.write.parseFailed) this.report.parseFailures++;
+      return prepared.write;
+    } catch {
+      return here();
+    }
+  }
+
+  private add(write: FileWrite, bytes: number): void {
+    this.writes.push(write);
+    this.report.filesIndexed++;
+    this.report.chunksWritten += write.chunks.length;
+    this.batchBytes += bytes;
+    this.batchChunks += write.chunks.length;
+    const { flushEveryMs, flushChunks } = this.options;
+    const due = flushEveryMs !== undefined && performance.now() - this.lastFlush > flushEveryMs;
+    const full = flushChunks !== undefined && this.batchChunks >= flushChunks;
+    if (this.writes.length >= this.config.batchFiles || this.batchBytes > 8 * 1024 * 1024 || due || full) {
+      this.flush();
+      this.progress('index', this.done);
+    }
+  }
+
+  private drop(path: string): void {
+    if (!this.known.has(path)) return;
+    this.deleted.push(path);
+    this.report.filesDeleted++;
+  }
+
+  private flush(): void {
+    if (this.writes.length || this.touched.length || this.deleted.length) {
+      this.store.writeBatch({ writes: this.writes, touched: this.touched, deleted: this.deleted.splice(0) });
+    }
+    this.writes = [];
+    this.touched = [];
+    this.batchBytes = 0;
+    this.batchChunks = 0;
+    this.lastFlush = performance.now();
+  }
+
+  /** Records the skipped files and the chunking rules (after a whole run only), and reports. */
+  private finish(): void {
+    const { store, report } = this;
+    if (this.targeted) store.updateSkipped(this.skipped, [...this.seen, ...this.walk.missing]);
+    else if (!this.options.signal?.aborted) {
+      store.setSkipped(this.skipped);
+      if (this.rechunk) store.setMeta('chunking', this.fingerprint);
+    }
+    if (!this.targeted && (report.filesIndexed > 0 || report.filesDeleted > 0)) store.checkpoint();
+    report.skipped = this.skipped.length;
+    report.elapsedMs = this.elapsed();
+    this.progress('done', this.done);
+  }
+
+  private elapsed(): number {
+    return Math.round(performance.now() - this.started);
+  }
+
+  private progress(phase: IndexProgress['phase'], filesDone: number): void {
+    this.onProgress({
+      phase,
+      filesTotal: this.walk.files.length,
+      filesDone,
+      filesIndexed: this.report.filesIndexed,
+      chunks: this.report.chunksWritten,
+      elapsedMs: this.elapsed(),
     });
-    inflight.add(job);
-    // In this thread, one file at a time; with a chunker, a few in flight while this thread reads the next ones.
-    if (inflight.size >= (options.chunker ? CHUNKER_DEPTH : 1)) await Promise.race(inflight);
   }
-  await Promise.all(inflight);
-  flush();
-  if (targeted) store.updateSkipped(skipped, [...seen, ...walk.missing]);
-  else if (!options.signal?.aborted) {
-    store.setSkipped(skipped);
-    if (rechunk) store.setMeta('chunking', fingerprint);
-  }
-  if (!targeted && (report.filesIndexed > 0 || report.filesDeleted > 0)) store.checkpoint();
-  report.skipped = skipped.length;
-  report.elapsedMs = elapsed();
-  progress('done', done);
-  return report;
 }
 
 /** What a file's bytes say: skipped for a reason (binary, generated, a secret…), or indexable with this content hash. */
 function contentVerdict(bytes: Buffer): { reason: SkipReason } | { hash: string } {
   const reason = skipByContent(bytes);
-  return reason ? { reason } : { hash: createHash('sha1').update(bytes).digest('hex') };
+  return reason ? { reason } : { hash: sha1(bytes) };
 }
 
 /**
@@ -268,60 +326,6 @@ export async function indexBuffer(
   const state = { size: -1, mtimeMs: -1, hash: verdict.hash, overlay: process.pid };
   store.writeFile(await prepareFile(config, grammars, path, text, state, report));
   return true;
-}
-
-/**
- * Bump when a change to the chunker's code changes the chunks of unchanged files (the tags queries and the budgets
- * count by themselves). 2: /** *\/ docs one blank line above, packed skeleton parts, Markdown heading text.
- * 3: a declared object with member chunks is a container, never merged with its neighbours.
- */
-export const CHUNKER_VERSION = 3;
-
-/** The rules chunks were cut by: chunker version, tags queries, budgets. */
-export function chunkingFingerprint(config: Config, grammars: GrammarLoader): string {
-  const budgets = [config.maxChunkLines, config.maxChunkChars, config.minChunkLines, config.windowLines].join(',');
-  return createHash('sha1').update(`${CHUNKER_VERSION}\0${budgets}\0${grammars.queriesText()}`).digest('hex').slice(0, 16);
-}
-
-/** Chunks one file's text into the row, chunks and symbols the store writes. Problems go into `report`, never thrown. */
-export async function prepareFile(
-  config: Config,
-  grammars: GrammarLoader,
-  path: string,
-  text: string,
-  state: { size: number; mtimeMs: number; hash: string; overlay?: number },
-  report: Pick<IndexReport, 'errors' | 'parseFailures'>,
-): Promise<FileWrite> {
-  const language = detectLanguage(path, text.slice(0, text.indexOf('\n') >>> 0));
-  let grammar: LoadedGrammar | undefined;
-  const pending = grammars.get(language);
-  if (pending) {
-    try {
-      grammar = await pending;
-    } catch (error) {
-      const message = `grammar ${language} failed to load: ${(error as Error).message}`;
-      if (!report.errors.includes(message)) report.errors.push(message);
-    }
-  }
-  const chunked = chunkFile(path, language, text, grammar, {
-    maxLines: config.maxChunkLines,
-    maxChars: config.maxChunkChars,
-    minLines: config.minChunkLines,
-    windowLines: config.windowLines,
-  });
-  const parseFailed = chunked.parseFailed || (pending !== undefined && grammar === undefined);
-  if (parseFailed) report.parseFailures++;
-  report.errors.push(...chunked.errors);
-  return {
-    path,
-    ...state,
-    overlay: state.overlay ?? 0,
-    language,
-    lines: text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0),
-    parseFailed,
-    chunks: chunked.chunks.map((chunk) => ({ chunk, fts: ftsFields(chunk) })),
-    symbols: chunked.symbols,
-  };
 }
 
 /** True when `pid` is another live process (a second language server whose editor buffer is in the index). */

@@ -5,10 +5,10 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeConfig } from '../config.js';
+import { HashEmbedder } from '../embed/hash-embedder.js';
 import { Engine } from '../engine.js';
 import { Store } from '../store/store.js';
 import { embedPending } from './embed-pass.js';
-import { HashEmbedder } from './hash-embedder.js';
 
 let repo: string;
 let indexDir: string;

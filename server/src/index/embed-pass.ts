@@ -1,8 +1,9 @@
 // Fills in the vectors of chunks that have none for the active model: cache first (by content hash), then the model.
 // Invariant: a chunk's text is embedded at most once per model; a run can stop anywhere and resume where it stopped.
+
+import { chunkEmbeddingText } from '../embed/embed-text.js';
+import type { Embedder } from '../embed/embedder.js';
 import type { Store } from '../store/store.js';
-import { chunkEmbeddingText } from './embed-text.js';
-import type { Embedder } from './embedder.js';
 
 export interface EmbedProgress {
   embedded: number;
