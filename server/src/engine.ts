@@ -27,17 +27,17 @@ import { params } from './rank/params.js';
 import {
   type Candidate,
   diversityFor,
-  isCodeLike,
   type Ranked,
   type RankMode,
   rankCandidates,
   termCoverage,
 } from './rank/rank-candidates.js';
 import { rerank } from './rank/rerank.js';
-import { parseQuery, type QueryTerms } from './search/code-tokens.js';
-import { matchExpression } from './search/fts-text.js';
+import { DenseSearch } from './search/dense-search.js';
+import { lexicalSearch, matchExpression } from './search/lexical-search.js';
 import { snippet } from './search/snippet.js';
 import { Store, type StoredSymbol, StoreError } from './store/store.js';
+import { type ParsedQuery, parseQuery } from './tokens/parse-query.js';
 
 export * from './engine-types.js';
 export { type ChunkPool, WorkerChunkPool } from './index/chunk-pool.js';
@@ -53,12 +53,17 @@ export class Engine {
   /** Why there are no embeddings, when there are none. */
   embedderProblem: string | undefined;
 
+  /** KNN over the store's vector tables, with their in-memory copies. */
+  private readonly dense: DenseSearch;
+
   private constructor(
     readonly config: Config,
     private readonly store: Store,
     private readonly grammars: GrammarLoader,
     private readonly onWarning: (message: string) => void,
-  ) {}
+  ) {
+    this.dense = new DenseSearch(store);
+  }
 
   /**
    * Opens the index of `config.repo`. A corrupt index is moved aside and rebuilt from scratch: `onWarning` says so.
@@ -96,7 +101,7 @@ export class Engine {
   /** Brings the index up to date with the files on disk; only changed files are re-read. */
   async index(onProgress?: (p: IndexProgress) => void, options?: UpdateOptions): Promise<IndexReport> {
     const report = await updateIndex(this.config, this.store, this.grammars, onProgress, options);
-    for (const r of this.store.takeRepairs()) this.onWarning(r);
+    for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     if (report.recut) this.onWarning('the chunking rules changed since this index was built: every file was cut again');
     return report;
   }
@@ -172,8 +177,8 @@ export class Engine {
   private async rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
     const limit = checkLimit(options.limit ?? 10);
     const { found, q, mode } = await this.collect(query, options);
-    let ranked = diversityFor(rankCandidates(found, q, params, query, mode), mode, params);
-    if (mode === 'hybrid') ranked = rerank(ranked, q, isCodeLike(q, query), params);
+    let ranked = diversityFor(rankCandidates(found, q, params, mode), mode, params);
+    if (mode === 'hybrid') ranked = rerank(ranked, q, params);
     ranked = ranked.slice(0, limit);
     return { ranked, terms: [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())], mode };
   }
@@ -182,7 +187,7 @@ export class Engine {
    * The candidates of a search before ranking: FTS5 and KNN hits with their chunks, the parsed query, and the mode that
    * can actually run. For the fitting of ranking weights (bench/fit-fusion.mjs), which re-ranks them many times.
    */
-  async collect(query: string, options: SearchOptions = {}): Promise<{ found: Candidate[]; q: QueryTerms; mode: RankMode }> {
+  async collect(query: string, options: SearchOptions = {}): Promise<{ found: Candidate[]; q: ParsedQuery; mode: RankMode }> {
     const limit = checkLimit(options.limit ?? 10);
     const q = parseQuery(query);
     const filter = { globs: options.paths?.flatMap(toSqlGlobs), languages: options.languages };
@@ -195,7 +200,7 @@ export class Engine {
     const candidates = new Map<number, Candidate>();
     const match = matchExpression(q);
     if (mode !== 'dense' && match) {
-      const hits = this.store.lexical(match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
+      const hits = lexicalSearch(this.store, match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
       hits.forEach((h, i) => {
         candidates.set(h.id, { id: h.id, bm25: h.bm25, lexicalRank: i + 1 } as Candidate);
       });
@@ -208,7 +213,7 @@ export class Engine {
       if (text) {
         const vector = await dense.embedder.embedQuery(text);
         const k = Math.max(params.denseCandidates, limit * 2);
-        const near = this.store.nearest(dense.table, vector, k, {
+        const near = this.dense.nearest(dense.table, vector, k, {
           shortlist: params.denseShortlist,
           rescore: params.denseRescore,
           // vec0's KNN answers the first dense query of this engine (a one-shot search skips the load: 67 ms against
@@ -218,10 +223,10 @@ export class Engine {
         });
         // No answer: the vector table was damaged and is being rebuilt; this search answers from what still works.
         if (!near) {
-          if (mode === 'dense') throw new EmbeddingsUnavailable(this.store.takeRepairs().join('; '));
+          if (mode === 'dense') throw new EmbeddingsUnavailable(this.store.vectors.takeRepairs().join('; '));
           mode = 'lexical';
         }
-        for (const r of this.store.takeRepairs()) this.onWarning(r);
+        for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
         near?.forEach((n, i) => {
           const c = candidates.get(n.id) ?? ({ id: n.id } as Candidate);
           c.similarity = n.similarity;
@@ -245,8 +250,8 @@ export class Engine {
   private async denseSide(): Promise<{ embedder: Embedder; table: string } | undefined> {
     const embedder = await this.embedder();
     if (!embedder) return undefined;
-    const table = this.store.vectorTable(embedder.id, embedder.dimensions);
-    if (!this.store.hasVectors(table)) {
+    const table = this.store.vectors.vectorTable(embedder.id, embedder.dimensions);
+    if (!this.dense.hasVectors(table)) {
       this.embedderProblem = 'no chunk has an embedding yet: run codectx index';
       return undefined;
     }
@@ -271,7 +276,7 @@ export class Engine {
     const embedder = await this.embedder();
     if (!embedder) return undefined;
     const progress = await embedPending(this.store, embedder, options);
-    for (const r of this.store.takeRepairs()) this.onWarning(r);
+    for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     return progress;
   }
 

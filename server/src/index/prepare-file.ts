@@ -5,7 +5,7 @@ import { chunkFile } from '../chunk/chunk-file.js';
 import type { GrammarLoader, LoadedGrammar } from '../chunk/grammar-loader.js';
 import { detectLanguage } from '../chunk/languages.js';
 import type { Config } from '../config.js';
-import { ftsFields } from '../search/fts-text.js';
+import { ftsFields } from '../store/fts-fields.js';
 import type { FileWrite } from '../store/store.js';
 import type { IndexReport } from './update-index.js';
 
