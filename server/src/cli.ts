@@ -26,6 +26,7 @@ import { runEvalCommand } from './eval/eval-command.js';
 
 const USAGE = `usage:
   codectx serve  --stdio | --socket PORT       (the language server)
+  codectx mcp    [--repo DIR] [--index-dir DIR] (the MCP server over stdio; docs/mcp.md)
   codectx index  [--repo DIR] [--index-dir DIR] [--json]
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
@@ -47,6 +48,8 @@ async function main(argv: string[]): Promise<number | undefined> {
   if (argv[0] === 'serve') return (await import('./main.js')).runServer(argv.slice(1));
   // The evaluation harness parses its own flags.
   if (argv[0] === 'eval') return runEvalCommand(argv.slice(1));
+  // The MCP server parses its own flags and runs until its client closes stdin.
+  if (argv[0] === 'mcp') return (await import('./mcp/mcp-command.js')).runMcpCommand(argv.slice(1));
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
