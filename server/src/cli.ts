@@ -2,6 +2,7 @@
 // Exit codes: 0 success (also when nothing matched), 2 bad usage, 3 repository or index problem, 1 unexpected failure.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { endQuietlyOnBrokenPipe } from './broken-pipe.js';
 import { type Config, makeConfig, parseEmbedderSetting } from './config.js';
 import type { LastEmbeddingPass } from './embed/embed-pass.js';
 import {
@@ -33,6 +34,7 @@ class UsageError extends Error {}
 async function main(argv: string[]): Promise<number | undefined> {
   // The language server has its own flags and runs until the client ends it.
   if (argv[0] === 'serve') return (await import('./main.js')).runServer(argv.slice(1));
+  endQuietlyOnBrokenPipe(process.stdout, process.stderr);
   // The evaluation harness parses its own flags.
   if (argv[0] === 'eval') return runEvalCommand(argv.slice(1));
   let parsed: ReturnType<typeof parse>;
