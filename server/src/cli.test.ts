@@ -1,6 +1,6 @@
 // The CLI contract, run as a process against the built dist/cli.js (npm test builds it first).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,15 @@ describe('codectx CLI', () => {
     const text = run(['status', '--repo', repo]).stdout;
     expect(text).toMatch(new RegExp(`^embeddings: ${s.chunks}/${s.chunks} chunks, model local:codectx-code-static`, 'm'));
     expect(text).toMatch(/^last embedding pass: \d{4}-.*, \d+ computed, \d+ from cache in \d+\.\ds \(\d+ chunks\/s\)$/m);
+  });
+
+  it('--version and -v print the version from package.json', () => {
+    const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const r = run([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`codectx ${version}\n`);
+    }
   });
 
   const usage: [string, string[]][] = [

@@ -1,8 +1,10 @@
 // CLI entry: parses flags and calls the engine directly (never through LSP). The output formats are a public contract.
 // Exit codes: 0 success (also when nothing matched), 2 bad usage, 3 repository or index problem, 1 unexpected failure.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { endQuietlyOnBrokenPipe } from './broken-pipe.js';
+import { packageRoot } from './chunk/grammar-loader.js';
 import { type Config, makeConfig, parseEmbedderSetting } from './config.js';
 import type { LastEmbeddingPass } from './embed/embed-pass.js';
 import {
@@ -23,6 +25,7 @@ const USAGE = `usage:
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
   codectx status [--repo DIR] [--index-dir DIR] [--json]
+  codectx --version
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
 --repo defaults to the current folder; the index lives under ~/.cache/codectx unless --index-dir or CODECTX_INDEX_DIR says otherwise.
@@ -47,6 +50,11 @@ async function main(argv: string[]): Promise<number | undefined> {
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.version) {
+    const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+    process.stdout.write(`codectx ${version}\n`);
     return 0;
   }
   const [command, ...rest] = positionals;
@@ -129,6 +137,7 @@ function parse(argv: string[]) {
       mode: { type: 'string' },
       embeddings: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
 }
