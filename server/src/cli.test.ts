@@ -175,10 +175,17 @@ describe('codectx CLI', () => {
     it(`exits 2 with a one-line message on ${what}`, () => {
       const r = run([...args, '--repo', repo]);
       expect(r.code).toBe(2);
-      expect(r.stderr.split('\n')[0]).toMatch(/^codectx: \S.*/);
+      expect(r.stderr).toMatch(/^codectx: \S.* \(codectx --help shows the usage\)\n$/);
       expect(r.stdout).toBe('');
     });
   }
+
+  it('--help prints the whole usage on stdout', () => {
+    const r = run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage:\n {2}codectx serve/);
+    for (const command of ['index', 'search', 'status', 'eval', '--version']) expect(r.stdout).toContain(`codectx ${command}`);
+  });
 
   it('exits 3 when the repository does not exist, saying what to do', () => {
     const r = run(['search', 'x', '--repo', join(repo, 'missing')]);

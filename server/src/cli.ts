@@ -32,6 +32,9 @@ const USAGE = `usage:
 --embeddings SPEC (or CODECTX_EMBEDDINGS) picks the embedding model of index, search and eval: none, local (the shipped
 model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).`;
 
+/** Ends a usage error's one line (README's contract); `--help` prints the whole usage. */
+const HINT = ' (codectx --help shows the usage)';
+
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number | undefined> {
@@ -44,7 +47,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   try {
     parsed = parse(argv);
   } catch (error) {
-    process.stderr.write(`codectx: ${(error as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`codectx: ${(error as Error).message}${HINT}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -107,7 +110,7 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`codectx: ${error.message}\n${USAGE}\n`);
+      process.stderr.write(`codectx: ${error.message}${HINT}\n`);
       return 2;
     }
     if (error instanceof EmbeddingsUnavailable) {
