@@ -1,6 +1,6 @@
 // Bundles the CLI (and later the language server) into dist/. Dependencies stay external:
 // better-sqlite3 is native and web-tree-sitter loads its .wasm next to its own module.
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -18,6 +18,8 @@ await build({
   entryPoints: { cli: 'server/src/cli.ts' },
   outdir: 'dist',
   banner: { js: '#!/usr/bin/env node' },
+  // `codectx --version`
+  define: { CODECTX_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 });
 chmodSync('dist/cli.js', 0o755);
 
@@ -33,4 +35,7 @@ await build({
 });
 
 // Parsing and chunking run in a worker thread of the language server during index runs.
-await build({ ...common, entryPoints: { 'chunk-worker': 'server/src/chunk-worker.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { 'chunk-worker': 'server/src/index/chunk-worker.ts' }, outdir: 'dist' });
+
+// What the benchmarks import of the server (bench/fit-fusion.mjs, fit-rerank.mjs, knn.mjs): server/src/lib.ts.
+await build({ ...common, entryPoints: { lib: 'server/src/lib.ts' }, outdir: 'dist' });

@@ -1,11 +1,10 @@
-// What bench/fit-fusion.mjs and bench/fit-rerank.mjs share: the walk of a dev source, and running an entry bundled from
-// server/src (TypeScript) in a child process.
-import { execFileSync, spawnSync } from 'node:child_process';
+// What bench/fit-fusion.mjs, bench/fit-rerank.mjs and bench/eval-dev.mjs share: where the dev suites live, the walk of a
+// dev source, and the hand-written dev suites.
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the dev suites live (built by fit-fusion.mjs). */
@@ -21,24 +20,6 @@ export function walk(dir, keep = () => true, base = dir) {
     } else if (e.isFile() && keep(e.name) && statSync(abs).size < 1_000_000) out.push(relative(base, abs));
   }
   return out.sort();
-}
-
-/**
- * Bundles `entry` (TypeScript source that imports from ./server/src) to `outfile` and runs it with `args`, its output
- * on this terminal; a failing run ends this process with its status.
- */
-export async function runBundled(entry, outfile, args) {
-  await build({
-    stdin: { contents: entry, resolveDir: ROOT, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile,
-    logLevel: 'warning',
-  });
-  const run = spawnSync(process.execPath, [outfile, ...args], { stdio: 'inherit' });
-  if (run.status !== 0) process.exit(run.status ?? 1);
 }
 
 /** Where the hand-written dev suites' questions and the list of their sources live (committed). */

@@ -47,7 +47,7 @@ const USAGE = `usage: npm run eval:corpora -- [options]
   --queries N        questions per corpus suite (default 500)
   --seed TEXT        seed of the sample (default codectx-eval)
   --modes LIST       modes to run (default lexical,dense,hybrid,grep)
-  --cli PATH         the codectx CLI (default dist/cli.js when it has eval, else a bundle of server/src/eval)
+  --cli PATH         the codectx CLI (default dist/cli.js: npm run build)
   --write-docs       also rewrite the generated section of docs/eval.md
   --docs-only        only rewrite docs/eval.md from bench/results/eval-corpora.json`;
 
@@ -180,36 +180,12 @@ function prepareSuite(name, options) {
   return { name, title: suite.title, dataset, repo, files: files.length, candidates: candidates.length, unique };
 }
 
-/** dist/cli.js when it knows `eval`; otherwise a bundle of eval-command.ts with the same `eval ...` arguments. */
-async function resolveCli(option) {
+/** The codectx CLI: `--cli PATH`, else dist/cli.js (built by `npm run build`). */
+function resolveCli(option) {
   if (option) return option;
   const dist = join(ROOT, 'dist', 'cli.js');
-  // The CLI prints its general usage for --help whatever the command: look for eval's own usage.
-  const help = existsSync(dist) ? spawnSync(process.execPath, [dist, 'eval', '--help'], { encoding: 'utf8' }) : null;
-  if (help?.status === 0 && help.stdout.includes('codectx eval DATASET')) return dist;
-  const { build } = await import('esbuild');
-  const out = join(WORK, 'codectx-eval.mjs');
-  mkdirSync(WORK, { recursive: true });
-  await build({
-    stdin: {
-      contents: `import { runEvalCommand } from './server/src/eval/eval-command.ts';
-const [command, ...rest] = process.argv.slice(2);
-if (command !== 'eval') { process.stderr.write('usage: codectx-eval eval ...\\n'); process.exit(2); }
-process.exitCode = await runEvalCommand(rest);`,
-      resolveDir: ROOT,
-      sourcefile: 'eval-entry.ts',
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'warning',
-  });
-  log(`dist/cli.js has no eval command yet; using ${relative(ROOT, out)}`);
-  return out;
+  if (!existsSync(dist)) throw new Error(`${relative(ROOT, dist)} is missing: run npm run build`);
+  return dist;
 }
 
 /**
@@ -332,7 +308,7 @@ async function main() {
     return;
   }
   ensureInstalled(options.suites);
-  const cli = await resolveCli(options.cli);
+  const cli = resolveCli(options.cli);
   const previous = existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8')) : { suites: [] };
   const suites = [];
   for (const name of options.suites) {

@@ -2,7 +2,7 @@
 // doc comment into a query, and cut the doc comment out of the copy that gets indexed.
 // Invariant: the same files and seed give the same questions; every gold range starts at its function's own line.
 
-import { hashSeed, prng, shuffle } from './queries.mjs';
+import { hashSeed, prng, pythonHeaderEnd, shuffle } from './queries.mjs';
 
 const MAX_QUERY_WORDS = 30;
 const MIN_FUNCTION_LINES = 3;
@@ -90,29 +90,6 @@ function goFunctionEnd(lines, i) {
 }
 
 // ------------------------------------------------------------------------------------------------------ Python
-
-/** Index just past the `:` that ends a def header starting at line i, as [line, column]; null when not found. */
-function pythonHeaderEnd(lines, i) {
-  let depth = 0;
-  for (let k = i; k < Math.min(lines.length, i + 40); k++) {
-    const l = lines[k];
-    let quote = null;
-    for (let c = 0; c < l.length; c++) {
-      const ch = l[c];
-      if (quote) {
-        if (ch === '\\') c++;
-        else if (ch === quote) quote = null;
-        continue;
-      }
-      if (ch === '#') break;
-      if (ch === '"' || ch === "'") quote = ch;
-      else if ('([{'.includes(ch)) depth++;
-      else if (')]}'.includes(ch)) depth--;
-      else if (ch === ':' && depth === 0) return [k, c + 1];
-    }
-  }
-  return null;
-}
 
 const indentOf = (l) => l.length - l.trimStart().length;
 

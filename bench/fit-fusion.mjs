@@ -1,9 +1,11 @@
 // Fits the hybrid fusion weights (rank/params.ts: denseWeightProse, denseWeightCode) on dev suites built from code that
 // neither the embedding model trained on (training/manifest.json marks it as validation) nor any eval suite uses.
 // Invariant: eval suites are never read here; the weights it prints are copied into params.ts by hand, with the table.
+// Needs `npm run build` (dist/lib.js).
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runBundled, WORK, walk } from './dev-suites.mjs';
+import { denseWeight, diversityFor, Engine, makeConfig, params, rankCandidates } from '../dist/lib.js';
+import { ROOT, WORK, walk } from './dev-suites.mjs';
 import { goCandidates, jsCandidates, pythonCandidates, removeDocs, sample } from './eval-suites.mjs';
 
 const log = (m) => process.stderr.write(`fit-fusion: ${m}\n`);
@@ -52,56 +54,64 @@ function prepare(source) {
   return { name: source.name, repo, questions };
 }
 
-const ENTRY = `
-import { Engine } from './server/src/engine.ts';
-import { makeConfig } from './server/src/config.ts';
-import { params } from './server/src/rank/params.ts';
-import { denseWeight, diversityFor, rankCandidates } from './server/src/rank/rank-candidates.ts';
-import { readFileSync, writeFileSync } from 'node:fs';
-const suites = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const grid = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
-const reciprocal = (ranked, gold) => {
-  const i = ranked.findIndex((r) => gold.some((g) => g.path === r.chunk.path && r.chunk.startLine <= g.endLine && g.startLine <= r.chunk.endLine));
+
+/** Reciprocal rank of the first result overlapping a gold range, 0 below the top 10. */
+function reciprocal(ranked, gold) {
+  const i = ranked.findIndex((r) =>
+    gold.some((g) => g.path === r.chunk.path && r.chunk.startLine <= g.endLine && g.startLine <= r.chunk.endLine),
+  );
   return i < 0 || i >= 10 ? 0 : 1 / (i + 1);
-};
-const out = { grid, suites: [] };
-for (const suite of suites) {
-  const engine = Engine.open(makeConfig(suite.repo, { indexDir: suite.repo + '/../index' }));
-  await engine.index();
-  const embedded = await engine.embed();
-  if (!embedded) throw new Error('no embedding model: ' + engine.embedderProblem);
-  const collected = [];
-  for (const question of suite.questions) {
-    const r = await engine.collect(question.query, { limit: 10, mode: 'hybrid' });
-    collected.push({ question, found: r.found, terms: r.q });
-  }
-  await engine.close();
-  // Each query uses one of the two weights, by its own words (code-like or prose): score every query at every weight
-  // once, then each weight is fitted on the queries it applies to.
-  const res = { name: suite.name, n: suite.questions.length / 2, kinds: {}, classes: { code: [], prose: [] } };
-  const rr = (c, mode, w) => {
-    const p = { ...params, denseWeightCode: w, denseWeightProse: w };
-    return reciprocal(diversityFor(rankCandidates(c.found, c.terms, p, c.question.query, mode), mode, p), c.question.gold);
-  };
-  for (const c of collected) {
-    c.cls = denseWeight(c.terms, c.question.query, params) === params.denseWeightCode ? 'code' : 'prose';
-    c.lexical = rr(c, 'lexical', 0);
-    c.dense = rr(c, 'dense', 0);
-    c.hybrid = grid.map((w) => rr(c, 'hybrid', w));
-  }
-  const mean = (list, f) => (list.length ? list.reduce((s, c) => s + f(c), 0) / list.length : 0);
-  for (const kind of ['prose', 'identifier']) {
-    const list = collected.filter((c) => c.question.kind === kind);
-    res.kinds[kind] = { n: list.length, lexical: mean(list, (c) => c.lexical), dense: mean(list, (c) => c.dense) };
-  }
-  for (const cls of ['code', 'prose']) {
-    const list = collected.filter((c) => c.cls === cls);
-    res.classes[cls] = { n: list.length, lexical: mean(list, (c) => c.lexical), dense: mean(list, (c) => c.dense), hybrid: grid.map((_, i) => mean(list, (c) => c.hybrid[i])) };
-  }
-  out.suites.push(res);
 }
-writeFileSync(process.argv[3], JSON.stringify(out, null, 1));
-`;
+
+/**
+ * Indexes each suite, collects every question's candidates once, and scores them at every dense weight of the grid:
+ * per question kind (lexical and dense alone) and per class of query (code-like or prose, the two weights).
+ */
+async function scoreSuites(suites) {
+  const out = { grid, suites: [] };
+  for (const suite of suites) {
+    const engine = Engine.open(makeConfig(suite.repo, { indexDir: `${suite.repo}/../index` }));
+    await engine.index();
+    const embedded = await engine.embed();
+    if (!embedded) throw new Error(`no embedding model: ${engine.embedderProblem}`);
+    const collected = [];
+    for (const question of suite.questions) {
+      const r = await engine.collect(question.query, { limit: 10, mode: 'hybrid' });
+      collected.push({ question, found: r.found, q: r.q });
+    }
+    await engine.close();
+    // Each query uses one of the two weights, by its own words (code-like or prose): score every query at every weight
+    // once, then each weight is fitted on the queries it applies to.
+    const res = { name: suite.name, n: suite.questions.length / 2, kinds: {}, classes: { code: [], prose: [] } };
+    const rr = (c, mode, w) => {
+      const p = { ...params, denseWeightCode: w, denseWeightProse: w };
+      return reciprocal(diversityFor(rankCandidates(c.found, c.q, p, mode), mode, p), c.question.gold);
+    };
+    for (const c of collected) {
+      c.cls = denseWeight(c.q, params) === params.denseWeightCode ? 'code' : 'prose';
+      c.lexical = rr(c, 'lexical', 0);
+      c.dense = rr(c, 'dense', 0);
+      c.hybrid = grid.map((w) => rr(c, 'hybrid', w));
+    }
+    const mean = (list, f) => (list.length ? list.reduce((s, c) => s + f(c), 0) / list.length : 0);
+    for (const kind of ['prose', 'identifier']) {
+      const list = collected.filter((c) => c.question.kind === kind);
+      res.kinds[kind] = { n: list.length, lexical: mean(list, (c) => c.lexical), dense: mean(list, (c) => c.dense) };
+    }
+    for (const cls of ['code', 'prose']) {
+      const list = collected.filter((c) => c.cls === cls);
+      res.classes[cls] = {
+        n: list.length,
+        lexical: mean(list, (c) => c.lexical),
+        dense: mean(list, (c) => c.dense),
+        hybrid: grid.map((_, i) => mean(list, (c) => c.hybrid[i])),
+      };
+    }
+    out.suites.push(res);
+  }
+  return out;
+}
 
 async function main() {
   const sources = parseSources(process.argv.slice(2));
@@ -110,8 +120,7 @@ async function main() {
   const suitesFile = join(WORK, 'suites.json');
   writeFileSync(suitesFile, JSON.stringify(suites));
   const resultFile = join(ROOT, 'bench', 'results', 'fit-fusion.json');
-  await runBundled(ENTRY, join(WORK, 'fit.mjs'), [suitesFile, resultFile]);
-  const result = JSON.parse(readFileSync(resultFile, 'utf8'));
+  const result = await scoreSuites(suites);
   // Each weight: the grid value with the best MRR@10 over the dev queries of its class, weighted by their number.
   const best = {};
   for (const cls of ['code', 'prose']) {

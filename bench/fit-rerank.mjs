@@ -4,9 +4,11 @@
 // other result of the first `depth`), L2-pulled towards the identity model (fused = 1), so that without evidence the
 // order stays as fusion left it. Reports leave-one-suite-out MRR@10 before and after, by question kind.
 // Invariant: eval suites are never read here; the weights it prints are copied into params.ts by hand, with the table.
+// Needs `npm run build` (dist/lib.js).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handwrittenSuites, ROOT, runBundled, WORK, walk } from './dev-suites.mjs';
+import { diversityFor, Engine, makeConfig, params, RERANK_FEATURES, rankCandidates, rerankFeatures } from '../dist/lib.js';
+import { handwrittenSuites, ROOT, WORK, walk } from './dev-suites.mjs';
 import { errorMessages } from './error-queries.mjs';
 
 const log = (m) => process.stderr.write(`fit-rerank: ${m}\n`);
@@ -31,44 +33,45 @@ function errorQuestions(suite) {
     }));
 }
 
-const ENTRY = `
-import { Engine } from './server/src/engine.ts';
-import { makeConfig } from './server/src/config.ts';
-import { params } from './server/src/rank/params.ts';
-import { diversityFor, isCodeLike, rankCandidates } from './server/src/rank/rank-candidates.ts';
-import { RERANK_FEATURES, rerankFeatures } from './server/src/rank/rerank.ts';
-import { readFileSync, writeFileSync } from 'node:fs';
-const suites = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const depth = params.rerank.depth;
-const overlaps = (r, gold) => gold.some((g) => g.path === r.chunk.path && r.chunk.startLine <= g.endLine && g.startLine <= r.chunk.endLine);
-const out = [];
-for (const suite of suites) {
-  const engine = Engine.open(makeConfig(suite.repo, { indexDir: suite.repo + '/../index' }));
-  await engine.index();
-  if (!(await engine.embed())) throw new Error('no embedding model: ' + engine.embedderProblem);
-  for (const question of suite.questions) {
-    const { found, q, mode } = await engine.collect(question.query, { limit: 10, mode: 'hybrid' });
-    if (mode !== 'hybrid') continue;
-    const ranked = diversityFor(rankCandidates(found, q, params, question.query, 'hybrid'), 'hybrid', params);
-    const head = ranked.slice(0, depth);
-    const features = rerankFeatures(head, q, isCodeLike(q, question.query));
-    // Where lexical search alone puts the gold, what hybrid is not to lose (the held-out table): each lexical candidate
-    // of a hybrid ranking carries its position there.
-    const positions = ranked.flatMap((r) => (overlaps(r, question.gold) && r.explain.lexicalPosition ? [r.explain.lexicalPosition] : []));
-    out.push({
-      suite: suite.name,
-      kind: question.kind,
-      handKind: question.handKind,
-      heldOut: !!suite.heldOut,
-      features,
-      gold: head.map((r) => overlaps(r, question.gold)),
-      lexicalGold: positions.length ? Math.min(...positions) : 0,
-    });
+const overlaps = (r, gold) =>
+  gold.some((g) => g.path === r.chunk.path && r.chunk.startLine <= g.endLine && g.startLine <= r.chunk.endLine);
+
+/**
+ * Indexes each suite and runs its questions through hybrid fusion: per question, the rerank features of the first
+ * `depth` results, which of them hit a gold range, and where lexical search alone puts the gold.
+ */
+async function collectFeatures(suites) {
+  const depth = params.rerank.depth;
+  const out = [];
+  for (const suite of suites) {
+    const engine = Engine.open(makeConfig(suite.repo, { indexDir: `${suite.repo}/../index` }));
+    await engine.index();
+    if (!(await engine.embed())) throw new Error(`no embedding model: ${engine.embedderProblem}`);
+    for (const question of suite.questions) {
+      const { found, q, mode } = await engine.collect(question.query, { limit: 10, mode: 'hybrid' });
+      if (mode !== 'hybrid') continue;
+      const ranked = diversityFor(rankCandidates(found, q, params, 'hybrid'), 'hybrid', params);
+      const head = ranked.slice(0, depth);
+      const features = rerankFeatures(head, q);
+      // Where lexical search alone puts the gold, what hybrid is not to lose (the held-out table): each lexical
+      // candidate of a hybrid ranking carries its position there.
+      const positions = ranked.flatMap((r) =>
+        overlaps(r, question.gold) && r.explain.lexicalPosition ? [r.explain.lexicalPosition] : [],
+      );
+      out.push({
+        suite: suite.name,
+        kind: question.kind,
+        handKind: question.handKind,
+        heldOut: !!suite.heldOut,
+        features,
+        gold: head.map((r) => overlaps(r, question.gold)),
+        lexicalGold: positions.length ? Math.min(...positions) : 0,
+      });
+    }
+    await engine.close();
   }
-  await engine.close();
+  return { features: RERANK_FEATURES, queries: out };
 }
-writeFileSync(process.argv[3], JSON.stringify({ features: RERANK_FEATURES, queries: out }));
-`;
 
 /** Pairwise logistic regression, full-batch gradient descent, L2 towards the identity weights. */
 function fit(queries, n, { lambda = 0.01, epochs = 300, rate = 0.5, handWeight = 1 } = {}) {
@@ -147,10 +150,8 @@ async function main() {
     })),
   ];
   for (const s of suites) log(`${s.name}: ${s.questions.length} questions`);
-  const withErrors = join(WORK, 'rerank-suites.json');
-  writeFileSync(withErrors, JSON.stringify(suites));
   const featuresFile = join(WORK, 'rerank-features.json');
-  if (!reuse) await runBundled(ENTRY, join(WORK, 'fit-rerank.mjs'), [withErrors, featuresFile]);
+  if (!reuse) writeFileSync(featuresFile, JSON.stringify(await collectFeatures(suites)));
   const collected = JSON.parse(readFileSync(featuresFile, 'utf8'));
   const RERANK_FEATURES = collected.features;
   const fitted = new Set(suites.filter((s) => !s.heldOut).map((s) => s.name));

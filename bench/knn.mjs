@@ -1,13 +1,12 @@
 #!/usr/bin/env node
-// `npm run bench:knn`: dense search on an index that has vectors: recall of Store.nearest against exact search, its
-// latency, the vector index's load time, and the shipped model's load time, query latency and throughput.
+// `npm run bench:knn`: dense search on an index that has vectors: recall of DenseSearch.nearest against exact search,
+// its latency, the vector index's load time, and the shipped model's load time, query latency and throughput.
 // Invariant: read-only on the index apart from what opening it does (migrations, vector table conversion).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+// Needs `npm run build` (dist/lib.js).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chunkEmbeddingText, createEmbedder, DenseSearch, params, queryEmbeddingText, Store } from '../dist/lib.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `usage: node bench/knn.mjs --index-dir DIR --repo REPO --queries FILE.jsonl [options]
   --queries FILE    JSON lines with a "query" (or "question") field, e.g. .bench/queries-go.jsonl
   --max N           queries used (default 200)
@@ -35,38 +34,6 @@ function parseArgs(argv) {
   return o;
 }
 
-/** Bundles the parts of the server this bench drives (TypeScript sources) into one module and imports it. */
-async function loadServer() {
-  mkdirSync(join(ROOT, '.bench'), { recursive: true });
-  const dir = mkdtempSync(join(ROOT, '.bench', 'knn-bundle-'));
-  const entry = join(dir, 'entry.ts');
-  const src = join(ROOT, 'server', 'src');
-  writeFileSync(
-    entry,
-    [
-      `export { Store } from '${src}/store/store.ts';`,
-      `export { createEmbedder } from '${src}/embed/create-embedder.ts';`,
-      `export { queryEmbeddingText, chunkEmbeddingText } from '${src}/embed/embed-text.ts';`,
-      `export { params } from '${src}/rank/params.ts';`,
-    ].join('\n'),
-  );
-  const out = join(dir, 'entry.mjs');
-  await build({
-    entryPoints: [entry],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  try {
-    return await import(pathToFileURL(out).href);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
@@ -74,8 +41,6 @@ const pct = (xs, p) => {
 const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
 const o = parseArgs(process.argv.slice(2));
-const server = await loadServer();
-const { Store, createEmbedder, queryEmbeddingText, chunkEmbeddingText, params } = server;
 const queries = readFileSync(o.queries, 'utf8')
   .split('\n')
   .filter(Boolean)
@@ -88,8 +53,9 @@ let t = performance.now();
 const embedder = await createEmbedder({ provider: 'local' }, false, (m) => console.error(m));
 const modelLoadMs = performance.now() - t;
 const store = Store.open(o.indexDir, o.repo);
-const table = store.vectorTable(embedder.id, embedder.dimensions);
-const count = store.embeddedCount(table);
+const table = store.vectors.vectorTable(embedder.id, embedder.dimensions);
+const count = store.vectors.embeddedCount(table);
+const dense = new DenseSearch(store);
 if (count === 0) throw new Error(`no vectors of ${embedder.id} in ${o.indexDir}: run codectx index first`);
 
 // Query embeddings, one at a time as a search does.
@@ -131,10 +97,11 @@ const truth = vectors.map((q) => exact(q, 100));
 // vec0's exact KNN over the int8 codes, re-scored with the floats (what a process whose in-memory index is not loaded
 // asks below params.denseVec0Below vectors), forced here at any size on a second Store that never loads the index.
 const cold = Store.open(o.indexDir, o.repo);
+const coldDense = new DenseSearch(cold);
 const vec0 = { recall: { 10: 0, 20: 0, 100: 0 }, ms: [] };
 vectors.forEach((q, i) => {
   const start = performance.now();
-  const got = cold
+  const got = coldDense
     .nearest(table, q, 100, {
       shortlist: params.denseShortlist,
       rescore: params.denseRescore,
@@ -151,7 +118,7 @@ cold.close();
 
 // The first dense query of a process loads the vector index.
 t = performance.now();
-store.nearest(table, vectors[0], 100, { shortlist: params.denseShortlist, rescore: params.denseRescore });
+dense.nearest(table, vectors[0], 100, { shortlist: params.denseShortlist, rescore: params.denseRescore });
 const indexLoadMs = performance.now() - t;
 
 function measure(shortlist, rescore) {
@@ -159,7 +126,7 @@ function measure(shortlist, rescore) {
   const ms = [];
   vectors.forEach((q, i) => {
     const start = performance.now();
-    const got = store.nearest(table, q, 100, { shortlist, rescore }).map((r) => r.id);
+    const got = dense.nearest(table, q, 100, { shortlist, rescore }).map((r) => r.id);
     ms.push(performance.now() - start);
     for (const k of [10, 20, 100]) {
       const want = new Set(truth[i].slice(0, k));

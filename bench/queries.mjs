@@ -100,7 +100,7 @@ export function extractGo(text, path) {
 }
 
 /** Index just past the `:` that ends a Python def/class header starting at line i, as [line, col]; null if not found. */
-function headerEnd(lines, i) {
+export function pythonHeaderEnd(lines, i) {
   let depth = 0;
   for (let k = i; k < Math.min(lines.length, i + 40); k++) {
     const l = lines[k];
@@ -133,7 +133,7 @@ export function extractPython(text, path) {
     const name = m[1];
     // Dunder methods (__init__, __str__) and very short names are everywhere; they make no useful identifier query.
     if (!name.startsWith('__') && name.length >= 4) identifiers.push({ query: name, path, line: i + 1 });
-    const end = headerEnd(lines, i);
+    const end = pythonHeaderEnd(lines, i);
     if (!end) continue;
     let [k, col] = end;
     let rest = lines[k].slice(col).trim();

@@ -136,6 +136,35 @@ describe('codectx CLI', () => {
     expect(lines.every((l) => typeof l.tookMs === 'number' && l.results.length <= 1)).toBe(true);
   });
 
+  it('context prints cited chunks within the budget; --json gives the documented shape', () => {
+    const text = run(['context', 'enqueueJob pushes a job', '--repo', repo, '--budget', '500']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^lib\/queue\.js:1-4 {2}enqueueJob\n```javascript\n\/\*\* Pushes a job/m);
+    expect(text.stdout).toMatch(/^\d+ chunks, \d+ of 500 tokens$/m);
+    const r = run(['context', 'enqueueJob pushes a job', '--repo', repo, '--json', '--budget', '500']);
+    expect(r.code).toBe(0);
+    const bundle = JSON.parse(r.stdout);
+    expect(bundle.budgetTokens).toBe(500);
+    expect(bundle.usedTokens).toBeLessThanOrEqual(500);
+    expect(Object.keys(bundle.chunks[0]).sort()).toEqual(
+      ['citation', 'content', 'endLine', 'kind', 'language', 'path', 'score', 'startLine', 'symbol', 'tokens'].sort(),
+    );
+    expect(bundle.chunks[0]).toMatchObject({ citation: 'lib/queue.js:1-4', symbol: 'enqueueJob' });
+    const tiny = JSON.parse(run(['context', 'enqueueJob pushes a job', '--repo', repo, '--json', '--budget', '5']).stdout);
+    expect(tiny).toEqual({ chunks: [], usedTokens: 0, budgetTokens: 5 });
+  });
+
+  it('--limit is an integer from 1 to 1000: one line and exit 2 outside it', () => {
+    expect(run(['search', 'queue', '--repo', repo, '--limit', '1000', '--json']).code).toBe(0);
+    for (const bad of ['0', '1001', '2.5']) {
+      const r = run(['search', 'queue', '--repo', repo, '--limit', bad]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `codectx: --limit must be an integer from 1 to 1000, got ${Number(bad)} (codectx --help shows the usage)\n`,
+      );
+    }
+  });
+
   it('status --json counts files, chunks, languages and skipped files', () => {
     writeFileSync(join(repo, 'yarn.lock'), '# lock\n');
     run(['index', '--repo', repo]);
@@ -170,6 +199,9 @@ describe('codectx CLI', () => {
     ['a bad --limit', ['search', 'x', '--limit', 'many']],
     ['search without a query', ['search']],
     ['--batch outside search', ['index', '--batch', 'f']],
+    ['context without a question', ['context']],
+    ['a bad --budget', ['context', 'x', '--budget', '0']],
+    ['--budget outside context', ['search', 'x', '--budget', '10']],
   ];
   for (const [what, args] of usage) {
     it(`exits 2 with a one-line message on ${what}`, () => {

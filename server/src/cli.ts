@@ -1,19 +1,21 @@
 // CLI entry: parses flags and calls the engine directly (never through LSP). The output formats are a public contract.
 // Exit codes: 0 success (also when nothing matched), 2 bad usage, 3 repository or index problem, 1 unexpected failure.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { endQuietlyOnBrokenPipe } from './broken-pipe.js';
-import { packageRoot } from './chunk/grammar-loader.js';
-import { type Config, makeConfig, parseEmbedderSetting } from './config.js';
-import type { LastEmbeddingPass } from './embed/embed-pass.js';
+import { ConfigError, configFrom } from './config.js';
 import {
+  type ContextBundle,
+  checkBudget,
+  checkLimit,
   EmbeddingsUnavailable,
   type EmbedProgress,
   Engine,
   type EngineResult,
   type IndexProgress,
   type IndexReport,
+  InvalidRequest,
+  type LastEmbeddingPass,
+  MAX_LIMIT,
   type RankMode,
   RepositoryError,
 } from './engine.js';
@@ -24,13 +26,18 @@ const USAGE = `usage:
   codectx index  [--repo DIR] [--index-dir DIR] [--json]
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
+  codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--json]
   codectx status [--repo DIR] [--index-dir DIR] [--json]
   codectx --version
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
+--limit is an integer from 1 to ${MAX_LIMIT} (default 10); --budget a number of tokens from 1 to 1000000 (default 4000).
 --repo defaults to the current folder; the index lives under ~/.cache/codectx unless --index-dir or CODECTX_INDEX_DIR says otherwise.
 --embeddings SPEC (or CODECTX_EMBEDDINGS) picks the embedding model of index, search and eval: none, local (the shipped
 model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).`;
+
+/** package.json's version, put in by the build (esbuild.config.mjs). */
+declare const CODECTX_VERSION: string;
 
 /** Ends a usage error's one line (README's contract); `--help` prints the whole usage. */
 const HINT = ' (codectx --help shows the usage)';
@@ -40,7 +47,7 @@ class UsageError extends Error {}
 async function main(argv: string[]): Promise<number | undefined> {
   // The language server has its own flags and runs until the client ends it.
   if (argv[0] === 'serve') return (await import('./main.js')).runServer(argv.slice(1));
-  endQuietlyOnBrokenPipe(process.stdout, process.stderr);
+  endQuietlyOnBrokenPipe();
   // The evaluation harness parses its own flags.
   if (argv[0] === 'eval') return runEvalCommand(argv.slice(1));
   let parsed: ReturnType<typeof parse>;
@@ -56,35 +63,23 @@ async function main(argv: string[]): Promise<number | undefined> {
     return 0;
   }
   if (values.version) {
-    const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-    process.stdout.write(`codectx ${version}\n`);
+    process.stdout.write(`codectx ${CODECTX_VERSION}\n`);
     return 0;
   }
   const [command, ...rest] = positionals;
   try {
-    const limit = values.limit === undefined ? 10 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got '${values.limit}'`);
-    if (command === undefined) throw new UsageError('missing command');
-    if (!['index', 'search', 'status'].includes(command)) throw new UsageError(`unknown command '${command}'`);
-    if (command === 'search' && !values.batch && rest.length === 0) throw new UsageError('search needs a QUERY or --batch FILE');
-    if (command !== 'search' && rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
-    if (command !== 'search' && (values.batch || values.explain || values.limit))
-      throw new UsageError('--batch, --limit and --explain go with search');
+    checkUsage(command, rest, values);
+    const limit = checkLimit(values.limit === undefined ? 10 : Number(values.limit), '--limit');
+    const budget = checkBudget(values.budget === undefined ? 4000 : Number(values.budget), '--budget');
     const mode = (values.mode ?? 'hybrid') as RankMode;
     if (!['lexical', 'dense', 'hybrid'].includes(mode))
       throw new UsageError(`--mode must be lexical, dense or hybrid, got '${mode}'`);
 
-    const overrides: Partial<Config> = values['index-dir'] ? { indexDir: values['index-dir'] } : {};
-    const embeddings = values.embeddings ?? process.env.CODECTX_EMBEDDINGS;
-    if (embeddings) {
-      const embedder = parseEmbedderSetting(embeddings);
-      if (!embedder)
-        throw new UsageError(
-          `--embeddings (or CODECTX_EMBEDDINGS) must be none, local, or JSON {"provider": …}, got '${truncate(embeddings, 80)}'`,
-        );
-      overrides.embedder = embedder;
-    }
-    const config = makeConfig(values.repo ?? process.cwd(), overrides);
+    const config = configFrom({
+      repo: values.repo ?? process.cwd(),
+      indexDir: values['index-dir'],
+      embeddings: values.embeddings,
+    });
     const engine = Engine.open(config, (message) => process.stderr.write(`codectx: warning: ${message}\n`));
     try {
       if (command === 'status') return printStatus(engine, values.json === true);
@@ -99,6 +94,8 @@ async function main(argv: string[]): Promise<number | undefined> {
           : await engine.embed({ onProgress: embedPrinter(command === 'index') });
       if (command === 'index') return printIndexReport(engine, report, embedded, values.json === true);
       if (values.batch) return await runBatch(engine, values.batch, limit, mode);
+      if (command === 'context')
+        return printContext(await engine.context(rest.join(' '), { budgetTokens: budget }), values.json === true);
       const query = rest.join(' ');
       const { results } = await engine.search(query, { limit, mode, explain: values.explain === true });
       if (values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
@@ -109,7 +106,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       await engine.close();
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof InvalidRequest) {
       process.stderr.write(`codectx: ${error.message}${HINT}\n`);
       return 2;
     }
@@ -123,6 +120,32 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     throw error;
   }
+}
+
+/** Throws a UsageError for a missing or unknown command, a missing argument, or a flag of another command. */
+function checkUsage(command: string | undefined, rest: string[], values: ReturnType<typeof parse>['values']): void {
+  if (command === undefined) throw new UsageError('missing command');
+  if (!['index', 'search', 'context', 'status'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (command === 'search' && !values.batch && rest.length === 0) throw new UsageError('search needs a QUERY or --batch FILE');
+  if (command === 'context' && rest.length === 0) throw new UsageError('context needs a QUESTION');
+  if (command !== 'search' && command !== 'context' && rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  if (command !== 'search' && (values.batch || values.explain || values.limit))
+    throw new UsageError('--batch, --limit and --explain go with search');
+  if (command !== 'context' && values.budget) throw new UsageError('--budget goes with context');
+}
+
+/**
+ * Output into a pipe whose reader left (`codectx search … | head -1`): the reader wants no more, so stdout's EPIPE ends
+ * the process with exit 0 instead of an unhandled error; stderr's is ignored (the work goes on). Not for `serve`.
+ */
+function endQuietlyOnBrokenPipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
 
 function parse(argv: string[]) {
@@ -139,6 +162,7 @@ function parse(argv: string[]) {
       explain: { type: 'boolean' },
       mode: { type: 'string' },
       embeddings: { type: 'string' },
+      budget: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -286,6 +310,33 @@ function embeddingLines(s: ReturnType<Engine['status']>): string[] {
     }
   }
   return lines;
+}
+
+/** Packed context: each chunk under its citation, fenced; JSON with `--json`. */
+function printContext(bundle: ContextBundle, json: boolean): number {
+  if (json) {
+    const chunks = bundle.chunks.map((c) => ({
+      citation: c.citation,
+      path: c.path,
+      startLine: c.startLine,
+      endLine: c.endLine,
+      symbol: c.symbol,
+      kind: c.kind,
+      language: c.language,
+      tokens: c.tokens,
+      score: Math.round(c.score * 1000) / 1000,
+      content: c.content,
+    }));
+    process.stdout.write(`${JSON.stringify({ ...bundle, chunks })}\n`);
+    return 0;
+  }
+  const out: string[] = [];
+  for (const c of bundle.chunks)
+    out.push(`${c.citation}${c.symbol ? `  ${c.symbol}` : ''}`, `\`\`\`${c.language}`, c.content, '```', '');
+  out.push(`${bundle.chunks.length} chunks, ${bundle.usedTokens} of ${bundle.budgetTokens} tokens`);
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (bundle.chunks.length === 0) process.stderr.write('codectx: no context found\n');
+  return 0;
 }
 
 function printResults(results: EngineResult[], explain: boolean): void {

@@ -1,5 +1,6 @@
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseEmbedderSetting } from './config.js';
+import { ConfigError, configFrom, defaults, parseEmbedderSetting } from './config.js';
 
 describe('parseEmbedderSetting', () => {
   const cases: [string, unknown, unknown][] = [
@@ -29,4 +30,37 @@ describe('parseEmbedderSetting', () => {
       if (expected === undefined) expect(got).toBeUndefined();
       else expect(got).toMatchObject(expected as object);
     });
+});
+
+describe('configFrom', () => {
+  const env = { XDG_CACHE_HOME: '/cache' };
+  it('builds the defaults for a repository, its index under the user cache', () => {
+    const c = configFrom({ repo: 'some/repo' }, env);
+    expect(c).toMatchObject({ ...defaults, repo: resolve('some/repo') });
+    expect(c.indexDir).toMatch(/^\/cache\/codectx\/repo-[0-9a-f]{12}$/);
+  });
+  it('--index-dir wins over cacheDir, which wins over CODECTX_INDEX_DIR', () => {
+    const e = { ...env, CODECTX_INDEX_DIR: '/env-index' };
+    expect(configFrom({ repo: '/r' }, e).indexDir).toBe('/env-index');
+    expect(configFrom({ repo: '/r', cacheDir: '/lsp' }, e).indexDir).toMatch(/^\/lsp\/r-/);
+    expect(configFrom({ repo: '/r', cacheDir: '/lsp', indexDir: 'here' }, e).indexDir).toBe(resolve('here'));
+  });
+  it('takes embeddings from the input, else from CODECTX_EMBEDDINGS', () => {
+    const e = { ...env, CODECTX_EMBEDDINGS: 'none' };
+    expect(configFrom({ repo: '/r' }, e).embedder).toEqual({ provider: 'none' });
+    expect(configFrom({ repo: '/r', embeddings: 'local' }, e).embedder).toEqual({ provider: 'local' });
+    expect(configFrom({ repo: '/r', embeddings: { provider: 'local', modelDir: '/m' } }, e).embedder).toMatchObject({
+      modelDir: '/m',
+    });
+    expect(configFrom({ repo: '/r' }, env).embedder).toEqual(defaults.embedder);
+  });
+  it('a bad embeddings value is a ConfigError naming where it came from', () => {
+    expect(() => configFrom({ repo: '/r', embeddings: 'magic' }, env)).toThrow(/^--embeddings \(or CODECTX_EMBEDDINGS\) must be/);
+    expect(() => configFrom({ repo: '/r' }, { ...env, CODECTX_EMBEDDINGS: '{' })).toThrow(ConfigError);
+    expect(() => configFrom({ repo: '/r' }, { ...env, CODECTX_EMBEDDINGS: '{' })).toThrow(/^CODECTX_EMBEDDINGS must be/);
+  });
+  it('passes the language server options through', () => {
+    const c = configFrom({ repo: join('/r'), maxFileBytes: 10, embedInWorker: true }, env);
+    expect(c).toMatchObject({ maxFileBytes: 10, embedInWorker: true });
+  });
 });

@@ -1,8 +1,19 @@
 // The one Config type with its defaults; the only place where settings and environment variables are read.
+// Invariant: no other file under server/src reads process.env (architecture.test.ts checks it).
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { EmbedderConfig, UserEmbedderConfig } from './embed/embedder.js';
+
+/** Which embedding provider, and how to reach its model. */
+export type EmbedderConfig =
+  | { provider: 'local'; modelDir?: string }
+  | { provider: 'huggingface'; model: string; cacheDir?: string; pooling?: 'mean' | 'cls' }
+  | { provider: 'openai-compatible'; baseUrl: string; model: string; apiKey?: string; dimensions?: number }
+  | { provider: 'hash'; dimensions?: number }
+  | { provider: 'none' };
+
+/** What users may configure: every provider but the test double. */
+export type UserEmbedderConfig = Exclude<EmbedderConfig, { provider: 'hash' }>;
 
 /** Everything the engine needs to know about one repository and how to index it. */
 export interface Config {
@@ -56,6 +67,57 @@ export function defaultIndexDir(repo: string, env: NodeJS.ProcessEnv = process.e
 export function makeConfig(repo: string, overrides: Partial<Config> = {}, cacheDir?: string): Config {
   const abs = resolve(repo);
   return { ...defaults, repo: abs, indexDir: defaultIndexDir(abs, process.env, cacheDir), ...overrides };
+}
+
+/** Configuration as a front end receives it from its user: CLI flags, eval flags, language server settings. */
+export interface ConfigInput {
+  /** The repository folder (relative to the working directory, or absolute). */
+  repo: string;
+  /** `--index-dir`: the index folder itself. Wins over `cacheDir` and CODECTX_INDEX_DIR. */
+  indexDir?: string;
+  /** The language server's `cacheDir`: a folder under which each repository gets its own index folder. */
+  cacheDir?: string;
+  /** `--embeddings` text or the LSP `embeddings` object; CODECTX_EMBEDDINGS when absent. */
+  embeddings?: unknown;
+  /** Files larger than this many bytes are skipped. */
+  maxFileBytes?: number;
+  /** Run the local model in a worker thread (the language server). */
+  embedInWorker?: boolean;
+}
+
+/** User input that makes no configuration; the message names the setting and what it accepts. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * The one way from user input to a Config, for the CLI, eval and the language server. Reads the environment:
+ * CODECTX_EMBEDDINGS (when `embeddings` is absent), CODECTX_INDEX_DIR, XDG_CACHE_HOME. Throws ConfigError on an
+ * embeddings value that names no usable provider.
+ */
+export function configFrom(input: ConfigInput, env: NodeJS.ProcessEnv = process.env): Config {
+  const repo = resolve(input.repo);
+  const config: Config = { ...defaults, repo, indexDir: defaultIndexDir(repo, env, input.cacheDir) };
+  if (input.indexDir) config.indexDir = resolve(input.indexDir);
+  if (input.maxFileBytes !== undefined) config.maxFileBytes = input.maxFileBytes;
+  if (input.embedInWorker !== undefined) config.embedInWorker = input.embedInWorker;
+  const fromEnv = input.embeddings === undefined || input.embeddings === '';
+  const embeddings = fromEnv ? env.CODECTX_EMBEDDINGS : input.embeddings;
+  if (embeddings !== undefined && embeddings !== '') {
+    const embedder = parseEmbedderSetting(embeddings);
+    if (!embedder) {
+      const text = typeof embeddings === 'string' ? embeddings : JSON.stringify(embeddings);
+      const shown = text.length > 80 ? `${text.slice(0, 79)}…` : text;
+      throw new ConfigError(
+        `${fromEnv ? 'CODECTX_EMBEDDINGS' : '--embeddings (or CODECTX_EMBEDDINGS)'} must be none, local, or JSON {"provider": …}, got '${shown}'`,
+      );
+    }
+    config.embedder = embedder;
+  }
+  return config;
 }
 
 /**

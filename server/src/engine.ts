@@ -1,86 +1,51 @@
-// The façade and API boundary: open(config) → index(), search(), status(). The CLI and the LSP call only this.
-import { createHash } from 'node:crypto';
+// The one door: open(config) → index(), search(), context(), symbols(), status(). The CLI, the language server and
+// eval call only this; the stages below never see them.
 import { existsSync, statSync } from 'node:fs';
+import { type PackInput, packContext } from './assemble/pack-context.js';
 import { GrammarLoader } from './chunk/grammar-loader.js';
 import type { Config } from './config.js';
 import { createEmbedder } from './embed/create-embedder.js';
-import { type EmbedOptions, type EmbedProgress, embedPending } from './embed/embed-pass.js';
 import { queryEmbeddingText } from './embed/embed-text.js';
 import type { Embedder } from './embed/embedder.js';
-import { skipByContent } from './ingest/ignore-rules.js';
-import { classifyPaths } from './ingest/walk.js';
-import type { Chunk, SearchResult } from './model.js';
+import {
+  type ContextBundle,
+  type ContextOptions,
+  checkBudget,
+  checkLimit,
+  EmbeddingsUnavailable,
+  type EngineResult,
+  type EngineSearchResponse,
+  type EngineStatus,
+  RepositoryError,
+  type SearchOptions,
+} from './engine-types.js';
+import { type EmbedOptions, type EmbedProgress, embedPending } from './index/embed-pass.js';
+import { LiveIndex, type LiveIndexOptions } from './index/live-index.js';
+import { type IndexProgress, type IndexReport, indexBuffer, type UpdateOptions, updateIndex } from './index/update-index.js';
+import type { Chunk } from './model.js';
 import { params } from './rank/params.js';
 import {
   type Candidate,
   diversityFor,
-  type Explanation,
-  isCodeLike,
   type Ranked,
   type RankMode,
   rankCandidates,
   termCoverage,
 } from './rank/rank-candidates.js';
 import { rerank } from './rank/rerank.js';
-import { parseQuery, type QueryTerms } from './search/code-tokens.js';
-import { matchExpression } from './search/fts-text.js';
+import { DenseSearch } from './search/dense-search.js';
+import { lexicalSearch, matchExpression } from './search/lexical-search.js';
 import { snippet } from './search/snippet.js';
-import { Store, type StoredSymbol, StoreError, type StoreStatus } from './store/store.js';
-import { type IndexProgress, type IndexReport, prepareFile, type UpdateOptions, updateIndex } from './update-index.js';
+import { Store, type StoredSymbol, StoreError } from './store/store.js';
+import { type ParsedQuery, parseQuery } from './tokens/parse-query.js';
 
-export type { EmbedProgress } from './embed/embed-pass.js';
+export * from './engine-types.js';
+export { type ChunkPool, WorkerChunkPool } from './index/chunk-pool.js';
+export type { EmbedProgress, LastEmbeddingPass } from './index/embed-pass.js';
+export type { FolderState, LiveIndex, LiveIndexOptions } from './index/live-index.js';
+export type { IndexProgress, IndexReport, UpdateOptions } from './index/update-index.js';
 export type { RankMode } from './rank/rank-candidates.js';
 export type { StoredSymbol } from './store/store.js';
-export type { IndexProgress, IndexReport, UpdateOptions } from './update-index.js';
-
-/** A repository problem the user must fix (missing folder, unusable index); the CLI exits with code 3. */
-export class RepositoryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RepositoryError';
-  }
-}
-
-/** Options of one search. */
-export interface SearchOptions {
-  /** At most this many results (default 10). */
-  limit?: number;
-  /** Glob patterns over repository-relative paths; a result must match one. */
-  paths?: string[];
-  /** Language ids; a result must have one. */
-  languages?: string[];
-  /** Ranking: hybrid (default), lexical, or dense. */
-  mode?: RankMode;
-  /** Attach each result's ranking explanation. */
-  explain?: boolean;
-}
-
-/** A search result with its ranking explanation when asked for. */
-export interface EngineResult extends SearchResult {
-  explain?: Explanation;
-}
-
-/** What a search returns: the results and how long the search took inside the engine. */
-export interface SearchResponse {
-  results: EngineResult[];
-  /** The mode actually used (hybrid falls back to lexical without embeddings). */
-  mode: RankMode;
-  tookMs: number;
-}
-
-/** Dense search was asked for, but there is no model or no vector: the message says which. */
-export class EmbeddingsUnavailable extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EmbeddingsUnavailable';
-  }
-}
-
-/** Index status as `codectx status` prints it. */
-export interface EngineStatus extends StoreStatus {
-  repo: string;
-  indexPath: string;
-}
 
 /** One repository's index, open for indexing and searching. */
 export class Engine {
@@ -88,12 +53,17 @@ export class Engine {
   /** Why there are no embeddings, when there are none. */
   embedderProblem: string | undefined;
 
+  /** KNN over the store's vector tables, with their in-memory copies. */
+  private readonly dense: DenseSearch;
+
   private constructor(
     readonly config: Config,
     private readonly store: Store,
     private readonly grammars: GrammarLoader,
     private readonly onWarning: (message: string) => void,
-  ) {}
+  ) {
+    this.dense = new DenseSearch(store);
+  }
 
   /**
    * Opens the index of `config.repo`. A corrupt index is moved aside and rebuilt from scratch: `onWarning` says so.
@@ -120,10 +90,18 @@ export class Engine {
     return new Engine(config, store, new GrammarLoader(), onWarning);
   }
 
+  /**
+   * A live index of `config.repo` for a long-running front end (the language server): a first run, a watcher, editor
+   * buffers, one writer per index. Its engine opens on `start()`; `engine` answers at once, `ready()` after the first run.
+   */
+  static live(config: Config, options: LiveIndexOptions): LiveIndex<Engine> {
+    return new LiveIndex(config, options, () => Engine.open(config, options.log));
+  }
+
   /** Brings the index up to date with the files on disk; only changed files are re-read. */
   async index(onProgress?: (p: IndexProgress) => void, options?: UpdateOptions): Promise<IndexReport> {
     const report = await updateIndex(this.config, this.store, this.grammars, onProgress, options);
-    for (const r of this.store.takeRepairs()) this.onWarning(r);
+    for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     if (report.recut) this.onWarning('the chunking rules changed since this index was built: every file was cut again');
     return report;
   }
@@ -131,27 +109,10 @@ export class Engine {
   /**
    * Indexes an editor buffer in place of the file on disk (the index then answers with what the user sees). A buffer
    * equal to what is indexed writes nothing. Returns false for a path the walk would skip (ignored, secret, …).
+   * The index stage decides, by the rules of an index run (index/update-index.ts).
    */
   async indexBuffer(path: string, text: string): Promise<boolean> {
-    const verdict = classifyPaths(this.config.repo, [path], { maxFileBytes: this.config.maxFileBytes });
-    const onDisk = verdict.files.length > 0;
-    if (!onDisk && verdict.missing.length === 0) return false;
-    const bytes = Buffer.from(text, 'utf8');
-    if (bytes.length > this.config.maxFileBytes || skipByContent(bytes)) return false;
-    const hash = createHash('sha1').update(bytes).digest('hex');
-    const stored = this.store.fileState(path);
-    if (stored && stored.hash === hash) return true;
-    const report = { errors: [] as string[], parseFailures: 0 };
-    const write = await prepareFile(
-      this.config,
-      this.grammars,
-      path,
-      text,
-      { size: -1, mtimeMs: -1, hash, overlay: process.pid },
-      report,
-    );
-    this.store.writeFile(write);
-    return true;
+    return indexBuffer(this.config, this.store, this.grammars, path, text);
   }
 
   /** Forgets an editor buffer: the file on disk (or its absence) is what the index holds again. */
@@ -164,7 +125,7 @@ export class Engine {
    * Search. `hybrid` (the default when a model is available) fuses BM25 and embeddings; `lexical` uses BM25 only;
    * `dense` embeddings only. Without embeddings, hybrid answers lexically and `mode` says so. Any query text is valid.
    */
-  async search(query: string, options: SearchOptions = {}): Promise<SearchResponse> {
+  async search(query: string, options: SearchOptions = {}): Promise<EngineSearchResponse> {
     const started = performance.now();
     const { ranked, terms, mode } = await this.rank(query, options);
     const results = ranked.map((r): EngineResult => {
@@ -184,16 +145,40 @@ export class Engine {
     return { results, mode, tookMs: performance.now() - started };
   }
 
-  /** Ranked chunks with their full text, for context assembly. */
-  async searchChunks(query: string, options: SearchOptions = {}): Promise<(Chunk & { score: number })[]> {
-    return (await this.rank(query, options)).ranked.map((r) => ({ ...r.chunk, score: r.score }));
+  /**
+   * Context for a question: the best chunks, with their full text, packed into a token budget with citations. The chunk
+   * at `options.active` (the cursor) comes first. Any query text is valid.
+   */
+  context(query: string, options: ContextOptions = {}): Promise<ContextBundle> {
+    return Engine.contextAcross([this], query, options);
+  }
+
+  /**
+   * Context from several indexes at once (the workspace folders of an editor): their chunks ranked together and packed
+   * into one budget. Chunks of different repositories never count as overlapping, even at equal relative paths.
+   */
+  static async contextAcross(engines: Engine[], query: string, options: ContextOptions = {}): Promise<ContextBundle> {
+    const budgetTokens = checkBudget(options.budgetTokens ?? 4000, 'budgetTokens');
+    const ranked: (Chunk & PackInput & { repo: string })[] = [];
+    for (const engine of engines) {
+      const { ranked: found } = await engine.rank(query, { limit: options.candidates ?? 40 });
+      for (const r of found) ranked.push({ ...r.chunk, score: r.score, repo: engine.config.repo });
+    }
+    ranked.sort((a, b) => b.score - a.score);
+    // The chunk under the cursor comes first: it is what the user is looking at.
+    const at = options.active;
+    const here = at && engines.find((e) => e.config.repo === at.repo)?.store.chunkAt(at.path, at.line);
+    if (at && here) ranked.unshift({ ...here, score: Number.POSITIVE_INFINITY, repo: at.repo });
+    const { packed, usedTokens } = packContext(ranked, budgetTokens);
+    const chunks = packed.map(({ item, citation, tokens }) => ({ ...item, citation, tokens }));
+    return { chunks, usedTokens, budgetTokens };
   }
 
   private async rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
-    const limit = Math.max(1, Math.min(options.limit ?? 10, 1000));
+    const limit = checkLimit(options.limit ?? 10);
     const { found, q, mode } = await this.collect(query, options);
-    let ranked = diversityFor(rankCandidates(found, q, params, query, mode), mode, params);
-    if (mode === 'hybrid') ranked = rerank(ranked, q, isCodeLike(q, query), params);
+    let ranked = diversityFor(rankCandidates(found, q, params, mode), mode, params);
+    if (mode === 'hybrid') ranked = rerank(ranked, q, params);
     ranked = ranked.slice(0, limit);
     return { ranked, terms: [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())], mode };
   }
@@ -202,8 +187,8 @@ export class Engine {
    * The candidates of a search before ranking: FTS5 and KNN hits with their chunks, the parsed query, and the mode that
    * can actually run. For the fitting of ranking weights (bench/fit-fusion.mjs), which re-ranks them many times.
    */
-  async collect(query: string, options: SearchOptions = {}): Promise<{ found: Candidate[]; q: QueryTerms; mode: RankMode }> {
-    const limit = Math.max(1, Math.min(options.limit ?? 10, 1000));
+  async collect(query: string, options: SearchOptions = {}): Promise<{ found: Candidate[]; q: ParsedQuery; mode: RankMode }> {
+    const limit = checkLimit(options.limit ?? 10);
     const q = parseQuery(query);
     const filter = { globs: options.paths?.flatMap(toSqlGlobs), languages: options.languages };
     let mode: RankMode = options.mode ?? 'hybrid';
@@ -215,7 +200,7 @@ export class Engine {
     const candidates = new Map<number, Candidate>();
     const match = matchExpression(q);
     if (mode !== 'dense' && match) {
-      const hits = this.store.lexical(match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
+      const hits = lexicalSearch(this.store, match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
       hits.forEach((h, i) => {
         candidates.set(h.id, { id: h.id, bm25: h.bm25, lexicalRank: i + 1 } as Candidate);
       });
@@ -228,7 +213,7 @@ export class Engine {
       if (text) {
         const vector = await dense.embedder.embedQuery(text);
         const k = Math.max(params.denseCandidates, limit * 2);
-        const near = this.store.nearest(dense.table, vector, k, {
+        const near = this.dense.nearest(dense.table, vector, k, {
           shortlist: params.denseShortlist,
           rescore: params.denseRescore,
           // vec0's KNN answers the first dense query of this engine (a one-shot search skips the load: 67 ms against
@@ -238,10 +223,10 @@ export class Engine {
         });
         // No answer: the vector table was damaged and is being rebuilt; this search answers from what still works.
         if (!near) {
-          if (mode === 'dense') throw new EmbeddingsUnavailable(this.store.takeRepairs().join('; '));
+          if (mode === 'dense') throw new EmbeddingsUnavailable(this.store.vectors.takeRepairs().join('; '));
           mode = 'lexical';
         }
-        for (const r of this.store.takeRepairs()) this.onWarning(r);
+        for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
         near?.forEach((n, i) => {
           const c = candidates.get(n.id) ?? ({ id: n.id } as Candidate);
           c.similarity = n.similarity;
@@ -265,8 +250,8 @@ export class Engine {
   private async denseSide(): Promise<{ embedder: Embedder; table: string } | undefined> {
     const embedder = await this.embedder();
     if (!embedder) return undefined;
-    const table = this.store.vectorTable(embedder.id, embedder.dimensions);
-    if (!this.store.hasVectors(table)) {
+    const table = this.store.vectors.vectorTable(embedder.id, embedder.dimensions);
+    if (!this.dense.hasVectors(table)) {
       this.embedderProblem = 'no chunk has an embedding yet: run codectx index';
       return undefined;
     }
@@ -291,19 +276,8 @@ export class Engine {
     const embedder = await this.embedder();
     if (!embedder) return undefined;
     const progress = await embedPending(this.store, embedder, options);
-    for (const r of this.store.takeRepairs()) this.onWarning(r);
+    for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     return progress;
-  }
-
-  /** Embedded chunks of the current model, or undefined without an embedder. */
-  async embeddedCount(): Promise<number | undefined> {
-    const embedder = await this.embedder();
-    return embedder ? this.store.embeddedCount(this.store.vectorTable(embedder.id, embedder.dimensions)) : undefined;
-  }
-
-  /** The smallest chunk covering a line of a file (1-based), for context around the cursor. */
-  chunkAt(path: string, line: number): Chunk | undefined {
-    return this.store.chunkAt(path, line);
   }
 
   /** Definitions whose name fuzzily matches `query` (characters in order), best first: exact, prefix, substring, rest. */

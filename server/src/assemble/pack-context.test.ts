@@ -23,6 +23,13 @@ describe('packContext', () => {
     const { packed } = packContext([item('a.ts', 1, 50, 40), item('a.ts', 10, 20, 40), item('a.ts', 51, 60, 40)], 1000);
     expect(packed.map((p) => p.citation)).toEqual(['a.ts:1-50', 'a.ts:51-60']);
   });
+  it('items of different repositories never overlap, even at the same relative path', () => {
+    const a = { ...item('src/index.ts', 1, 20, 40), repo: '/work/a' };
+    const b = { ...item('src/index.ts', 1, 20, 40), repo: '/work/b' };
+    const again = { ...item('src/index.ts', 5, 9, 40), repo: '/work/a' };
+    const { packed } = packContext([a, b, again], 1000);
+    expect(packed.map((p) => p.item.repo)).toEqual(['/work/a', '/work/b']);
+  });
   it('never exceeds the budget', () => {
     const many = Array.from({ length: 50 }, (_, i) => item(`f${i}.ts`, 1, 5, 37 * (i + 1)));
     for (const budget of [0, 10, 100, 1000, 5000]) {

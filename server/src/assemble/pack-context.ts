@@ -1,6 +1,8 @@
 // Pure. Packs ranked chunks into a token budget: best first, no overlapping duplicates, each with its citation.
 
 export interface PackInput {
+  /** The repository of `path` when items come from several (workspace folders): equal paths elsewhere never overlap. */
+  repo?: string;
   path: string;
   startLine: number;
   endLine: number;
@@ -21,7 +23,8 @@ export function estimateTokens(text: string): number {
 
 /**
  * Takes items in rank order while they fit; an item too large for what is left is passed over for smaller ones.
- * An item whose lines overlap one already taken from the same file is dropped (a skeleton and its member, say).
+ * An item whose lines overlap one already taken from the same file (same repository and path) is dropped (a skeleton
+ * and its member, say).
  */
 export function packContext<T extends PackInput>(ranked: T[], budgetTokens: number): { packed: Packed<T>[]; usedTokens: number } {
   const packed: Packed<T>[] = [];
@@ -30,7 +33,11 @@ export function packContext<T extends PackInput>(ranked: T[], budgetTokens: numb
     const tokens = estimateTokens(item.content) + 8; // the citation line and fences around it
     if (used + tokens > budgetTokens) continue;
     const overlaps = packed.some(
-      (p) => p.item.path === item.path && p.item.startLine <= item.endLine && item.startLine <= p.item.endLine,
+      (p) =>
+        p.item.path === item.path &&
+        p.item.repo === item.repo &&
+        p.item.startLine <= item.endLine &&
+        item.startLine <= p.item.endLine,
     );
     if (overlaps) continue;
     packed.push({ item, citation: `${item.path}:${item.startLine}-${item.endLine}`, tokens });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,8 @@ import { type ChunkBudget, chunkFile } from './chunk-file.js';
 import { GrammarLoader, type LoadedGrammar, packageRoot } from './grammar-loader.js';
 import { detectLanguage, GRAMMARS } from './languages.js';
 
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+
 const budget: ChunkBudget = { maxLines: 80, maxChars: 4000, minLines: 5, windowLines: 50 };
 const fixtures = join(packageRoot(), 'fixtures', 'chunk');
 const loader = new GrammarLoader();
@@ -13,7 +16,7 @@ const loader = new GrammarLoader();
 async function chunk(path: string, text: string): Promise<ChunkedFile> {
   const language = detectLanguage(path, text.split('\n', 1)[0]);
   const pending = loader.get(language);
-  return chunkFile(path, language, text, pending ? await pending : undefined, budget);
+  return chunkFile(path, language, text, pending ? await pending : undefined, budget, sha1);
 }
 
 /** A readable snapshot: one header line per chunk, then its content indented. */
@@ -287,7 +290,7 @@ describe('parsing never throws', () => {
       query: {} as LoadedGrammar['query'],
     };
     const text = 'const a = 1;\nfunction f() {\n  return a;\n}\n';
-    const result = chunkFile('x.ts', 'typescript', text, broken, budget);
+    const result = chunkFile('x.ts', 'typescript', text, broken, budget, sha1);
     expect(result.parseFailed).toBe(true);
     expect(result.errors[0]).toMatch(/x\.ts: typescript parse failed.*boom/);
     expect(result.chunks.map((c) => c.kind)).toEqual(['window']);

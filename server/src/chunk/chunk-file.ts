@@ -2,8 +2,8 @@
 // Never throws on malformed source: errors are returned beside the chunks, and every non-blank line lands in a chunk.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Chunk, ChunkedFile, ChunkKind, SymbolDef } from '../model.js';
-import type { LoadedGrammar } from './grammar-loader.js';
 import { lineWindows, type WindowBudget } from './line-windows.js';
+import type { LoadedGrammar } from './loaded-grammar.js';
 import { chunkMarkdown } from './markdown.js';
 import { type ChunkFields, SourceLines } from './source-lines.js';
 
@@ -69,15 +69,19 @@ interface Def {
   children: Def[];
 }
 
-/** Chunks a file with its grammar when it has one. `grammar` undefined means: no grammar for this language. */
+/**
+ * Chunks a file with its grammar when it has one. `grammar` undefined means: no grammar for this language. `hash` gives
+ * each chunk's content hash (the index stage passes SHA-1 hex).
+ */
 export function chunkFile(
   path: string,
   language: string,
   text: string,
   grammar: LoadedGrammar | undefined,
   budget: ChunkBudget,
+  hash: (content: string) => string,
 ): ChunkedFile {
-  const src = new SourceLines(path, language, text);
+  const src = new SourceLines(path, language, text, hash);
   const windowBudget = { maxLines: budget.windowLines, maxChars: budget.maxChars };
   if (language === 'markdown') {
     return { chunks: chunkMarkdown(src, budget), symbols: [], errors: [], parseFailed: false };

@@ -6,13 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Language, Parser, Query } from 'web-tree-sitter';
 import { GRAMMARS } from './languages.js';
+import type { LoadedGrammar } from './loaded-grammar.js';
 
-/** A parser ready for one language, with its compiled tags query. */
-export interface LoadedGrammar {
-  id: string;
-  parser: Parser;
-  query: Query;
-}
+export type { LoadedGrammar } from './loaded-grammar.js';
 
 /** The codectx checkout: the folder holding package.json and grammars/, found from this module's location. */
 export function packageRoot(): string {
@@ -42,7 +38,7 @@ export class GrammarLoader {
 
   /**
    * What decides how files are cut, besides the chunker's code: every tags query, as text. Part of the index's chunking
-   * fingerprint (update-index.ts), so that an edited query re-chunks the repository.
+   * fingerprint (index/prepare-file.ts), so that an edited query re-chunks the repository.
    */
   queriesText(): string {
     return Object.values(GRAMMARS)

@@ -1,5 +1,4 @@
 // Pure. A file's lines with their UTF-8 byte offsets, and the one way chunks are cut from them.
-import { createHash } from 'node:crypto';
 import type { Chunk, ChunkKind } from '../model.js';
 
 export interface ChunkFields {
@@ -20,6 +19,8 @@ export class SourceLines {
     readonly path: string,
     readonly language: string,
     text: string,
+    /** The content hash of a chunk (SHA-1 hex in the index stage): hashing is I/O's business, not this pure stage's. */
+    private readonly hash: (content: string) => string,
   ) {
     this.lines = text.split('\n');
     // A trailing newline does not make an extra (empty) line.
@@ -28,7 +29,7 @@ export class SourceLines {
     let offset = 0;
     for (let i = 0; i < this.lines.length; i++) {
       this.byteStart[i] = offset;
-      offset += Buffer.byteLength(this.lines[i] ?? '', 'utf8') + 1;
+      offset += utf8Length(this.lines[i] ?? '') + 1;
     }
     this.byteStart[this.lines.length] = offset;
   }
@@ -82,7 +83,25 @@ export class SourceLines {
       signature: fields.signature ?? '',
       doc: fields.doc ?? '',
       content,
-      hash: createHash('sha1').update(content).digest('hex'),
+      hash: this.hash(content),
     };
   }
+}
+
+/** The UTF-8 length of a string, as Buffer.byteLength counts it (a lone surrogate is U+FFFD, three bytes). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
 }

@@ -1,6 +1,6 @@
 // Pure. The text an embedding model sees, for chunks and for queries: the one normalization that training mirrors
 // (training/normalize.py must give the same words for fixtures/embed/normalize-cases.json).
-import { splitIdentifier } from '../search/code-tokens.js';
+import { splitIdentifier } from '../tokens/code-tokens.js';
 
 const WORD = /[\p{L}\p{N}_]+/gu;
 const HAS_PARTS = /_|\p{Ll}\p{Lu}|\p{Lu}\p{Lu}\p{Ll}|\p{L}\p{N}|\p{N}\p{L}/u;

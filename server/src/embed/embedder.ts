@@ -13,16 +13,7 @@ export interface Embedder {
   close(): Promise<void>;
 }
 
-/** Which provider, and how to reach its model. */
-export type EmbedderConfig =
-  | { provider: 'local'; modelDir?: string }
-  | { provider: 'huggingface'; model: string; cacheDir?: string; pooling?: 'mean' | 'cls' }
-  | { provider: 'openai-compatible'; baseUrl: string; model: string; apiKey?: string; dimensions?: number }
-  | { provider: 'hash'; dimensions?: number }
-  | { provider: 'none' };
-
-/** What users may configure: every provider but the test double. */
-export type UserEmbedderConfig = Exclude<EmbedderConfig, { provider: 'hash' }>;
+export type { EmbedderConfig, UserEmbedderConfig } from '../config.js';
 
 /** Scales `v` to unit length in place (a zero vector stays zero). */
 export function normalize(v: Float32Array): Float32Array {

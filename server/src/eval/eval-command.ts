@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Config, makeConfig, parseEmbedderSetting } from '../config.js';
+import { type Config, ConfigError, configFrom } from '../config.js';
 import { Engine, type IndexProgress, RepositoryError } from '../engine.js';
 import { DatasetError, loadDatasets, type Question } from './dataset.js';
 import { compareWithBaseline, formatGate, type GateReport } from './gate.js';
@@ -117,6 +117,43 @@ function evalPrinter(err: (text: string) => void): (p: EvalProgress) => void {
   };
 }
 
+/** `--k` (1 to 1000, default 10) and `--max-drop` (0 to 1, default 0.02, only with --baseline). */
+function readNumbers(values: ReturnType<typeof parse>['values']): { k: number; maxDrop: number } {
+  const k = values.k === undefined ? 10 : Number(values.k);
+  if (!Number.isInteger(k) || k < 1 || k > 1000) throw new UsageError(`--k must be an integer from 1 to 1000, got '${values.k}'`);
+  const maxDrop = values['max-drop'] === undefined ? 0.02 : Number(values['max-drop']);
+  if (values['max-drop'] !== undefined && !values.baseline) throw new UsageError('--max-drop goes with --baseline');
+  if (!Number.isFinite(maxDrop) || maxDrop < 0 || maxDrop > 1)
+    throw new UsageError(`--max-drop must be a number from 0 to 1, got '${values['max-drop']}'`);
+  return { k, maxDrop };
+}
+
+/** Indexes the repository (and embeds it for dense and hybrid), then asks every question in every mode. */
+async function evaluate(
+  config: Config,
+  questions: Question[],
+  modes: [string, EvalMode][],
+  k: number,
+  err: (text: string) => void,
+): Promise<EvalResult> {
+  const engine = Engine.open(config, (message) => err(`codectx: warning: ${message}\n`));
+  let result: EvalResult;
+  try {
+    const report = await engine.index(indexPrinter(err));
+    if (report.errors.length) err(`codectx: ${report.errors.length} files had problems while indexing (see codectx status)\n`);
+    if (modes.some(([name]) => name === 'dense' || name === 'hybrid')) {
+      const embedded = await engine.embed();
+      if (!embedded)
+        throw new ToolMissingError(`dense and hybrid modes need embeddings: ${engine.embedderProblem ?? 'no model'}`);
+      err(`codectx: ${embedded.embedded} chunks embedded (${embedded.computed} computed, ${embedded.fromCache} from cache)\n`);
+    }
+    result = await runEval(engine, questions, modes, k, evalPrinter(err));
+  } finally {
+    await engine.close();
+  }
+  return result;
+}
+
 /** Runs `codectx eval` with the arguments after `eval`; resolves to the exit code. */
 export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> = {}): Promise<number> {
   const out = io.out ?? ((text: string) => process.stdout.write(text));
@@ -135,13 +172,7 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
       return 0;
     }
     if (positionals.length === 0) throw new UsageError('eval needs at least one DATASET file');
-    const k = values.k === undefined ? 10 : Number(values.k);
-    if (!Number.isInteger(k) || k < 1 || k > 1000)
-      throw new UsageError(`--k must be an integer from 1 to 1000, got '${values.k}'`);
-    const maxDrop = values['max-drop'] === undefined ? 0.02 : Number(values['max-drop']);
-    if (values['max-drop'] !== undefined && !values.baseline) throw new UsageError('--max-drop goes with --baseline');
-    if (!Number.isFinite(maxDrop) || maxDrop < 0 || maxDrop > 1)
-      throw new UsageError(`--max-drop must be a number from 0 to 1, got '${values['max-drop']}'`);
+    const { k, maxDrop } = readNumbers(values);
     const modes = selectModes(values.modes, known);
     const baseline = values.baseline ? loadBaseline(values.baseline) : undefined;
     if (baseline && baseline.k !== k)
@@ -149,31 +180,12 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     const questions = loadDatasets(positionals);
     for (const [, mode] of modes) mode.check?.();
 
-    const overrides: Partial<Config> = values['index-dir'] ? { indexDir: values['index-dir'] } : {};
     // The model under evaluation: CODECTX_EMBEDDINGS as for the other commands (the shipped model by default).
-    const embedder = process.env.CODECTX_EMBEDDINGS ? parseEmbedderSetting(process.env.CODECTX_EMBEDDINGS) : undefined;
-    if (process.env.CODECTX_EMBEDDINGS && !embedder)
-      throw new UsageError(`CODECTX_EMBEDDINGS must be none, local, or JSON {"provider": …}`);
-    if (embedder) overrides.embedder = embedder;
-    const config = makeConfig(values.repo ?? process.cwd(), overrides);
+    const config = configFrom({ repo: values.repo ?? process.cwd(), indexDir: values['index-dir'] });
     const missing = missingGold(config.repo, questions);
     if (missing.length)
       err(`codectx: warning: ${missing.length} gold files are not under ${config.repo} (first: ${missing[0]}); check --repo\n`);
-    const engine = Engine.open(config, (message) => err(`codectx: warning: ${message}\n`));
-    let result: EvalResult;
-    try {
-      const report = await engine.index(indexPrinter(err));
-      if (report.errors.length) err(`codectx: ${report.errors.length} files had problems while indexing (see codectx status)\n`);
-      if (modes.some(([name]) => name === 'dense' || name === 'hybrid')) {
-        const embedded = await engine.embed();
-        if (!embedded)
-          throw new ToolMissingError(`dense and hybrid modes need embeddings: ${engine.embedderProblem ?? 'no model'}`);
-        err(`codectx: ${embedded.embedded} chunks embedded (${embedded.computed} computed, ${embedded.fromCache} from cache)\n`);
-      }
-      result = await runEval(engine, questions, modes, k, evalPrinter(err));
-    } finally {
-      await engine.close();
-    }
+    const result = await evaluate(config, questions, modes, k, err);
     result.run = { date: new Date().toISOString(), repo: config.repo };
 
     if (values['save-baseline']) {
@@ -197,7 +209,7 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     }
     return gate && !gate.passed ? 1 : 0;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       err(`codectx: ${error.message} (codectx eval --help shows the usage)\n`);
       return 2;
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../model.js';
-import { longestRun, parseQuery, phraseWords, stringLiterals } from '../search/code-tokens.js';
+import { longestRun, phraseWords, stringLiterals } from '../tokens/code-tokens.js';
+import { parseQuery } from '../tokens/parse-query.js';
 import { params } from './params.js';
 import { type Candidate, capPerFile, denseWeight, diversify, type RankMode, rankCandidates } from './rank-candidates.js';
 
@@ -21,11 +22,11 @@ const chunk = (path: string, symbol: string, content = '', kind: Chunk['kind'] =
 });
 
 const top = (query: string, candidates: Candidate[], mode: RankMode = 'lexical') =>
-  rankCandidates(candidates, parseQuery(query), params, query, mode).map((r) => r.chunk.symbol);
+  rankCandidates(candidates, parseQuery(query), params, mode).map((r) => r.chunk.symbol);
 
 describe('denseWeight', () => {
   const check = (query: string, expected: number) =>
-    it(`${JSON.stringify(query)} → ${expected}`, () => expect(denseWeight(parseQuery(query), query, params)).toBe(expected));
+    it(`${JSON.stringify(query)} → ${expected}`, () => expect(denseWeight(parseQuery(query), params)).toBe(expected));
   check('how do we decide a cached entry is stale', params.denseWeightProse);
   check('getUserName', params.denseWeightCode);
   check('where is MAX_RETRIES read', params.denseWeightCode);
@@ -51,7 +52,7 @@ describe('rankCandidates', () => {
       { id: 2, bm25: 9, lexicalRank: 2, chunk: chunk('node.go', 'node.rebalance') },
       { id: 3, bm25: 8, lexicalRank: 3, chunk: chunk('util/node.go', 'rebalance') },
     ];
-    const ranked = rankCandidates(cands, parseQuery('node.rebalance'), params, 'node.rebalance', 'lexical');
+    const ranked = rankCandidates(cands, parseQuery('node.rebalance'), params, 'lexical');
     const boosts = (symbol: string) => ranked.find((r) => r.chunk.symbol === symbol)?.explain.boosts;
     expect(boosts('node.rebalance')?.exactSymbol).toBeGreaterThan(1);
     // A function without an owner keeps the boost when its file is named like the owner (Go: node.go).
@@ -79,7 +80,7 @@ describe('rankCandidates', () => {
     { id: 4, similarity: 0.3, denseRank: 2, chunk: chunk('far.ts', 'farDense') },
   ];
   it('hybrid: both sides are normalized and fused; each side keeps its own order', () => {
-    const r = rankCandidates(mixed(), parseQuery('how are things stored'), params, 'how are things stored', 'hybrid');
+    const r = rankCandidates(mixed(), parseQuery('how are things stored'), params, 'hybrid');
     const by = new Map(r.map((x) => [x.chunk.symbol, x]));
     expect(by.get('lexOnly')?.explain.fusion).toMatchObject({ lexical: 1, dense: 0 });
     expect(by.get('denseOnly')?.explain.fusion).toMatchObject({ lexical: 0, dense: 1 });
@@ -112,18 +113,18 @@ describe('rankCandidates', () => {
     ];
     const q = parseQuery(query);
     const found = cands.filter((c) => c.bm25 !== undefined);
-    const lexical = capPerFile(rankCandidates(found, q, params, query, 'lexical'), params.resultsPerFile);
-    const hybrid = rankCandidates(cands, q, params, query, 'hybrid');
+    const lexical = capPerFile(rankCandidates(found, q, params, 'lexical'), params.resultsPerFile);
+    const hybrid = rankCandidates(cands, q, params, 'hybrid');
     const positions = new Map(hybrid.map((r) => [r.id, r.explain.lexicalPosition]));
     expect(lexical.map((r) => positions.get(r.id))).toEqual([1, 2, 3, 4, 5, 6]);
     expect(lexical.map((r) => r.chunk.symbol)).toEqual(['parse', 'part0', 'part1', 'part2', 'Config', 'part3']);
     expect(positions.get(30)).toBeUndefined();
     // Lexical and dense search have no use for it.
-    expect(rankCandidates(cands, q, params, query, 'lexical').some((r) => r.explain.lexicalPosition)).toBe(false);
+    expect(rankCandidates(cands, q, params, 'lexical').some((r) => r.explain.lexicalPosition)).toBe(false);
   });
   it('hybrid without lexical hits is dense', () => {
     const cands = mixed().filter((c) => c.similarity !== undefined);
-    const r = rankCandidates(cands, parseQuery('zzz'), params, 'zzz', 'hybrid');
+    const r = rankCandidates(cands, parseQuery('zzz'), params, 'hybrid');
     expect(r[0]?.explain.fusion?.denseWeight).toBe(1);
   });
 
@@ -153,7 +154,7 @@ describe('rankCandidates', () => {
   ];
   for (const [what, query, c, boost] of boosts) {
     it(`boost: ${what}`, () => {
-      const [r] = rankCandidates([{ id: 1, bm25: 1, lexicalRank: 1, chunk: c }], parseQuery(query), params, query);
+      const [r] = rankCandidates([{ id: 1, bm25: 1, lexicalRank: 1, chunk: c }], parseQuery(query), params);
       if (boost) expect(Object.keys(r?.explain.boosts ?? {})).toContain(boost);
       else expect(Object.keys(r?.explain.boosts ?? {})).not.toContain('testPenalty');
     });
@@ -172,7 +173,7 @@ describe('rankCandidates', () => {
       },
       { id: 2, similarity: 0.6, denseRank: 1, chunk: chunk('m.go', 'fatal', 'os.Exit(3)') },
     ];
-    const found = rankCandidates(cands, parseQuery(query), params, query, 'hybrid');
+    const found = rankCandidates(cands, parseQuery(query), params, 'hybrid');
     expect(found[0]?.explain.fusion?.denseWeight).toBe(params.denseWeightCode);
     // The same words in a comment are no message found: the question stays plain language.
     const comment = chunk('c.go', 'do', '// server returned an internal error');
@@ -180,7 +181,6 @@ describe('rankCandidates', () => {
       [{ ...cands[1], id: 3, bm25: 4, lexicalRank: 1, chunk: comment }],
       parseQuery(query),
       params,
-      query,
       'hybrid',
     );
     expect(prose[0]?.explain.fusion?.denseWeight).toBe(params.denseWeightProse);
@@ -200,7 +200,7 @@ describe('rankCandidates', () => {
         'port',
         '// the port of the server must be an integer\nif (!ok) throw new Error(`port must be an integer between 1 and 65535`);',
       );
-      const [r] = rankCandidates([{ id: 1, bm25: 1, lexicalRank: 1, chunk: c }], parseQuery(query), params, query);
+      const [r] = rankCandidates([{ id: 1, bm25: 1, lexicalRank: 1, chunk: c }], parseQuery(query), params);
       expect(r?.explain.boosts.exactPhrase).toBeUndefined();
     });
   }

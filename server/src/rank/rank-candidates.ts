@@ -2,15 +2,8 @@
 // most N per file before the rest.
 // Every score carries its explanation: the BM25 it started from and each factor applied.
 import type { Chunk } from '../model.js';
-import {
-  isIdentifierLike,
-  longestRun,
-  phraseWords,
-  type QueryTerms,
-  qualifiedParts,
-  splitIdentifier,
-  stringLiterals,
-} from '../search/code-tokens.js';
+import { isIdentifierLike, longestRun, qualifiedParts, splitIdentifier, stringLiterals } from '../tokens/code-tokens.js';
+import type { ParsedQuery } from '../tokens/parse-query.js';
 import type { RankParams } from './params.js';
 
 /** A chunk found by FTS5, by KNN, or by both. */
@@ -28,7 +21,7 @@ export interface Candidate {
 }
 
 /** Fraction of the query's terms found in the chunk's symbol, path or text. */
-export function termCoverage(chunk: Chunk, q: QueryTerms): number {
+export function termCoverage(chunk: Chunk, q: ParsedQuery): number {
   if (!q.terms.length) return 0;
   const haystack = `${chunk.symbol}\n${chunk.path}\n${chunk.content}`.toLowerCase();
   return q.terms.filter((t) => haystack.includes(t)).length / q.terms.length;
@@ -76,124 +69,31 @@ const DEFINITION_KINDS = new Set([
 ]);
 const TESTISH =
   /(^|\/)(tests?|__tests__|spec|specs|testdata|fixtures?|examples?|mocks?)\/|[._-](test|spec)s?\.[a-z]+$|_test\.go$|(^|\/)test_[^/]+\.py$|\.generated\.|\.pb\.go$|_pb2\.py$/i;
-const ASKS_FOR_TESTS = /\b(tests?|spec|fixtures?|examples?|mock|testdata|generated)\b/i;
 /** TypeScript declaration files: the API's types and docs again, beside the code that implements it. */
 const DECLARATION = /\.d\.[cm]?ts$/i;
-const ASKS_FOR_DECLARATIONS = /\b(typings?|declarations?|d\.ts)\b/i;
 
 /**
  * The weight of the dense score for this query: code-like queries (identifiers, paths, quoted strings, pasted traces)
  * lean lexical, plain-language questions lean dense.
  */
-export function denseWeight(q: QueryTerms, query: string, p: RankParams): number {
-  return isCodeLike(q, query) ? p.denseWeightCode : p.denseWeightProse;
-}
-
-/** A query with identifiers, paths or quoted strings, or a long paste (an issue, a stack trace), rather than a question. */
-export function isCodeLike(q: QueryTerms, query: string): boolean {
-  const words = query.split(/\s+/).filter(Boolean).length;
-  return (
-    q.paths.length > 0 ||
-    q.phrases.length > 0 ||
-    q.qualified.length > 0 ||
-    q.flags.length > 0 ||
-    q.identifiers.some(isIdentifierLike) ||
-    words > 40
-  );
+export function denseWeight(q: ParsedQuery, p: RankParams): number {
+  return q.codeLike ? p.denseWeightCode : p.denseWeightProse;
 }
 
 /** Scores candidates for a mode (BM25, cosine, or their weighted fusion), then applies the boosts, best first. */
-export function rankCandidates(
-  candidates: Candidate[],
-  q: QueryTerms,
-  p: RankParams,
-  query: string,
-  mode: RankMode = 'lexical',
-): Ranked[] {
-  const identifiers = new Set(q.identifiers.map((s) => s.toLowerCase()));
-  const exactCase = new Set(q.identifiers);
-  const nameWords = new Set(q.nameWords);
-  const compounds = q.identifiers.filter((id) => id.length > 3 && isIdentifierLike(id));
-  const termSet = new Set(q.terms);
-  // Every word of the query, stop words included: `get user name` names `getUserName`.
-  const queryWords = new Set(
-    query.length > 2000
-      ? q.terms
-      : query
-          .toLowerCase()
-          .split(/[^\p{L}\p{N}]+/u)
-          .filter(Boolean),
-  );
-  const wantsTests = ASKS_FOR_TESTS.test(query);
-  const wantsDeclarations = ASKS_FOR_DECLARATIONS.test(query);
-  // A qualified name of the query (`node.rebalance`) names one owner: the same name in another owner's scope
-  // (`Bucket.rebalance`) is a name match, not the symbol asked for. Owners compare by their last part.
-  const owners = new Map<string, Set<string>>();
-  for (const n of q.qualified) {
-    const parts = qualifiedParts(n.toLowerCase());
-    const name = parts.at(-1) ?? '';
-    owners.set(name, (owners.get(name) ?? new Set()).add(parts.at(-2) ?? ''));
-  }
-  // A pasted error message or log line: only a chunk that matched lexically can hold the query's words verbatim, in a
-  // string literal (a doc sentence repeated elsewhere is not evidence: measured, it misleads docstring questions).
-  const sayWords = phraseWords(query.length > 2000 ? query.slice(0, 2000) : query);
-  const phraseNeeded = Math.max(p.phraseMinWords, Math.min(p.phraseLongRun, Math.ceil(p.phraseShare * sayWords.length)));
+export function rankCandidates(candidates: Candidate[], q: ParsedQuery, p: RankParams, mode: RankMode = 'lexical'): Ranked[] {
+  const lookup = lookupOf(q);
   // Fusion normalizes each side to [0, 1]: BM25 by its best score, cosine min-max over the KNN candidates.
   const maxBm25 = Math.max(0, ...candidates.map((c) => c.bm25 ?? 0));
   const sims = candidates.flatMap((c) => (c.similarity === undefined ? [] : [c.similarity]));
   const minSim = Math.min(...sims);
   const maxSim = Math.max(...sims);
-  const saysPhrase = new Set(
-    sayWords.length < p.phraseMinWords
-      ? []
-      : candidates
-          .filter(
-            (c) =>
-              c.lexicalRank !== undefined &&
-              c.lexicalRank <= p.phraseCandidates &&
-              longestRun(sayWords, stringLiterals(c.chunk.content)) >= phraseNeeded,
-          )
-          .map((c) => c.id),
-  );
+  const saysPhrase = pastedMessage(candidates, q, p);
   // A message found verbatim in the code makes the query a pasted message, which leans lexical like a quoted string.
-  const w = mode === 'hybrid' ? (maxBm25 > 0 ? (saysPhrase.size ? p.denseWeightCode : denseWeight(q, query, p)) : 1) : 0;
+  const w = mode === 'hybrid' ? (maxBm25 > 0 ? (saysPhrase.size ? p.denseWeightCode : denseWeight(q, p)) : 1) : 0;
   const lexicalScores = new Map<number, number>();
   const ranked = candidates.map((c): Ranked => {
-    const boosts: Record<string, number> = {};
-    const names = c.chunk.symbol.split(/,\s*/).filter(Boolean);
-    const path = c.chunk.path;
-    const file = path.slice(path.lastIndexOf('/') + 1);
-    const stem = file.slice(0, file.indexOf('.') > 0 ? file.indexOf('.') : undefined).toLowerCase();
-    for (const qualified of names) {
-      const name = qualified.slice(qualified.lastIndexOf('.') + 1);
-      const owner = qualified.slice(0, Math.max(0, qualified.lastIndexOf('.')));
-      const asked = owners.get(name.toLowerCase());
-      const ownerLast = owner.slice(owner.lastIndexOf('.') + 1).toLowerCase();
-      if (asked && owner && !asked.has(ownerLast) && !asked.has(stem)) {
-        boosts.nameWord = p.nameWord;
-        continue;
-      }
-      if (identifiers.has(name.toLowerCase()) || identifiers.has(qualified.toLowerCase())) {
-        boosts.exactSymbol = p.exactSymbol * (exactCase.has(name) || exactCase.has(qualified) ? p.exactSymbolCaseBonus : 1);
-        break;
-      }
-      if (nameWords.has(name.toLowerCase())) boosts.nameWord = p.nameWord;
-      const words = splitIdentifier(name);
-      if (words.length > 1 && words.every((w) => queryWords.has(w))) boosts.symbolWords = p.symbolWords;
-    }
-    // An identifier the user typed (`JOBQ_LEASE_SECONDS`, `parseArgs`) appearing verbatim, not just its parts.
-    if (
-      (compounds.length && compounds.some((id) => c.chunk.content.includes(id))) ||
-      (q.flags.length && q.flags.some((f) => c.chunk.content.includes(f)))
-    )
-      boosts.exactIdentifier = p.exactIdentifier;
-    if (q.paths.some((qp) => path === qp || path.endsWith(`/${qp.replace(/^\.?\//, '')}`))) boosts.exactPath = p.exactPath;
-    else {
-      if (stem.length > 2 && (termSet.has(stem) || identifiers.has(stem))) boosts.fileStem = p.fileStem;
-    }
-    if (saysPhrase.has(c.id)) boosts.exactPhrase = p.exactPhrase;
-    if (DEFINITION_KINDS.has(c.chunk.kind)) boosts.definition = p.definition;
-    if ((!wantsTests && TESTISH.test(path)) || (!wantsDeclarations && DECLARATION.test(path))) boosts.testPenalty = p.testPenalty;
+    const boosts = boostsOf(c, q, lookup, saysPhrase, p);
     const coverage = c.coverage ?? termCoverage(c.chunk, q);
     const explain: Explanation = { coverage, boosts };
     if (c.lexicalRank !== undefined) Object.assign(explain, { lexicalRank: c.lexicalRank, bm25: c.bm25 });
@@ -220,6 +120,101 @@ export function rankCandidates(
     r.explain.lexicalPosition = i + 1;
   });
   return ranked.sort(byScore);
+}
+
+/** What the boosts compare a chunk's names and path with, from the parsed query, as sets. */
+interface Lookup {
+  identifiers: Set<string>;
+  exactCase: Set<string>;
+  nameWords: Set<string>;
+  compounds: string[];
+  terms: Set<string>;
+  words: Set<string>;
+  /** By a qualified name's last part (lowercased), the last parts of the owners the query names it with. */
+  owners: Map<string, Set<string>>;
+}
+
+function lookupOf(q: ParsedQuery): Lookup {
+  // A qualified name of the query (`node.rebalance`) names one owner: the same name in another owner's scope
+  // (`Bucket.rebalance`) is a name match, not the symbol asked for. Owners compare by their last part.
+  const owners = new Map<string, Set<string>>();
+  for (const n of q.qualified) {
+    const parts = qualifiedParts(n.toLowerCase());
+    const name = parts.at(-1) ?? '';
+    owners.set(name, (owners.get(name) ?? new Set()).add(parts.at(-2) ?? ''));
+  }
+  return {
+    identifiers: new Set(q.identifiers.map((s) => s.toLowerCase())),
+    exactCase: new Set(q.identifiers),
+    nameWords: new Set(q.nameWords),
+    compounds: q.identifiers.filter((id) => id.length > 3 && isIdentifierLike(id)),
+    terms: new Set(q.terms),
+    // Every word of the query, stop words included: `get user name` names `getUserName`.
+    words: new Set(q.words),
+    owners,
+  };
+}
+
+/**
+ * A pasted error message or log line: only a chunk that matched lexically can hold the query's words verbatim, in a
+ * string literal (a doc sentence repeated elsewhere is not evidence: measured, it misleads docstring questions).
+ * The ids of the candidates that hold such a run.
+ */
+function pastedMessage(candidates: Candidate[], q: ParsedQuery, p: RankParams): Set<number> {
+  const sayWords = q.messageWords;
+  if (sayWords.length < p.phraseMinWords) return new Set();
+  const phraseNeeded = Math.max(p.phraseMinWords, Math.min(p.phraseLongRun, Math.ceil(p.phraseShare * sayWords.length)));
+  return new Set(
+    candidates
+      .filter(
+        (c) =>
+          c.lexicalRank !== undefined &&
+          c.lexicalRank <= p.phraseCandidates &&
+          longestRun(sayWords, stringLiterals(c.chunk.content)) >= phraseNeeded,
+      )
+      .map((c) => c.id),
+  );
+}
+
+/** The boosts of one candidate, by name (only factors that apply), in the order they multiply. */
+function boostsOf(c: Candidate, q: ParsedQuery, m: Lookup, saysPhrase: Set<number>, p: RankParams): Record<string, number> {
+  const boosts: Record<string, number> = {};
+  const names = c.chunk.symbol.split(/,\s*/).filter(Boolean);
+  const path = c.chunk.path;
+  const file = path.slice(path.lastIndexOf('/') + 1);
+  const stem = file.slice(0, file.indexOf('.') > 0 ? file.indexOf('.') : undefined).toLowerCase();
+  for (const qualified of names) {
+    const name = qualified.slice(qualified.lastIndexOf('.') + 1);
+    const owner = qualified.slice(0, Math.max(0, qualified.lastIndexOf('.')));
+    const asked = m.owners.get(name.toLowerCase());
+    const ownerLast = owner.slice(owner.lastIndexOf('.') + 1).toLowerCase();
+    if (asked && owner && !asked.has(ownerLast) && !asked.has(stem)) {
+      boosts.nameWord = p.nameWord;
+      continue;
+    }
+    if (m.identifiers.has(name.toLowerCase()) || m.identifiers.has(qualified.toLowerCase())) {
+      boosts.exactSymbol = p.exactSymbol * (m.exactCase.has(name) || m.exactCase.has(qualified) ? p.exactSymbolCaseBonus : 1);
+      break;
+    }
+    if (m.nameWords.has(name.toLowerCase())) boosts.nameWord = p.nameWord;
+    const words = splitIdentifier(name);
+    if (words.length > 1 && words.every((w) => m.words.has(w))) boosts.symbolWords = p.symbolWords;
+  }
+  // An identifier the user typed (`JOBQ_LEASE_SECONDS`, `parseArgs`) appearing verbatim, not just its parts.
+  if (
+    (m.compounds.length && m.compounds.some((id) => c.chunk.content.includes(id))) ||
+    (q.flags.length && q.flags.some((f) => c.chunk.content.includes(f)))
+  )
+    boosts.exactIdentifier = p.exactIdentifier;
+  if (q.paths.some((qp) => path === qp || path.endsWith(`/${qp.replace(/^\.?\//, '')}`))) boosts.exactPath = p.exactPath;
+  else {
+    if (stem.length > 2 && (m.terms.has(stem) || m.identifiers.has(stem))) boosts.fileStem = p.fileStem;
+  }
+  if (saysPhrase.has(c.id)) boosts.exactPhrase = p.exactPhrase;
+  if (DEFINITION_KINDS.has(c.chunk.kind)) boosts.definition = p.definition;
+  if ((!q.asksForTests && TESTISH.test(path)) || (!q.asksForDeclarations && DECLARATION.test(path)))
+    boosts.testPenalty = p.testPenalty;
+  return boosts;
 }
 
 /** Best first; ties in a stable order (path, then line). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../model.js';
-import { parseQuery } from '../search/code-tokens.js';
+import { parseQuery } from '../tokens/parse-query.js';
 import { params } from './params.js';
 import { type Candidate, rankCandidates } from './rank-candidates.js';
 import { RERANK_FEATURES, type RerankFeature, rerank, rerankFeatures } from './rerank.js';
@@ -27,30 +27,30 @@ const candidates: Candidate[] = [
   { id: 2, bm25: 6, lexicalRank: 2, similarity: 0.7, denseRank: 1, chunk: chunk('src/retry.ts', 'retryFailedJob') },
   { id: 3, bm25: 3, lexicalRank: 3, similarity: 0.6, denseRank: 2, chunk: chunk('docs/retries.md', 'Retries', 'section', 40) },
 ];
-const fused = () => rankCandidates(candidates, parseQuery(query), params, query, 'hybrid');
+const fused = () => rankCandidates(candidates, parseQuery(query), params, 'hybrid');
 const withWeights = (weights: Partial<Record<RerankFeature, number>>, depth = 30) => ({ rerank: { depth, weights } });
 const feature = (row: number[] | undefined, name: RerankFeature) => row?.[RERANK_FEATURES.indexOf(name)];
 
 describe('rerank', () => {
   it('with the identity weights (fused only) keeps the fused order', () => {
     const before = fused();
-    const after = rerank(before, parseQuery(query), false, withWeights({ fused: 1 }));
+    const after = rerank(before, parseQuery(query), withWeights({ fused: 1 }));
     expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
     expect(after.map((r) => r.explain.rerank?.before)).toEqual([1, 2, 3]);
   });
 
   it('reorders the head by the weighted features, and leaves results below the depth in place', () => {
     const before = fused();
-    const markdownFirst = rerank(before, parseQuery(query), false, withWeights({ fused: 1, markdown: 5 }));
+    const markdownFirst = rerank(before, parseQuery(query), withWeights({ fused: 1, markdown: 5 }));
     expect(markdownFirst[0]?.chunk.path).toBe('docs/retries.md');
-    const shallow = rerank(before, parseQuery(query), false, withWeights({ markdown: 5 }, 1));
+    const shallow = rerank(before, parseQuery(query), withWeights({ markdown: 5 }, 1));
     expect(shallow.map((r) => r.id)).toEqual(before.map((r) => r.id));
     expect(shallow[1]?.explain.rerank).toBeUndefined();
   });
 
   it('features: name and path coverage, ranks, kind and size', () => {
     const ranked = fused();
-    const rows = rerankFeatures(ranked, parseQuery(query), false);
+    const rows = rerankFeatures(ranked, parseQuery(query));
     const byId = (id: number) => rows[ranked.findIndex((r) => r.id === id)];
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => r.length === RERANK_FEATURES.length)).toBe(true);
@@ -71,11 +71,9 @@ describe('rerank', () => {
         [{ id: 4, bm25: 5, lexicalRank: 1, chunk: chunk('src/main.ts', 'main', 'block') }],
         parseQuery(query),
         params,
-        query,
         'hybrid',
       ),
       parseQuery(query),
-      false,
     );
     expect(feature(block[0], 'blockKind')).toBe(1);
     expect(feature(block[0], 'markdown')).toBe(0);

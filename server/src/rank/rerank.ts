@@ -3,7 +3,8 @@
 // chunk's name and path cover the query, its size and kind). Weights are fitted by bench/fit-rerank.mjs on generated
 // questions of the dev suites, never on eval suites, and live in params.ts.
 // Invariant: with every weight 0 except `fused` the order is unchanged; results below `depth` keep their order.
-import { type QueryTerms, splitIdentifier } from '../search/code-tokens.js';
+import { splitIdentifier } from '../tokens/code-tokens.js';
+import type { ParsedQuery } from '../tokens/parse-query.js';
 import type { Ranked } from './rank-candidates.js';
 
 /** The boosts of rank-candidates.ts that are features, by their names in an explanation. */
@@ -56,7 +57,7 @@ const words = (text: string): Set<string> =>
   new Set(text.split(/[^\p{L}\p{N}_]+/u).flatMap((w) => (w ? splitIdentifier(w) : [])));
 
 /** One feature vector per result (the first `depth` of a fused ranking), in RERANK_FEATURES order. */
-export function rerankFeatures(ranked: Ranked[], q: QueryTerms, codeLike: boolean): number[][] {
+export function rerankFeatures(ranked: Ranked[], q: ParsedQuery): number[][] {
   if (!ranked.length) return [];
   const top = ranked[0]?.score || 1;
   const bm25 = ranked.map((r) => r.bm25 ?? 0).sort((a, b) => b - a);
@@ -77,8 +78,8 @@ export function rerankFeatures(ranked: Ranked[], q: QueryTerms, codeLike: boolea
       lexicalPosition: r.explain.lexicalPosition ? 1 / r.explain.lexicalPosition : 0,
       denseRank: r.denseRank ? 1 / r.denseRank : 0,
       coverage: r.explain.coverage,
-      codeLexical: codeLike ? lexical : 0,
-      codeDense: codeLike ? dense : 0,
+      codeLexical: q.codeLike ? lexical : 0,
+      codeDense: q.codeLike ? dense : 0,
       marginLexical: margin * lexical,
       marginDense: margin * dense,
       denseGapDense: denseGap * 10 * dense,
@@ -97,9 +98,9 @@ export function rerankFeatures(ranked: Ranked[], q: QueryTerms, codeLike: boolea
  * Re-scores the first `p.rerank.depth` results with the learned weights (the rest keep their order, after them). Each
  * re-scored result's explanation gets `rerank`: its score and its position before this stage.
  */
-export function rerank(ranked: Ranked[], q: QueryTerms, codeLike: boolean, p: RerankParams): Ranked[] {
+export function rerank(ranked: Ranked[], q: ParsedQuery, p: RerankParams): Ranked[] {
   const head = ranked.slice(0, p.rerank.depth);
-  const features = rerankFeatures(head, q, codeLike);
+  const features = rerankFeatures(head, q);
   const weights = RERANK_FEATURES.map((f) => p.rerank.weights[f] ?? 0);
   const scored = head.map((r, i) => {
     const score = (features[i] ?? []).reduce((sum, x, j) => sum + x * (weights[j] ?? 0), 0);

@@ -1,4 +1,4 @@
-// `codectx … | head`: the CLI as a process writing into a pipe whose reader leaves early ends quietly with exit 0.
+// `codectx … | head`: the CLI (cli.ts) as a process writing into a pipe whose reader leaves early ends quietly with exit 0.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

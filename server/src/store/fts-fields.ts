@@ -1,7 +1,15 @@
-// Pure. What FTS5 indexes for a chunk, column by column, and the MATCH expression for a query.
+// Pure. What FTS5 indexes for a chunk, column by column (chunks_fts: symbol, sigdoc, body, path). The query side (the
+// MATCH expression) is search/lexical-search.ts; both split text with tokens/code-tokens.ts.
 import type { Chunk } from '../model.js';
-import type { FtsFields } from '../store/store.js';
-import { expandForIndex, expandPath, ftsString, type QueryTerms } from './code-tokens.js';
+import { expandForIndex, expandPath } from '../tokens/code-tokens.js';
+
+/** The text of a chunk as FTS5 indexes it, one field per column. */
+export interface FtsFields {
+  symbol: string;
+  sigdoc: string;
+  body: string;
+  path: string;
+}
 
 /**
  * The symbol column holds only the chunk's own names (`method`, not `Class.method`; a Markdown section's own heading),
@@ -25,10 +33,4 @@ function ownNames(chunk: Chunk): string {
     .split(/,\s*/)
     .map((q) => q.slice(q.lastIndexOf('.') + 1))
     .join(' ');
-}
-
-/** An FTS5 expression that any chunk matching at least one term satisfies; phrases add to the score. Never invalid. */
-export function matchExpression(q: QueryTerms): string | undefined {
-  const parts = [...q.terms.map(ftsString), ...q.phrases.map((p) => ftsString(p.join(' ')))];
-  return parts.length ? parts.join(' OR ') : undefined;
 }

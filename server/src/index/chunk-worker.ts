@@ -1,9 +1,9 @@
 // Worker thread entry (dist/chunk-worker.js): parses and chunks files off the language server's main thread.
 // Answers {id, config, path, text, state} with {id, write, errors}; it never touches the index.
 import { parentPort } from 'node:worker_threads';
-import { GrammarLoader } from './chunk/grammar-loader.js';
-import type { Config } from './config.js';
-import { prepareFile } from './update-index.js';
+import { GrammarLoader } from '../chunk/grammar-loader.js';
+import type { Config } from '../config.js';
+import { prepareFile } from './prepare-file.js';
 
 interface Job {
   id: number;

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { makeConfig } from './config.js';
-import { LiveIndex } from './live-index.js';
+import { makeConfig } from '../config.js';
+import { Engine } from '../engine.js';
 
 let repo: string;
 let indexDir: string;
@@ -28,7 +28,7 @@ afterEach(() => {
 
 it('a shutdown during the embedding pass stops it before the index closes', async () => {
   const logs: string[] = [];
-  const live = new LiveIndex(makeConfig(repo, { indexDir, embedder: { provider: 'hash', dimensions: 64 } }), {
+  const live = Engine.live(makeConfig(repo, { indexDir, embedder: { provider: 'hash', dimensions: 64 } }), {
     watch: false,
     debounceMs: 50,
     log: (m) => logs.push(m),
@@ -40,4 +40,36 @@ it('a shutdown during the embedding pass stops it before the index closes', asyn
   await new Promise((r) => setTimeout(r, 50));
   expect(live.embedded).toBeLessThan(1000);
   expect(logs.filter((m) => /failed|not open/.test(m))).toEqual([]);
+});
+
+it('engine answers during the first run; ready() resolves once the run is over', async () => {
+  const live = Engine.live(makeConfig(repo, { indexDir, embedder: { provider: 'none' } }), {
+    watch: false,
+    debounceMs: 50,
+    log: () => {},
+  });
+  expect(live.engine).toBeUndefined();
+  const started = live.start();
+  // Opened at once: a partial answer is possible while the run goes on.
+  expect(live.engine).toBeDefined();
+  expect(live.partial).toBe(true);
+  const engine = await live.ready();
+  expect(engine).toBe(live.engine);
+  expect(live.state).toBe('ready');
+  expect(live.partial).toBe(false);
+  expect(engine?.status().files).toBe(1000);
+  await started;
+  await live.dispose();
+});
+
+it('ready() resolves with undefined when the index cannot be opened', async () => {
+  const live = Engine.live(makeConfig(join(repo, 'missing'), { indexDir, embedder: { provider: 'none' } }), {
+    watch: false,
+    debounceMs: 50,
+    log: () => {},
+  });
+  await live.start();
+  expect(await live.ready()).toBeUndefined();
+  expect(live.state).toBe('error');
+  await live.dispose();
 });

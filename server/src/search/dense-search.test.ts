@@ -7,9 +7,21 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MIGRATIONS } from './schema.js';
-import { Store } from './store.js';
-import { fileWrite } from './test-files.js';
+import { MIGRATIONS } from '../store/schema.js';
+import { Store } from '../store/store.js';
+import { fileWrite } from '../store/test-files.js';
+import { DenseSearch } from './dense-search.js';
+
+const searches = new WeakMap<Store, DenseSearch>();
+/** The dense search over a store, one per store as the engine has it (its in-memory copies persist across calls). */
+function dense(s: Store): DenseSearch {
+  let d = searches.get(s);
+  if (!d) {
+    d = new DenseSearch(s);
+    searches.set(s, d);
+  }
+  return d;
+}
 
 const DIMS = 16;
 const MODEL = 'test-model';
@@ -47,9 +59,9 @@ function write(store: Store, table: string, files: Record<string, [string, Float
   });
   const vectors = new Map(Object.values(files).flat());
   const ids = new Map<string, number>();
-  const pending = store.chunksToEmbed(table, 1000);
+  const pending = store.vectors.chunksToEmbed(table, 1000);
   for (const c of pending) ids.set(c.hash, c.id);
-  store.putVectors(
+  store.vectors.putVectors(
     table,
     MODEL,
     pending.map((c) => ({ id: c.id, hash: c.hash, vector: vectors.get(c.hash) as Float32Array, cached: false })),
@@ -74,18 +86,18 @@ function randomVectors(n: number, seed: number): Float32Array[] {
 describe('Store vectors', () => {
   it('keeps the codes in a vec0 int8 table whose rowid is the chunk id', () => {
     const store = Store.open(dir, '/repo');
-    const table = store.vectorTable(MODEL, DIMS);
+    const table = store.vectors.vectorTable(MODEL, DIMS);
     const sql = store.db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(table) as string;
     expect(sql).toContain('USING vec0');
     expect(sql).toContain(`int8[${DIMS}]`);
-    expect(store.hasVectors(table)).toBe(false);
+    expect(dense(store).hasVectors(table)).toBe(false);
     const ids = write(store, table, { 'x.go': [['x0', vec(0, 0.5)]] });
-    expect(store.hasVectors(table)).toBe(true);
+    expect(dense(store).hasVectors(table)).toBe(true);
     const [rowid, codes] = store.db.prepare(`SELECT rowid, embedding FROM ${table}`).raw().get() as [number, Buffer];
     expect(rowid).toBe(ids.get('x0'));
     expect([...new Int8Array(codes.buffer, codes.byteOffset, codes.byteLength)].slice(0, 3)).toEqual([127, 64, 0]);
     // Put again (a re-embedded chunk): vec0 has no OR REPLACE, the row is replaced all the same.
-    store.putVectors(table, MODEL, [{ id: ids.get('x0') as number, hash: 'x0', vector: vec(0), cached: true }]);
+    store.vectors.putVectors(table, MODEL, [{ id: ids.get('x0') as number, hash: 'x0', vector: vec(0), cached: true }]);
     expect(store.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get()).toBe(1);
     store.close();
   });
@@ -94,7 +106,7 @@ describe('Store vectors', () => {
     const vectors = randomVectors(60, 7);
     const queries = randomVectors(8, 99);
     const a = Store.open(dir, '/repo');
-    const table = a.vectorTable(MODEL, DIMS);
+    const table = a.vectors.vectorTable(MODEL, DIMS);
     const ids = write(a, table, { 'v.go': vectors.map((v, i) => [`h${i}`, v]) });
     a.close();
     const brute = (q: Float32Array, k: number) =>
@@ -112,7 +124,11 @@ describe('Store vectors', () => {
       const store = Store.open(dir, '/repo');
       const prepare = vi.spyOn(store.db, 'prepare');
       for (const q of queries)
-        expect(store.nearest(table, q, 10, { ...options, vec0Below })?.map((r) => r.id)).toEqual(brute(q, 10));
+        expect(
+          dense(store)
+            .nearest(table, q, 10, { ...options, vec0Below })
+            ?.map((r) => r.id),
+        ).toEqual(brute(q, 10));
       const asked = prepare.mock.calls.some(([sql]) => sql.includes('MATCH vec_int8'));
       expect(asked).toBe(path === 'vec0');
       // The in-memory index loads from vec0's chunk blobs, not row by row through the virtual table.
@@ -123,7 +139,7 @@ describe('Store vectors', () => {
 
   it('follows its own inserts and deletes, and another process’s, including a reused chunk id', () => {
     const a = Store.open(dir, '/repo');
-    const table = a.vectorTable(MODEL, DIMS);
+    const table = a.vectors.vectorTable(MODEL, DIMS);
     const ids = write(a, table, {
       'x.go': [
         ['x0', vec(0)],
@@ -131,22 +147,36 @@ describe('Store vectors', () => {
       ],
       'y.go': [['y0', vec(2)]],
     });
-    expect(a.nearest(table, vec(2), 1, OPTIONS)?.[0]?.id).toBe(ids.get('y0'));
+    expect(dense(a).nearest(table, vec(2), 1, OPTIONS)?.[0]?.id).toBe(ids.get('y0'));
     const b = Store.open(dir, '/repo');
-    expect(b.nearest(table, vec(1), 1, OPTIONS)?.[0]).toMatchObject({ id: ids.get('x1'), similarity: expect.closeTo(1, 5) });
+    expect(dense(b).nearest(table, vec(1), 1, OPTIONS)?.[0]).toMatchObject({
+      id: ids.get('x1'),
+      similarity: expect.closeTo(1, 5),
+    });
 
     // a deletes y.go and writes z.go, whose chunk takes the id y0 had (the largest): b must see the new vector there.
     a.writeBatch({ writes: [], touched: [], deleted: ['y.go'] });
     const z = write(a, table, { 'z.go': [['z0', vec(5)]] });
     expect(z.get('z0')).toBe(ids.get('y0'));
     for (const s of [a, b]) {
-      expect(s.nearest(table, vec(5), 1, OPTIONS)?.[0]).toMatchObject({ id: z.get('z0'), similarity: expect.closeTo(1, 5) });
-      expect(s.nearest(table, vec(2), 10, OPTIONS)?.map((r) => r.id)).toHaveLength(3);
+      expect(dense(s).nearest(table, vec(5), 1, OPTIONS)?.[0]).toMatchObject({
+        id: z.get('z0'),
+        similarity: expect.closeTo(1, 5),
+      });
+      expect(
+        dense(s)
+          .nearest(table, vec(2), 10, OPTIONS)
+          ?.map((r) => r.id),
+      ).toHaveLength(3);
     }
     // b writes; a follows.
     b.writeBatch({ writes: [], touched: [], deleted: ['x.go'] });
     const prepare = vi.spyOn(a.db, 'prepare');
-    expect(a.nearest(table, vec(0), 10, OPTIONS)?.map((r) => r.id)).toEqual([z.get('z0')]);
+    expect(
+      dense(a)
+        .nearest(table, vec(0), 10, OPTIONS)
+        ?.map((r) => r.id),
+    ).toEqual([z.get('z0')]);
     // The reload read vec0's chunk blobs, deleted slots and all, without falling back to the virtual table.
     expect(prepare.mock.calls.some(([sql]) => sql.includes('_vector_chunks00'))).toBe(true);
     expect(prepare.mock.calls.some(([sql]) => sql.includes('SELECT rowid, embedding'))).toBe(false);
@@ -156,7 +186,7 @@ describe('Store vectors', () => {
 
   it('deletes chunks whose vectors sit in another model’s table not yet upgraded (float vec0 or plain codes)', () => {
     const store = Store.open(dir, '/repo');
-    const table = store.vectorTable(MODEL, DIMS);
+    const table = store.vectors.vectorTable(MODEL, DIMS);
     const ids = write(store, table, { 'x.go': [['x0', vec(0)]], 'y.go': [['y0', vec(1)]] });
     const [x0, y0] = [ids.get('x0'), ids.get('y0')];
     store.db.exec(`CREATE VIRTUAL TABLE vec_8 USING vec0(embedding float[${DIMS}] distance_metric=cosine);
@@ -175,7 +205,7 @@ describe('Store vectors', () => {
 
   it('applies path and language filters before ranking', () => {
     const store = Store.open(dir, '/repo');
-    const table = store.vectorTable(MODEL, DIMS);
+    const table = store.vectors.vectorTable(MODEL, DIMS);
     write(store, table, {
       'a/near.go': [
         ['n0', vec(3)],
@@ -194,10 +224,13 @@ describe('Store vectors', () => {
       const options = { ...OPTIONS, vec0Below };
       const paths = (rows: { id: number }[] | undefined) =>
         [...s.chunks((rows ?? []).map((r) => r.id)).values()].map((c) => c.path);
-      expect(paths(s.nearest(table, vec(3), 2, options))).toEqual(['a/near.go', 'a/near.go']);
-      expect(paths(s.nearest(table, vec(3), 2, { ...options, filter: { globs: ['b/*'] } }))).toEqual(['b/far.py', 'b/far.py']);
-      expect(s.nearest(table, vec(3), 5, { ...options, filter: { languages: ['python'] } })).toHaveLength(3);
-      expect(s.nearest(table, vec(3), 5, { ...options, filter: { languages: ['rust'] } })).toEqual([]);
+      expect(paths(dense(s).nearest(table, vec(3), 2, options))).toEqual(['a/near.go', 'a/near.go']);
+      expect(paths(dense(s).nearest(table, vec(3), 2, { ...options, filter: { globs: ['b/*'] } }))).toEqual([
+        'b/far.py',
+        'b/far.py',
+      ]);
+      expect(dense(s).nearest(table, vec(3), 5, { ...options, filter: { languages: ['python'] } })).toHaveLength(3);
+      expect(dense(s).nearest(table, vec(3), 5, { ...options, filter: { languages: ['rust'] } })).toEqual([]);
       s.close();
     }
   });
@@ -216,12 +249,12 @@ describe('Store vectors', () => {
     db.close();
 
     const store = Store.open(dir, '/repo');
-    expect([...(store.cachedVectors(MODEL, ['h4']).get('h4') ?? [])]).toEqual([...v]);
-    const table = store.vectorTable(MODEL, DIMS);
+    expect([...(store.vectors.cachedVectors(MODEL, ['h4']).get('h4') ?? [])]).toEqual([...v]);
+    const table = store.vectors.vectorTable(MODEL, DIMS);
     expect(table).toBe('vec_1');
     expect(store.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'vec_1_bits%'").pluck().get()).toBe(0);
     const ids = write(store, table, { 'w.go': [['w0', vec(7)]] });
-    expect(store.nearest(table, vec(7), 1, OPTIONS)?.[0]?.id).toBe(ids.get('w0'));
+    expect(dense(store).nearest(table, vec(7), 1, OPTIONS)?.[0]?.id).toBe(ids.get('w0'));
     store.close();
   });
 });

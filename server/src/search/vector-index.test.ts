@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { quantize, VectorIndex } from './vector-index.js';
+import { quantize } from '../store/int8-codes.js';
+import { VectorIndex } from './vector-index.js';
 
 /** A seeded PRNG (mulberry32), so that every run sees the same vectors. */
 function rng(seed: number): () => number {

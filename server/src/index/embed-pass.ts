@@ -1,8 +1,9 @@
 // Fills in the vectors of chunks that have none for the active model: cache first (by content hash), then the model.
 // Invariant: a chunk's text is embedded at most once per model; a run can stop anywhere and resume where it stopped.
+
+import { chunkEmbeddingText } from '../embed/embed-text.js';
+import type { Embedder } from '../embed/embedder.js';
 import type { Store } from '../store/store.js';
-import { chunkEmbeddingText } from './embed-text.js';
-import type { Embedder } from './embedder.js';
 
 export interface EmbedProgress {
   embedded: number;
@@ -34,12 +35,12 @@ const CACHE_SLICE = 128;
 
 export async function embedPending(store: Store, embedder: Embedder, options: EmbedOptions = {}): Promise<EmbedProgress> {
   const started = performance.now();
-  const table = store.vectorTable(embedder.id, embedder.dimensions);
+  const table = store.vectors.vectorTable(embedder.id, embedder.dimensions);
   // 16 texts per model call: as fast as 64 with the shipped model, and ONNX Runtime keeps ~50 MB less (measured).
   const batchSize = options.batchSize ?? 16;
-  const total = (): number => store.chunkCount();
+  const total = (): number => store.vectors.chunkCount();
   const progress: EmbedProgress = {
-    embedded: store.embeddedCount(table),
+    embedded: store.vectors.embeddedCount(table),
     total: total(),
     computed: 0,
     fromCache: 0,
@@ -48,16 +49,16 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
   let lastReport = 0;
   for (;;) {
     if (options.signal?.aborted) break;
-    const pending = store.chunksToEmbed(table, Math.max(batchSize * 8, 512));
+    const pending = store.vectors.chunksToEmbed(table, Math.max(batchSize * 8, 512));
     if (pending.length === 0) break;
-    const cached = store.cachedVectors(embedder.id, [...new Set(pending.map((c) => c.hash))]);
+    const cached = store.vectors.cachedVectors(embedder.id, [...new Set(pending.map((c) => c.hash))]);
     const hits = pending.filter((c) => cached.has(c.hash));
     // Cache hits in slices, with a turn of the event loop between them: no write holds the thread long.
     for (let i = 0; i < hits.length; i += CACHE_SLICE) {
       if (i > 0) await new Promise((resolve) => setImmediate(resolve));
       if (options.signal?.aborted) break;
       const slice = hits.slice(i, i + CACHE_SLICE);
-      store.putVectors(
+      store.vectors.putVectors(
         table,
         embedder.id,
         slice.map((c) => ({ id: c.id, hash: c.hash, vector: cached.get(c.hash) as Float32Array, cached: true })),
@@ -71,7 +72,7 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
       const vectors = await embedder.embedDocuments(batch.map(chunkEmbeddingText));
       // Stopped while the model worked (the store may be closing): drop the batch, it is computed again next time.
       if (options.signal?.aborted) break;
-      store.putVectors(
+      store.vectors.putVectors(
         table,
         embedder.id,
         batch.map((c, j) => ({ id: c.id, hash: c.hash, vector: vectors[j] as Float32Array, cached: false })),
@@ -81,7 +82,7 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
     // Cache hits never await: give the event loop a turn so that requests are answered between batches.
     await new Promise((resolve) => setImmediate(resolve));
     if (options.signal?.aborted) break;
-    progress.embedded = store.embeddedCount(table);
+    progress.embedded = store.vectors.embeddedCount(table);
     progress.elapsedMs = performance.now() - started;
     if (performance.now() - lastReport > 500) {
       lastReport = performance.now();
@@ -92,9 +93,9 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
   progress.elapsedMs = performance.now() - started;
   // Stopped: the caller may close the store as soon as this returns, so it is not read again.
   if (options.signal?.aborted) return progress;
-  progress.embedded = store.embeddedCount(table);
+  progress.embedded = store.vectors.embeddedCount(table);
   progress.total = total();
-  store.pruneVectorCache(embedder.id);
+  store.vectors.pruneVectorCache(embedder.id);
   // What `codectx status` reports as the last pass (and its rate) when this one did any work.
   if (progress.computed + progress.fromCache > 0) {
     const seconds = progress.elapsedMs / 1000;

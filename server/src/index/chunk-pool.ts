@@ -2,9 +2,9 @@
 // server's main thread. The worker starts on first use and ends after it has been idle a while (freeing its memory).
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { packageRoot } from './chunk/grammar-loader.js';
-import type { Config } from './config.js';
-import type { FileWrite } from './store/store.js';
+import { packageRoot } from '../chunk/grammar-loader.js';
+import type { Config } from '../config.js';
+import type { FileWrite } from '../store/store.js';
 
 /** What a file's chunking gives: the store's write and the problems met (never thrown). */
 export interface PreparedFile {
@@ -13,7 +13,7 @@ export interface PreparedFile {
 }
 
 /** Chunks files somewhere else than the caller's thread. Rejects only when that place failed (the caller falls back). */
-export interface Chunker {
+export interface ChunkPool {
   prepare(
     config: Config,
     path: string,
@@ -26,7 +26,7 @@ export interface Chunker {
 
 type Reply = { id: number; write?: FileWrite; errors?: string[]; error?: string };
 
-export class WorkerChunker implements Chunker {
+export class WorkerChunkPool implements ChunkPool {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly waiting = new Map<

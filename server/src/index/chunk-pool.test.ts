@@ -4,10 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { makeConfig } from './config.js';
-import { Engine } from './engine.js';
-import { Store } from './store/store.js';
-import { type Chunker, WorkerChunker } from './worker-chunker.js';
+import { makeConfig } from '../config.js';
+import { Engine } from '../engine.js';
+import { Store } from '../store/store.js';
+import { type ChunkPool, WorkerChunkPool } from './chunk-pool.js';
 
 let repo: string;
 const dirs: string[] = [];
@@ -31,7 +31,7 @@ afterAll(() => {
 });
 
 /** The index of `repo` built with `chunker`, as comparable rows (ids aside). */
-async function indexWith(chunker: Chunker | undefined) {
+async function indexWith(chunker: ChunkPool | undefined) {
   const indexDir = mkdtempSync(join(tmpdir(), 'codectx-chunker-index-'));
   dirs.push(indexDir);
   const engine = Engine.open(makeConfig(repo, { indexDir, embedder: { provider: 'none' } }));
@@ -51,7 +51,7 @@ async function indexWith(chunker: Chunker | undefined) {
 }
 
 it('a worker thread chunks files exactly as this thread does', async () => {
-  const worker = new WorkerChunker();
+  const worker = new WorkerChunkPool();
   try {
     const here = await indexWith(undefined);
     const there = await indexWith(worker);
@@ -64,12 +64,12 @@ it('a worker thread chunks files exactly as this thread does', async () => {
 });
 
 it('files a chunker fails on are chunked in this thread', async () => {
-  const failing: Chunker = { prepare: () => Promise.reject(new Error('worker gone')) };
+  const failing: ChunkPool = { prepare: () => Promise.reject(new Error('worker gone')) };
   expect(await indexWith(failing)).toEqual(await indexWith(undefined));
 });
 
 it('the worker stops when the last run holding it lets go, and starts again for the next', async () => {
-  const worker = new WorkerChunker(60_000);
+  const worker = new WorkerChunkPool(60_000);
   const config = makeConfig(repo, { embedder: { provider: 'none' } });
   const state = { size: 1, mtimeMs: 1, hash: 'h' };
   try {

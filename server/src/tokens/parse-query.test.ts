@@ -1,33 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandForIndex, expandPath, parseQuery, splitIdentifier } from './code-tokens.js';
-import { matchExpression } from './fts-text.js';
-
-describe('splitIdentifier', () => {
-  const check = (input: string, expected: string[]) =>
-    it(`${input} → ${expected.join(' ')}`, () => expect(splitIdentifier(input)).toEqual(expected));
-  check('getUserName', ['get', 'user', 'name']);
-  check('GetUserName', ['get', 'user', 'name']);
-  check('snake_case_name', ['snake', 'case', 'name']);
-  check('SCREAMING_CASE', ['screaming', 'case']);
-  check('HTTPServer', ['http', 'server']);
-  check('parseHTTPResponse2xx', ['parse', 'http', 'response', '2', 'xx']);
-  check('__init__', ['init']);
-  check('x', ['x']);
-  check('utf8Decoder', ['utf', '8', 'decoder']);
-});
-
-describe('expandForIndex', () => {
-  const check = (input: string, expected: string) =>
-    it(JSON.stringify(input), () => expect(expandForIndex(input)).toBe(expected));
-  check('getUserName(id)', 'getusername get user name id');
-  check('MAX_RETRY_COUNT = 3', 'max_retry_count max retry count 3');
-  check('plain words stay', 'plain words stay');
-  check('déjà vu ünïcode', 'déjà vu ünïcode');
-  check('', '');
-  it('paths split by segment and identifier', () => {
-    expect(expandPath('server/src/HttpClient.ts')).toBe('server src httpclient http client ts');
-  });
-});
+import { parseQuery } from './parse-query.js';
 
 describe('parseQuery', () => {
   it('keeps identifiers whole and by parts, drops stop words', () => {
@@ -67,32 +39,4 @@ describe('parseQuery', () => {
     expect(q.terms.length).toBeLessThanOrEqual(32);
     expect(q.terms.length).toBeGreaterThan(0);
   });
-
-  // Every one of these must give a valid FTS5 expression (or none): quotes are doubled, operators are just words.
-  const hostile = [
-    '',
-    '   ',
-    '"',
-    '""""',
-    "'",
-    'AND OR NOT',
-    'NEAR(a b, 3)',
-    'col:value',
-    '^start',
-    'prefix*',
-    '(unbalanced',
-    'a) OR (b',
-    '{symbol body}: x',
-    '-- DROP TABLE chunks; --',
-    '\u0000\u0001\uffff',
-    '😀 emoji 🚀',
-    'x'.repeat(10_000),
-    '"quoted with "" inside"',
-  ];
-  for (const input of hostile) {
-    it(`hostile input ${JSON.stringify(input.slice(0, 30))} yields only quoted terms`, () => {
-      const expr = matchExpression(parseQuery(input));
-      if (expr !== undefined) expect(expr).toMatch(/^"(?:[^"]|"")*"(?: OR "(?:[^"]|"")*")*$/);
-    });
-  }
 });

@@ -3,14 +3,30 @@
 // Invariant: index writes never overlap (one queue); searches never wait for a run (runs yield between files).
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from './config.js';
-import { Engine, type EngineStatus, type IndexProgress, type IndexReport, type UpdateOptions } from './engine.js';
-import { IGNORE_FILES } from './ingest/walk.js';
-import { type Watcher, watchRepository } from './ingest/watch.js';
-import { heldByOtherServer } from './update-index.js';
-import type { Chunker } from './worker-chunker.js';
+import type { Config } from '../config.js';
+import { IGNORE_FILES } from '../ingest/walk.js';
+import { type Watcher, watchRepository } from '../ingest/watch.js';
+import type { ChunkPool } from './chunk-pool.js';
+import type { EmbedOptions, EmbedProgress } from './embed-pass.js';
+import { heldByOtherServer, type IndexProgress, type IndexReport, type UpdateOptions } from './update-index.js';
 
 export type FolderState = 'starting' | 'indexing' | 'ready' | 'error';
+
+/**
+ * What the live index needs of an open index: the Engine (engine.ts) has all of it. The index stage sits below the
+ * engine and never imports it; the engine hands itself over through `Engine.live`.
+ */
+export interface LiveTarget {
+  index(onProgress?: (p: IndexProgress) => void, options?: UpdateOptions): Promise<IndexReport>;
+  indexBuffer(path: string, text: string): Promise<boolean>;
+  dropBuffer(path: string): Promise<void>;
+  embed(options?: EmbedOptions): Promise<EmbedProgress | undefined>;
+  readonly embedderProblem: string | undefined;
+  meta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+  status(): object;
+  close(): Promise<void>;
+}
 
 export interface LiveIndexOptions {
   /** Use our own file watcher (else rely on the client's didChangeWatchedFiles). */
@@ -20,7 +36,7 @@ export interface LiveIndexOptions {
   /** Called when a run starts, progresses and ends. */
   onProgress?: (progress: IndexProgress) => void;
   /** Parses and chunks the files of large runs off this thread (a worker); small watcher batches are chunked here. */
-  chunker?: Chunker;
+  chunker?: ChunkPool;
 }
 
 /** A batch of changed paths larger than this is handled as a full walk (a branch switch, say). */
@@ -34,7 +50,7 @@ const CHUNKER_ABOVE_FILES = 16;
 /** Chunks per write transaction: a transaction of this size holds the thread for a few tens of milliseconds. */
 const FLUSH_CHUNKS = 500;
 
-export class LiveIndex {
+export class LiveIndex<E extends LiveTarget = LiveTarget> {
   state: FolderState = 'starting';
   role: 'writer' | 'reader' = 'reader';
   watcherStatus = 'off';
@@ -52,26 +68,35 @@ export class LiveIndex {
   private readonly bufferVersions = new Map<string, number>();
   /** Buffer writes, one after the other (a newer text of a buffer is never overwritten by an older one). */
   private bufferWrites: Promise<unknown> = Promise.resolve();
-  private engine: Engine | undefined;
+  private opened: E | undefined;
+  private readonly firstRun: Promise<E | undefined>;
+  private firstRunDone: (engine: E | undefined) => void = () => {};
   private watcher: Watcher | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private running: AbortController | undefined;
   private disposed = false;
 
+  /** `open` opens the index (Engine.open); it is called once, by `start`. */
   constructor(
     readonly config: Config,
     private readonly options: LiveIndexOptions,
-  ) {}
+    private readonly open: () => E,
+  ) {
+    this.firstRun = new Promise((resolve) => {
+      this.firstRunDone = resolve;
+    });
+  }
 
   /** Opens the index and, as the writer, starts the first run and the watcher. Never throws: errors become state. */
   async start(): Promise<void> {
     try {
-      this.engine = Engine.open(this.config, (w) => this.options.log(w));
+      this.opened = this.open();
     } catch (error) {
       this.state = 'error';
       this.error = (error as Error).message;
       this.options.log(`codectx: ${this.config.repo}: ${this.error}`);
+      this.firstRunDone(undefined);
       return;
     }
     if (this.tryBecomeWriter()) await this.startWriting();
@@ -80,11 +105,23 @@ export class LiveIndex {
       this.options.log(`codectx: ${this.config.repo}: another codectx server writes this index; following it`);
       this.timers.push(setInterval(() => void this.pollWriter(), READER_POLL_MS));
     }
+    this.firstRunDone(this.opened);
   }
 
-  /** The open engine, for searches. Undefined when the index could not be opened. */
-  get ready(): Engine | undefined {
-    return this.engine;
+  /**
+   * The open index, at once: during the first run it answers from what is indexed so far (`partial` says so).
+   * Undefined before `start` and when the index could not be opened.
+   */
+  get engine(): E | undefined {
+    return this.opened;
+  }
+
+  /**
+   * Resolves when the first index run is over (at once for a reader, which follows another server's index), with the
+   * index, or undefined when it could not be opened or the live index was disposed first.
+   */
+  ready(): Promise<E | undefined> {
+    return this.firstRun;
   }
 
   /** True while results may be missing files that are still being indexed, or an editor buffer's latest text. */
@@ -93,13 +130,13 @@ export class LiveIndex {
       this.state === 'starting' ||
       this.state === 'indexing' ||
       this.unwritten.size > 0 ||
-      (this.role === 'reader' && this.engine?.meta('state') === 'indexing')
+      (this.role === 'reader' && this.opened?.meta('state') === 'indexing')
     );
   }
 
   /** A full run (walk everything, re-read what changed, or everything with `full`), queued behind any other run. */
   reindex(full = false): Promise<void> {
-    if (this.role !== 'writer' || !this.engine) return Promise.resolve();
+    if (this.role !== 'writer' || !this.opened) return Promise.resolve();
     // A new full run supersedes the one in progress.
     this.running?.abort();
     return this.enqueue(() => this.run({ force: full }));
@@ -107,7 +144,7 @@ export class LiveIndex {
 
   /** Changed paths from a watcher (ours or the client's). */
   filesChanged(paths: string[]): Promise<void> {
-    if (this.role !== 'writer' || !this.engine || paths.length === 0) return Promise.resolve();
+    if (this.role !== 'writer' || !this.opened || paths.length === 0) return Promise.resolve();
     const rulesChanged = paths.some((p) => IGNORE_FILES.includes(p.slice(p.lastIndexOf('/') + 1)));
     if (rulesChanged || paths.length > FULL_RUN_THRESHOLD) return this.enqueue(() => this.run({}));
     return this.enqueue(() => this.run({ paths }));
@@ -127,7 +164,7 @@ export class LiveIndex {
   async setBuffer(path: string, text: string): Promise<void> {
     if (!this.buffers.has(path) || !this.unwritten.has(path)) this.noteBuffer(path);
     const version = this.bufferVersions.get(path);
-    const engine = this.engine;
+    const engine = this.opened;
     const write = this.bufferWrites.then(async () => {
       if (!engine || this.disposed || !this.buffers.has(path)) return;
       try {
@@ -144,15 +181,16 @@ export class LiveIndex {
   async closeBuffer(path: string): Promise<void> {
     this.unwritten.delete(path);
     this.bufferVersions.set(path, (this.bufferVersions.get(path) ?? 0) + 1);
-    if (!this.engine || !this.buffers.delete(path)) return;
-    const engine = this.engine;
+    if (!this.opened || !this.buffers.delete(path)) return;
+    const engine = this.opened;
     await this.bufferWrites;
     await this.enqueue(() => engine.dropBuffer(path));
   }
 
-  status(): (EngineStatus & { state: FolderState; role: 'writer' | 'reader' }) | undefined {
-    if (!this.engine) return undefined;
-    return { ...this.engine.status(), state: this.partial ? 'indexing' : this.state, role: this.role };
+  status(): (ReturnType<E['status']> & { state: FolderState; role: 'writer' | 'reader' }) | undefined {
+    if (!this.opened) return undefined;
+    const status = this.opened.status() as ReturnType<E['status']>;
+    return { ...status, state: this.partial ? 'indexing' : this.state, role: this.role };
   }
 
   async dispose(): Promise<void> {
@@ -166,8 +204,9 @@ export class LiveIndex {
     // The embedding pass finishes its batch in flight before the store closes under it.
     await this.embedding?.done;
     if (this.role === 'writer') this.releaseLock();
-    await this.engine?.close();
-    this.engine = undefined;
+    await this.opened?.close();
+    this.opened = undefined;
+    this.firstRunDone(undefined);
   }
 
   private async startWriting(): Promise<void> {
@@ -200,7 +239,7 @@ export class LiveIndex {
   }
 
   private async run(options: UpdateOptions): Promise<void> {
-    const engine = this.engine;
+    const engine = this.opened;
     if (!engine || this.disposed) return;
     const controller = new AbortController();
     this.running = controller;
@@ -250,7 +289,7 @@ export class LiveIndex {
    * pass is searchable lexically at once). The pass picks up chunks written while it runs.
    */
   private startEmbedding(): void {
-    const engine = this.engine;
+    const engine = this.opened;
     if (!engine || this.embedding || this.disposed) return;
     const controller = new AbortController();
     const done = engine

@@ -1,6 +1,8 @@
 // An in-memory copy of one model's vectors as int8 codes and sign bits, searched in two passes: Hamming distance over
 // all of them, then an int8 dot product over the best. Invariant: it holds exactly what add/remove gave it, by id.
-// No SQLite here: the Store loads it, keeps it in step with its writes, and re-scores the survivors exactly.
+// No SQLite here: dense-search.ts loads it from the store, keeps it in step with the store's writes, and re-scores the
+// survivors exactly.
+import { quantize } from '../store/int8-codes.js';
 
 /** Bits set in each 16-bit value: two lookups count a 32-bit word. */
 const POPCOUNT16 = (() => {
@@ -8,17 +10,6 @@ const POPCOUNT16 = (() => {
   for (let i = 1; i < 65536; i++) t[i] = (t[i >> 1] as number) + (i & 1);
   return t;
 })();
-
-/** A vector as int8 codes, scaled so that its largest component is ±127 (the scale is not needed: see `search`). */
-export function quantize(vector: Float32Array): Int8Array {
-  let max = 0;
-  for (let i = 0; i < vector.length; i++) max = Math.max(max, Math.abs(vector[i] as number));
-  const codes = new Int8Array(vector.length);
-  if (max === 0) return codes;
-  const scale = 127 / max;
-  for (let i = 0; i < vector.length; i++) codes[i] = Math.round((vector[i] as number) * scale);
-  return codes;
-}
 
 export interface Approximate {
   id: number;

@@ -5,10 +5,22 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeConfig } from '../config.js';
+import { HashEmbedder } from '../embed/hash-embedder.js';
 import { Engine } from '../engine.js';
+import { DenseSearch } from '../search/dense-search.js';
 import { Store } from '../store/store.js';
 import { embedPending } from './embed-pass.js';
-import { HashEmbedder } from './hash-embedder.js';
+
+const searches = new WeakMap<Store, DenseSearch>();
+/** The dense search over a store, one per store as the engine has it (its in-memory copies persist across calls). */
+function dense(s: Store): DenseSearch {
+  let d = searches.get(s);
+  if (!d) {
+    d = new DenseSearch(s);
+    searches.set(s, d);
+  }
+  return d;
+}
 
 let repo: string;
 let indexDir: string;
@@ -62,11 +74,11 @@ describe('embedPending', () => {
     await embedPending(store, new HashEmbedder(32));
     const other = new HashEmbedder(48);
     expect(await embedPending(store, other)).toMatchObject({ embedded: 3, computed: 3 });
-    const a = store.vectorTable('hash-32', 32);
-    const b = store.vectorTable('hash-48', 48);
+    const a = store.vectors.vectorTable('hash-32', 32);
+    const b = store.vectors.vectorTable('hash-48', 48);
     expect(a).not.toBe(b);
-    expect(store.embeddedCount(a)).toBe(3);
-    expect(() => store.vectorTable('hash-32', 64)).toThrow(/gives 64 dimensions, its index has 32/);
+    expect(store.vectors.embeddedCount(a)).toBe(3);
+    expect(() => store.vectors.vectorTable('hash-32', 64)).toThrow(/gives 64 dimensions, its index has 32/);
     store.close();
   });
 
@@ -74,10 +86,10 @@ describe('embedPending', () => {
     const { store } = await indexed();
     const model = new HashEmbedder(32);
     await embedPending(store, model);
-    const table = store.vectorTable(model.id, 32);
+    const table = store.vectors.vectorTable(model.id, 32);
     const query = await model.embedQuery('enqueue job queue');
     const chunks = [...store.chunks([1, 2, 3, 4, 5, 6]).values()];
-    const vectors = store.cachedVectors(
+    const vectors = store.vectors.cachedVectors(
       model.id,
       chunks.map((c) => c.hash),
     );
@@ -95,13 +107,13 @@ describe('embedPending', () => {
     const brute = chunks
       .map((c) => ({ id: c.id, similarity: cosine(vectors.get(c.hash) as Float32Array) }))
       .sort((a, b) => b.similarity - a.similarity);
-    const near = store.nearest(table, query, 3, { shortlist: 10, rescore: 10 });
+    const near = dense(store).nearest(table, query, 3, { shortlist: 10, rescore: 10 });
     expect(near?.map((r) => [r.id, r.similarity.toFixed(5)])).toEqual(
       brute.slice(0, 3).map((r) => [r.id, r.similarity.toFixed(5)]),
     );
     // A filter is applied before ranking: only chunks of matching files, still up to k of them.
     const path = chunks.find((c) => c.id === near?.[0]?.id)?.path as string;
-    const filtered = store.nearest(table, query, 3, { shortlist: 10, rescore: 10, filter: { globs: [path] } });
+    const filtered = dense(store).nearest(table, query, 3, { shortlist: 10, rescore: 10, filter: { globs: [path] } });
     expect(filtered?.length).toBe(Math.min(3, chunks.filter((c) => c.path === path).length));
     expect(filtered?.every((r) => chunks.find((c) => c.id === r.id)?.path === path)).toBe(true);
     store.close();
@@ -113,7 +125,7 @@ describe('embedPending', () => {
     store.close();
     rmSync(join(repo, 'src/queue.ts'));
     const { store: again } = await indexed();
-    expect(again.embeddedCount(again.vectorTable('hash-32', 32))).toBe(2);
+    expect(again.vectors.embeddedCount(again.vectors.vectorTable('hash-32', 32))).toBe(2);
     again.close();
   });
 });
@@ -124,8 +136,8 @@ function expectPendingExact(store: Store, table: string): number[] {
     .prepare(`SELECT c.id FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM ${table} v WHERE v.rowid = c.id) ORDER BY c.id`)
     .pluck()
     .all() as number[];
-  expect(store.chunksToEmbed(table, 1000).map((c) => c.id)).toEqual(without);
-  expect(store.embeddedCount(table)).toBe(store.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get());
+  expect(store.vectors.chunksToEmbed(table, 1000).map((c) => c.id)).toEqual(without);
+  expect(store.vectors.embeddedCount(table)).toBe(store.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get());
   return without;
 }
 
@@ -134,7 +146,7 @@ describe('pending embeddings', () => {
     const { store } = await indexed();
     const a = new HashEmbedder(32);
     await embedPending(store, a);
-    const tableA = store.vectorTable(a.id, 32);
+    const tableA = store.vectors.vectorTable(a.id, 32);
     expect(expectPendingExact(store, tableA)).toEqual([]);
     store.close();
 
@@ -149,7 +161,7 @@ describe('pending embeddings', () => {
 
     // A second model starts with everything pending and does not disturb the first.
     const b = new HashEmbedder(48);
-    const tableB = s2.vectorTable(b.id, 48);
+    const tableB = s2.vectors.vectorTable(b.id, 48);
     expect(expectPendingExact(s2, tableB)).toHaveLength(2);
     expect(await embedPending(s2, b)).toMatchObject({ embedded: 2, total: 2 });
     expect(expectPendingExact(s2, tableB)).toEqual([]);
@@ -170,7 +182,7 @@ describe('pending embeddings', () => {
     const { store } = await indexed();
     const model = new HashEmbedder(32);
     await embedPending(store, model);
-    const table = store.vectorTable(model.id, 32);
+    const table = store.vectors.vectorTable(model.id, 32);
     // Back to schema 3, with one vector missing (as if the pass had stopped there).
     store.db.prepare(`DELETE FROM ${table} WHERE rowid = ?`).run(store.db.prepare('SELECT MIN(id) FROM chunks').pluck().get());
     store.db.exec(
@@ -198,16 +210,16 @@ describe('older vector tables', () => {
       const { store } = await indexed();
       const model = new HashEmbedder(32);
       await embedPending(store, model);
-      const table = store.vectorTable(model.id, 32);
+      const table = store.vectors.vectorTable(model.id, 32);
       const query = await model.embedQuery('stale entry');
-      const before = store.nearest(table, query, 3, { shortlist: 10, rescore: 10 });
+      const before = dense(store).nearest(table, query, 3, { shortlist: 10, rescore: 10 });
       // Back to the old form, full of vectors: nothing pending.
       store.db.exec(`DROP TABLE ${table}; ${create(table, 32)}`);
       store.db.prepare('DELETE FROM embed_pending WHERE tbl = ?').run(table);
       store.close();
 
       const upgraded = Store.open(indexDir, repo);
-      expect(upgraded.vectorTable(model.id, 32)).toBe(table);
+      expect(upgraded.vectors.vectorTable(model.id, 32)).toBe(table);
       const sql = upgraded.db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(table) as string;
       expect(sql).toMatch(/USING vec0\(embedding int8\[32\]/);
       expect(upgraded.db.prepare('SELECT COUNT(*) FROM sqlite_master WHERE name LIKE ?').pluck().get(`${table}_bits%`)).toBe(0);
@@ -216,7 +228,7 @@ describe('older vector tables', () => {
       noModel.embedDocuments = () => Promise.reject(new Error('the model must not run'));
       expect(await embedPending(upgraded, noModel)).toMatchObject({ embedded: 3, computed: 0, fromCache: 3 });
       expect(expectPendingExact(upgraded, table)).toEqual([]);
-      expect(upgraded.nearest(table, query, 3, { shortlist: 10, rescore: 10 })).toEqual(before);
+      expect(dense(upgraded).nearest(table, query, 3, { shortlist: 10, rescore: 10 })).toEqual(before);
       upgraded.close();
     });
   }

@@ -1,0 +1,108 @@
+// What the engine's door takes and gives: options, results, errors and the one rule for limits and budgets.
+// Invariant: the CLI, the language server and eval validate `limit` and budgets only through checkLimit/checkBudget.
+import type { Chunk, SearchResult } from './model.js';
+import type { Explanation, RankMode } from './rank/rank-candidates.js';
+import type { StoreStatus } from './store/store.js';
+
+/** Results per search: from 1 to this many (the CLI, the language server and the engine share the rule). */
+export const MAX_LIMIT = 1000;
+
+/** A request the engine cannot answer as asked (a limit out of range, say): the message says what to change. */
+export class InvalidRequest extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidRequest';
+  }
+}
+
+/** The one rule for `limit`: an integer from 1 to MAX_LIMIT; `name` is how the caller spells it (`--limit`, `limit`). */
+export function checkLimit(value: unknown, name = 'limit'): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_LIMIT)
+    throw new InvalidRequest(`${name} must be an integer from 1 to ${MAX_LIMIT}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Context budgets: from 1 to this many tokens. */
+export const MAX_BUDGET = 1_000_000;
+
+/** The rule for a context budget: an integer from 1 to MAX_BUDGET tokens. */
+export function checkBudget(value: unknown, name = 'budget'): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_BUDGET)
+    throw new InvalidRequest(`${name} must be an integer from 1 to ${MAX_BUDGET}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** A repository problem the user must fix (missing folder, unusable index); the CLI exits with code 3. */
+export class RepositoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RepositoryError';
+  }
+}
+
+/** Options of one search. */
+export interface SearchOptions {
+  /** At most this many results (default 10). */
+  limit?: number;
+  /** Glob patterns over repository-relative paths; a result must match one. */
+  paths?: string[];
+  /** Language ids; a result must have one. */
+  languages?: string[];
+  /** Ranking: hybrid (default), lexical, or dense. */
+  mode?: RankMode;
+  /** Attach each result's ranking explanation. */
+  explain?: boolean;
+}
+
+/** Options of a context request. */
+export interface ContextOptions {
+  /** Token budget of the packed context (1 to MAX_BUDGET, default 4000). Tokens are estimated as characters / 4. */
+  budgetTokens?: number;
+  /** Where the user is: the chunk covering this line (1-based) of this repository-relative path comes first. */
+  active?: { repo: string; path: string; line: number };
+  /** Ranked chunks considered per repository before packing (default 40). */
+  candidates?: number;
+}
+
+/** One chunk of packed context: the chunk, its repository, its citation (`path:start-end`) and its estimated tokens. */
+export interface ContextItem extends Chunk {
+  repo: string;
+  /** The rank score; Infinity for the chunk under the cursor. */
+  score: number;
+  citation: string;
+  tokens: number;
+}
+
+/** Packed context: chunks in rank order within the budget. */
+export interface ContextBundle {
+  chunks: ContextItem[];
+  usedTokens: number;
+  budgetTokens: number;
+}
+
+/** A search result with its ranking explanation when asked for. */
+export interface EngineResult extends SearchResult {
+  explain?: Explanation;
+}
+
+/** What a search returns: the results and how long the search took inside the engine. */
+export interface EngineSearchResponse {
+  results: EngineResult[];
+  /** The mode actually used (hybrid falls back to lexical without embeddings). */
+  mode: RankMode;
+  tookMs: number;
+}
+
+/** Dense search was asked for, but there is no model or no vector: the message says which. */
+export class EmbeddingsUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmbeddingsUnavailable';
+  }
+}
+
+/** Index status as `codectx status` prints it. */
+export interface EngineStatus extends StoreStatus {
+  repo: string;
+  indexPath: string;
+}

@@ -1,0 +1,340 @@
+// Brings the index up to date with the working tree: walk, compare (size + mtime, then content hash), chunk, write.
+// Invariant: one bad or vanishing file is recorded and skipped, never fatal; each batch of files commits atomically.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GrammarLoader } from '../chunk/grammar-loader.js';
+import type { Config } from '../config.js';
+import { skipByContent } from '../ingest/ignore-rules.js';
+import { classifyPaths, type WalkResult, walkRepository } from '../ingest/walk.js';
+import type { SkipReason, WalkedFile } from '../model.js';
+import type { FileWrite, SkippedFile, Store } from '../store/store.js';
+import type { ChunkPool } from './chunk-pool.js';
+import { chunkingFingerprint, prepareFile, sha1 } from './prepare-file.js';
+
+/** Progress of an index run, reported after the walk and after every batch. */
+export interface IndexProgress {
+  phase: 'walk' | 'index' | 'done';
+  /** Files found by the walk, and how many of them have been checked so far. */
+  filesTotal: number;
+  filesDone: number;
+  /** Files (re)chunked so far, and the chunks they produced. */
+  filesIndexed: number;
+  chunks: number;
+  elapsedMs: number;
+}
+
+/** What an index run did. */
+export interface IndexReport {
+  filesSeen: number;
+  filesIndexed: number;
+  filesUnchanged: number;
+  filesDeleted: number;
+  chunksWritten: number;
+  parseFailures: number;
+  skipped: number;
+  errors: string[];
+  elapsedMs: number;
+  /** Every file was cut again: the index's chunks were cut by other rules (an upgrade, an edited tags query). */
+  recut: boolean;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/** How an index run may be narrowed and interleaved with other work (the language server uses all of these). */
+export interface UpdateOptions {
+  /** Only these repository-relative paths (from a watcher); a full walk when absent. */
+  paths?: string[];
+  /** Paths to leave alone this run (unsaved editor buffers indexed by the caller). */
+  skip?: (path: string) => boolean;
+  /** Re-read and re-chunk every file, changed or not. */
+  force?: boolean;
+  /** Stops the run at the next file; what is committed stays committed. */
+  signal?: AbortSignal;
+  /** Yield to the event loop after this much work, so requests are answered during a long run (0: never). */
+  yieldEveryMs?: number;
+  /** Commit at least this often, so a long run becomes searchable as it goes. */
+  flushEveryMs?: number;
+  /** Commit once a batch holds this many chunks, so that no write transaction holds the thread long (default: none). */
+  flushChunks?: number;
+  /**
+   * Parse and chunk elsewhere (a worker thread), with a few files in flight, so that this thread only reads, hashes and
+   * writes. A file the chunker fails on is chunked here instead.
+   */
+  chunker?: ChunkPool;
+}
+
+/** Files in flight at the chunker: enough to keep it busy while this thread reads and writes. */
+const CHUNKER_DEPTH = 4;
+
+/** Brings the index of `config.repo` up to date: a full walk, or just `options.paths`. One bad file never stops it. */
+export function updateIndex(
+  config: Config,
+  store: Store,
+  grammars: GrammarLoader,
+  onProgress: (p: IndexProgress) => void = () => {},
+  options: UpdateOptions = {},
+): Promise<IndexReport> {
+  return new IndexRun(config, store, grammars, onProgress, options).execute();
+}
+
+type FileStateMap = ReturnType<Store['fileStates']>;
+
+/** One index run: its plan (what the walk found, what is gone), its batch of writes, and its report. */
+class IndexRun {
+  private readonly started = performance.now();
+  private readonly targeted: boolean;
+  private readonly fingerprint: string;
+  private readonly rechunk: boolean;
+  private readonly force: boolean;
+  private readonly known: FileStateMap;
+  private readonly walk: WalkResult & { missing: string[] };
+  private readonly skipped: SkippedFile[];
+  private readonly judged: Map<string, SkippedFile>;
+  private readonly seen: Set<string>;
+  private readonly deleted: string[];
+  private readonly report: IndexReport;
+  private writes: FileWrite[] = [];
+  private touched: { path: string; size: number; mtimeMs: number }[] = [];
+  private batchBytes = 0;
+  private batchChunks = 0;
+  private lastFlush = performance.now();
+  private lastYield = performance.now();
+  private done = 0;
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly store: Store,
+    private readonly grammars: GrammarLoader,
+    private readonly onProgress: (p: IndexProgress) => void,
+    private readonly options: UpdateOptions,
+  ) {
+    this.targeted = options.paths !== undefined;
+    // Chunks cut by other rules (an upgrade that changed the chunker or a tags query, other budgets) are stale although
+    // their files are not: a full run re-chunks every file then (vectors come back from the embedding cache).
+    // Only a full run compares them: a watcher's batch of a few files is no time to re-cut the repository.
+    this.fingerprint = this.targeted ? '' : chunkingFingerprint(config, grammars);
+    let rechunk = !this.targeted && store.getMeta('chunking') !== this.fingerprint;
+    this.known = store.fileStates();
+    if (rechunk && this.known.size === 0) {
+      // An empty index: whatever this run writes, even if it is cut short, is cut by the current rules.
+      store.setMeta('chunking', this.fingerprint);
+      rechunk = false;
+    }
+    this.rechunk = rechunk;
+    this.force = options.force || rechunk;
+    this.walk = this.targeted
+      ? classifyPaths(config.repo, options.paths ?? [], { maxFileBytes: config.maxFileBytes })
+      : { ...walkRepository(config.repo, { maxFileBytes: config.maxFileBytes }), missing: [] };
+    this.skipped = [...this.walk.skipped];
+    this.judged = store.skippedByContent();
+    this.seen = new Set(this.walk.files.map((f) => f.path));
+    this.deleted = this.gone().filter(
+      (p) => this.known.has(p) && !options.skip?.(p) && !heldByOtherServer(this.known.get(p)?.overlay ?? 0),
+    );
+    this.report = {
+      filesSeen: this.walk.files.length,
+      filesIndexed: 0,
+      filesUnchanged: 0,
+      filesDeleted: this.deleted.length,
+      chunksWritten: 0,
+      parseFailures: 0,
+      skipped: 0,
+      errors: [],
+      elapsedMs: 0,
+      recut: rechunk,
+    };
+  }
+
+  async execute(): Promise<IndexReport> {
+    this.progress('walk', 0);
+    for (const file of this.walk.files) {
+      if (this.options.signal?.aborted) break;
+      this.done++;
+      if (this.options.yieldEveryMs && performance.now() - this.lastYield > this.options.yieldEveryMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        this.lastYield = performance.now();
+      }
+      const job = this.visit(file);
+      if (!job) continue;
+      this.inflight.add(job);
+      // In this thread, one file at a time; with a chunker, a few in flight while this thread reads the next ones.
+      if (this.inflight.size >= (this.options.chunker ? CHUNKER_DEPTH : 1)) await Promise.race(this.inflight);
+    }
+    await Promise.all(this.inflight);
+    this.flush();
+    this.finish();
+    return this.report;
+  }
+
+  /** Indexed paths that are gone: not walked (a full run), or missing or skipped now with what lay below them. */
+  private gone(): string[] {
+    if (!this.targeted) return [...this.known.keys()].filter((p) => !this.seen.has(p));
+    // A removed folder (or one that became ignored) takes every indexed file below it along.
+    const under = (dir: string): string[] => [...this.known.keys()].filter((p) => p.startsWith(`${dir}/`));
+    return [...this.walk.missing, ...this.walk.skipped.map((s) => s.path)].flatMap((p) => [p, ...under(p)]);
+  }
+
+  /** Checks one walked file; returns the job chunking it when it changed, else settles it here. */
+  private visit(file: WalkedFile): Promise<void> | undefined {
+    const old = this.known.get(file.path);
+    if (this.options.skip?.(file.path) || heldByOtherServer(old?.overlay ?? 0)) return undefined;
+    if (!this.force && old && !old.overlay && old.size === file.size && old.mtimeMs === file.mtimeMs) {
+      this.report.filesUnchanged++;
+      return undefined;
+    }
+    const verdict = this.judged.get(file.path);
+    if (!old && verdict && verdict.size === file.size && verdict.mtimeMs === file.mtimeMs) {
+      this.skipped.push(verdict);
+      return undefined;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(this.config.repo, file.path));
+    } catch (error) {
+      // Vanished or unreadable since the walk: whatever the index had for it is gone too.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.skipped.push({ path: file.path, reason: 'unreadable', dir: false });
+      this.drop(file.path);
+      return undefined;
+    }
+    const content = contentVerdict(bytes);
+    if ('reason' in content) {
+      this.skipped.push({ path: file.path, reason: content.reason, dir: false, size: file.size, mtimeMs: file.mtimeMs });
+      this.drop(file.path);
+      return undefined;
+    }
+    const { hash } = content;
+    if (!this.force && old && old.hash === hash) {
+      this.touched.push({ path: file.path, size: bytes.length, mtimeMs: file.mtimeMs });
+      this.report.filesUnchanged++;
+      return undefined;
+    }
+    const size = bytes.length;
+    const job: Promise<void> = this.prepare(file.path, decoder.decode(bytes), { size, mtimeMs: file.mtimeMs, hash }).then(
+      (write) => {
+        this.inflight.delete(job);
+        this.add(write, size);
+      },
+    );
+    return job;
+  }
+
+  /** Chunks a file: at the chunker when there is one (in this thread when it fails), else here. */
+  private async prepare(path: string, text: string, state: { size: number; mtimeMs: number; hash: string }) {
+    const here = () => prepareFile(this.config, this.grammars, path, text, state, this.report);
+    if (!this.options.chunker) return here();
+    try {
+      const prepared = await this.options.chunker.prepare(this.config, path, text, state);
+      for (const e of prepared.errors) if (!this.report.errors.includes(e)) this.report.errors.push(e);
+      if (prepared.write.parseFailed) this.report.parseFailures++;
+      return prepared.write;
+    } catch {
+      return here();
+    }
+  }
+
+  private add(write: FileWrite, bytes: number): void {
+    this.writes.push(write);
+    this.report.filesIndexed++;
+    this.report.chunksWritten += write.chunks.length;
+    this.batchBytes += bytes;
+    this.batchChunks += write.chunks.length;
+    const { flushEveryMs, flushChunks } = this.options;
+    const due = flushEveryMs !== undefined && performance.now() - this.lastFlush > flushEveryMs;
+    const full = flushChunks !== undefined && this.batchChunks >= flushChunks;
+    if (this.writes.length >= this.config.batchFiles || this.batchBytes > 8 * 1024 * 1024 || due || full) {
+      this.flush();
+      this.progress('index', this.done);
+    }
+  }
+
+  private drop(path: string): void {
+    if (!this.known.has(path)) return;
+    this.deleted.push(path);
+    this.report.filesDeleted++;
+  }
+
+  private flush(): void {
+    if (this.writes.length || this.touched.length || this.deleted.length) {
+      this.store.writeBatch({ writes: this.writes, touched: this.touched, deleted: this.deleted.splice(0) });
+    }
+    this.writes = [];
+    this.touched = [];
+    this.batchBytes = 0;
+    this.batchChunks = 0;
+    this.lastFlush = performance.now();
+  }
+
+  /** Records the skipped files and the chunking rules (after a whole run only), and reports. */
+  private finish(): void {
+    const { store, report } = this;
+    if (this.targeted) store.updateSkipped(this.skipped, [...this.seen, ...this.walk.missing]);
+    else if (!this.options.signal?.aborted) {
+      store.setSkipped(this.skipped);
+      if (this.rechunk) store.setMeta('chunking', this.fingerprint);
+    }
+    if (!this.targeted && (report.filesIndexed > 0 || report.filesDeleted > 0)) store.checkpoint();
+    report.skipped = this.skipped.length;
+    report.elapsedMs = this.elapsed();
+    this.progress('done', this.done);
+  }
+
+  private elapsed(): number {
+    return Math.round(performance.now() - this.started);
+  }
+
+  private progress(phase: IndexProgress['phase'], filesDone: number): void {
+    this.onProgress({
+      phase,
+      filesTotal: this.walk.files.length,
+      filesDone,
+      filesIndexed: this.report.filesIndexed,
+      chunks: this.report.chunksWritten,
+      elapsedMs: this.elapsed(),
+    });
+  }
+}
+
+/** What a file's bytes say: skipped for a reason (binary, generated, a secret…), or indexable with this content hash. */
+function contentVerdict(bytes: Buffer): { reason: SkipReason } | { hash: string } {
+  const reason = skipByContent(bytes);
+  return reason ? { reason } : { hash: sha1(bytes) };
+}
+
+/**
+ * Indexes an editor buffer in place of the file on disk, by the walk's rules: a path the walk would skip (ignored,
+ * too large, binary, a secret) is not indexed (false); a buffer equal to what is indexed writes nothing.
+ * The row carries `overlay: process.pid`, so index runs and other servers leave it to this buffer.
+ */
+export async function indexBuffer(
+  config: Config,
+  store: Store,
+  grammars: GrammarLoader,
+  path: string,
+  text: string,
+): Promise<boolean> {
+  const walk = classifyPaths(config.repo, [path], { maxFileBytes: config.maxFileBytes });
+  if (walk.files.length === 0 && walk.missing.length === 0) return false;
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length > config.maxFileBytes) return false;
+  const verdict = contentVerdict(bytes);
+  if ('reason' in verdict) return false;
+  const stored = store.fileState(path);
+  if (stored && stored.hash === verdict.hash) return true;
+  const report = { errors: [] as string[], parseFailures: 0 };
+  const state = { size: -1, mtimeMs: -1, hash: verdict.hash, overlay: process.pid };
+  store.writeFile(await prepareFile(config, grammars, path, text, state, report));
+  return true;
+}
+
+/** True when `pid` is another live process (a second language server whose editor buffer is in the index). */
+export function heldByOtherServer(pid: number): boolean {
+  if (!pid || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,11 @@
+// What the benchmarks (bench/*.mjs) drive of the server, built to dist/lib.js so that they import it as any module
+// (no TypeScript bundled at run time, no code in template strings). Not an API for anyone else: it follows the code.
+export { makeConfig } from './config.js';
+export { createEmbedder } from './embed/create-embedder.js';
+export { chunkEmbeddingText, queryEmbeddingText } from './embed/embed-text.js';
+export { Engine } from './engine.js';
+export { params } from './rank/params.js';
+export { denseWeight, diversityFor, rankCandidates } from './rank/rank-candidates.js';
+export { RERANK_FEATURES, rerankFeatures } from './rank/rerank.js';
+export { DenseSearch } from './search/dense-search.js';
+export { Store } from './store/store.js';

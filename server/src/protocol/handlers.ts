@@ -1,0 +1,204 @@
+// One named function per codectx request and workspace/symbol: validate the params, ask each folder's engine, convert
+// the answer to LSP values. Invariant: bad params are an InvalidParams ResponseError, never a crash; handlers reach the
+// index only through the Engine (Engine.contextAcross packs context for all folders at once).
+import { ErrorCodes, ResponseError, type SymbolInformation } from 'vscode-languageserver/node';
+import { checkBudget, checkLimit, EmbeddingsUnavailable, Engine, InvalidRequest } from '../engine.js';
+import { fileUri, lineRange, positionLine, symbolKind } from './conversions.js';
+import type { Folder, FolderRegistry } from './folders.js';
+import type {
+  ContextChunk,
+  ContextParams,
+  ContextResponse,
+  FolderStatus,
+  SearchHit,
+  SearchMode,
+  SearchParams,
+  SearchResponse,
+  StatusResponse,
+} from './requests.js';
+
+const SEARCH_MODES = ['lexical', 'dense', 'hybrid'];
+/** Workspace symbols per folder, and in all. */
+const SYMBOLS_PER_FOLDER = 100;
+const SYMBOLS_MAX = 200;
+
+/** `codectx/search`: each folder's ranked chunks, merged by score. */
+export async function handleSearch(folders: FolderRegistry, params: unknown): Promise<SearchResponse> {
+  const p = validateSearch(params);
+  const started = performance.now();
+  const targets = folders.all().filter((f) => !p.folders || p.folders.includes(f.uri));
+  const hits: SearchHit[] = [];
+  let used: SearchMode = 'lexical';
+  for (const folder of targets) {
+    const engine = folder.live.engine;
+    if (!engine) continue;
+    const options = { limit: p.limit, paths: p.paths, languages: p.languages, mode: p.mode };
+    const response = await engine.search(p.query, options).catch((error) => {
+      if (error instanceof EmbeddingsUnavailable)
+        throw invalid(`mode dense is not available in ${folder.root}: ${error.message}`);
+      throw error;
+    });
+    if (response.mode !== 'lexical') used = response.mode;
+    for (const r of response.results)
+      hits.push({ ...r, uri: fileUri(folder.root, r.path), folder: folder.uri, range: lineRange(r.startLine, r.endLine) });
+  }
+  hits.sort((a, b) => b.score - a.score);
+  return {
+    results: hits.slice(0, p.limit),
+    mode: used,
+    partial: targets.some((f) => f.live.partial),
+    tookMs: Math.round((performance.now() - started) * 100) / 100,
+  };
+}
+
+/** `codectx/context`: chunks of every folder ranked together and packed into the budget by the engine. */
+export async function handleContext(folders: FolderRegistry, params: unknown): Promise<ContextResponse> {
+  const p = validateContext(params);
+  const active = p.activeFile ? folders.locate(p.activeFile) : undefined;
+  if (p.activeFile && !active) throw invalid(`activeFile ${p.activeFile} is not inside a workspace folder of this server`);
+  const engines = folders.all().flatMap((f) => (f.live.engine ? [f.live.engine] : []));
+  const at =
+    active && p.position
+      ? { repo: active.folder.live.config.repo, path: active.path, line: positionLine(p.position) }
+      : undefined;
+  const bundle = await Engine.contextAcross(engines, [p.query, p.selection ?? ''].join('\n'), {
+    budgetTokens: p.budgetTokens,
+    active: at,
+  });
+  const chunks: ContextChunk[] = bundle.chunks.map((c) => ({
+    uri: fileUri(c.repo, c.path),
+    path: c.path,
+    range: lineRange(c.startLine, c.endLine),
+    citation: c.citation,
+    symbol: c.symbol,
+    kind: c.kind,
+    language: c.language,
+    content: c.content,
+    tokens: c.tokens,
+    score: Number.isFinite(c.score) ? Math.round(c.score * 1000) / 1000 : 1e9,
+  }));
+  return { chunks, usedTokens: bundle.usedTokens, budgetTokens: bundle.budgetTokens, partial: folders.partial };
+}
+
+/** `codectx/status`: every folder's index and what it is doing. */
+export function handleStatus(folders: FolderRegistry): StatusResponse {
+  return { folders: folders.all().map(folderStatus) };
+}
+
+/** `codectx/reindex`: starts a run in one folder or all; answers at once with the folders started. */
+export function handleReindex(folders: FolderRegistry, params: unknown): { started: string[] } {
+  const p = (params ?? {}) as { folder?: unknown; full?: unknown };
+  if (p.folder !== undefined && typeof p.folder !== 'string') throw invalid('folder must be a workspace folder URI');
+  const targets = folders.all().filter((f) => !p.folder || f.uri === p.folder);
+  if (p.folder && targets.length === 0) throw invalid(`${p.folder} is not a workspace folder of this server`);
+  for (const f of targets) void f.live.reindex(p.full === true);
+  return { started: targets.map((f) => f.uri) };
+}
+
+/** `workspace/symbol`: definitions whose name fuzzily matches the query, per folder best first. */
+export function handleWorkspaceSymbol(folders: FolderRegistry, query: unknown): SymbolInformation[] {
+  const q = typeof query === 'string' ? query : '';
+  if (q.trim() === '') return [];
+  const out: SymbolInformation[] = [];
+  for (const folder of folders.all()) {
+    for (const s of folder.live.engine?.symbols(q, SYMBOLS_PER_FOLDER) ?? []) {
+      out.push({
+        name: s.name,
+        kind: symbolKind(s.kind),
+        containerName: s.parent || undefined,
+        location: { uri: fileUri(folder.root, s.path), range: lineRange(s.startLine, s.endLine) },
+      });
+    }
+  }
+  return out.slice(0, SYMBOLS_MAX);
+}
+
+/** One folder's status: what its index holds, whether it is indexing, its watcher, buffers and embeddings. */
+export function folderStatus(folder: Folder): FolderStatus {
+  const live = folder.live;
+  const s = live.status();
+  const base = {
+    uri: folder.uri,
+    path: folder.root,
+    watcher: live.watcherStatus,
+    openBuffers: live.buffers.size,
+    embedded: live.embedded,
+    embeddings: live.embeddings,
+    error: live.error,
+  };
+  if (!s) {
+    const empty = { files: 0, chunks: 0, skipped: {}, languages: {}, parseFailures: 0, indexBytes: 0 };
+    return { ...base, ...empty, state: 'error', role: live.role, indexPath: live.config.indexDir };
+  }
+  const p = live.progress;
+  const secs = p ? p.elapsedMs / 1000 : 0;
+  return {
+    ...base,
+    state: s.state,
+    role: s.role,
+    files: s.files,
+    chunks: s.chunks,
+    skipped: s.skipped,
+    languages: s.languages,
+    parseFailures: s.parseFailures,
+    indexPath: s.indexPath,
+    indexBytes: s.indexBytes,
+    lastUpdate: s.lastUpdate,
+    progress:
+      p && s.state === 'indexing'
+        ? { filesDone: p.filesDone, filesTotal: p.filesTotal, filesPerSecond: secs ? Math.round(p.filesDone / secs) : 0 }
+        : undefined,
+  };
+}
+
+function invalid(message: string): ResponseError<void> {
+  return new ResponseError(ErrorCodes.InvalidParams, message);
+}
+
+/** The engine's rules (limit, budget) as InvalidParams. */
+function rule<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof InvalidRequest) throw invalid(error.message);
+    throw error;
+  }
+}
+
+function stringArray(value: unknown, name: string): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw invalid(`${name} must be an array of strings`);
+  return value as string[];
+}
+
+function validateSearch(params: unknown): SearchParams & { limit: number } {
+  if (!params || typeof params !== 'object') throw invalid('codectx/search needs params {query: string, limit?: number, …}');
+  const p = params as Record<string, unknown>;
+  if (typeof p.query !== 'string') throw invalid('query must be a string');
+  const limit = rule(() => checkLimit(p.limit ?? 10));
+  if (p.mode !== undefined && !SEARCH_MODES.includes(p.mode as string))
+    throw invalid(`mode must be one of ${SEARCH_MODES.join(', ')}`);
+  return {
+    query: p.query,
+    limit,
+    mode: p.mode as SearchParams['mode'],
+    paths: stringArray(p.paths, 'paths'),
+    languages: stringArray(p.languages, 'languages'),
+    folders: stringArray(p.folders, 'folders'),
+  };
+}
+
+function validateContext(params: unknown): ContextParams {
+  if (!params || typeof params !== 'object')
+    throw invalid('codectx/context needs params {query: string, budgetTokens?: number, …}');
+  const p = params as Record<string, unknown>;
+  if (typeof p.query !== 'string') throw invalid('query must be a string');
+  if (p.budgetTokens !== undefined) rule(() => checkBudget(p.budgetTokens, 'budgetTokens'));
+  if (p.activeFile !== undefined && typeof p.activeFile !== 'string') throw invalid('activeFile must be a file URI');
+  if (p.selection !== undefined && typeof p.selection !== 'string') throw invalid('selection must be a string');
+  const pos = p.position as { line?: unknown; character?: unknown } | undefined;
+  if (pos !== undefined && (typeof pos !== 'object' || typeof pos.line !== 'number' || typeof pos.character !== 'number')) {
+    throw invalid('position must be {line: number, character: number}');
+  }
+  return p as unknown as ContextParams;
+}

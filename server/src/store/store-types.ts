@@ -1,0 +1,58 @@
+// The rows the store writes and reads, as the rest of the server sees them.
+import type { Chunk, SkipReason, SymbolDef } from '../model.js';
+import type { FtsFields } from './fts-fields.js';
+
+export interface FileWrite {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  hash: string;
+  language: string;
+  lines: number;
+  parseFailed: boolean;
+  /** pid of the server whose editor buffer this is, 0 for the file on disk. */
+  overlay: number;
+  chunks: { chunk: Chunk; fts: FtsFields }[];
+  symbols: SymbolDef[];
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+  dir: boolean;
+  /** Size and mtime when the content was judged (content reasons only). */
+  size?: number;
+  mtimeMs?: number;
+}
+
+export interface FileState {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+  overlay: number;
+}
+
+export interface StoredSymbol extends SymbolDef {
+  path: string;
+}
+
+export interface StoredChunk extends Chunk {
+  id: number;
+}
+
+export interface StoreStatus {
+  files: number;
+  chunks: number;
+  symbols: number;
+  lines: number;
+  parseFailures: number;
+  languages: Record<string, number>;
+  skipped: Record<string, number>;
+  skippedDirs: number;
+  indexBytes: number;
+  lastUpdate: string | undefined;
+  /** Per embedding model: chunks with a vector (of `chunks`), from the pending lists: no model is loaded. */
+  embeddings: { model: string; dimensions: number; embedded: number }[];
+  /** The last embedding pass that did any work (embed-pass.ts), as JSON, or undefined. */
+  lastEmbeddingPass: string | undefined;
+}
