@@ -4,6 +4,7 @@ import { mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { sqliteBinding } from '../config.js';
 import type { ChunkKind, SkipReason } from '../model.js';
 import { addSizes, type FtsSizes, recomputeFtsTotals, subtractFtsTotals } from './fts-totals.js';
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
@@ -44,7 +45,8 @@ export class Store {
     }
     let db: Database.Database | undefined;
     try {
-      db = new Database(file);
+      const nativeBinding = sqliteBinding();
+      db = new Database(file, nativeBinding ? { nativeBinding } : {});
       sqliteVec.load(db);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
