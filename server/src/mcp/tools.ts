@@ -5,13 +5,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import {
-  EmbeddingsUnavailable,
-  type Engine,
-  type EngineResult,
-  InvalidRequest,
-  type LiveIndex,
-} from '../engine.js';
+import { EmbeddingsUnavailable, type Engine, type EngineResult, InvalidRequest, type LiveIndex } from '../engine.js';
 
 /** The repository a server answers for: its folder and its live index. */
 export interface RepoIndex {
