@@ -1,7 +1,7 @@
 // Pure. Chosen pieces of files become blocks: pieces of one file that overlap, touch, or stand apart by blank lines only
 // merge into one block; each line is shown once; gaps inside a block become one elision marker each.
 import type { NumberedLines } from './candidate-lines.js';
-import { ELISION } from './context-types.js';
+import { type ContextBlock, ELISION } from './context-types.js';
 
 /** A candidate as chosen for packing: its lines (whole or trimmed), or its own text when its lines are unknown. */
 export interface Piece {
@@ -21,22 +21,8 @@ export interface Piece {
   source: readonly string[] | undefined;
 }
 
-/** A block before it is counted: what the renderers need. */
-export interface MergedBlock {
-  folder: string;
-  path: string;
-  language: string;
-  startLine: number;
-  endLine: number;
-  symbols: string[];
-  ranks: number[];
-  rank: number;
-  score: number;
-  elided: boolean;
-  /** Runs of lines shown whole, [first, last] each: what a citation of this block can rely on. */
-  shown: [number, number][];
-  content: string;
-}
+/** A block before it is counted: what the renderers need (a ContextBlock without its token count). */
+export type MergedBlock = Omit<ContextBlock, 'tokens'>;
 
 /** Merges the pieces of one file (or of several: they are grouped by folder and path) into blocks ordered by line. */
 export function mergeBlocks(pieces: readonly Piece[]): MergedBlock[] {
