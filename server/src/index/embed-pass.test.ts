@@ -7,20 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeConfig } from '../config.js';
 import { HashEmbedder } from '../embed/hash-embedder.js';
 import { Engine } from '../engine.js';
-import { DenseSearch } from '../search/dense-search.js';
+import { dense } from '../search/test-dense.js';
 import { Store } from '../store/store.js';
 import { embedPending } from './embed-pass.js';
-
-const searches = new WeakMap<Store, DenseSearch>();
-/** The dense search over a store, one per store as the engine has it (its in-memory copies persist across calls). */
-function dense(s: Store): DenseSearch {
-  let d = searches.get(s);
-  if (!d) {
-    d = new DenseSearch(s);
-    searches.set(s, d);
-  }
-  return d;
-}
 
 let repo: string;
 let indexDir: string;

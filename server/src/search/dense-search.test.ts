@@ -10,18 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MIGRATIONS } from '../store/schema.js';
 import { Store } from '../store/store.js';
 import { fileWrite } from '../store/test-files.js';
-import { DenseSearch } from './dense-search.js';
-
-const searches = new WeakMap<Store, DenseSearch>();
-/** The dense search over a store, one per store as the engine has it (its in-memory copies persist across calls). */
-function dense(s: Store): DenseSearch {
-  let d = searches.get(s);
-  if (!d) {
-    d = new DenseSearch(s);
-    searches.set(s, d);
-  }
-  return d;
-}
+import { dense } from './test-dense.js';
 
 const DIMS = 16;
 const MODEL = 'test-model';
