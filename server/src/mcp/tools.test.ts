@@ -6,7 +6,8 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFrom } from '../config.js';
 import { Engine } from '../engine.js';
-import { context, MAX_ANSWER_CHARS, type RepoIndex, repoGlobs, search, status, symbols } from './tools.js';
+import { MAX_ANSWER_CHARS } from './format-results.js';
+import { context, type RepoIndex, repoGlobs, search, status, symbols } from './tools.js';
 
 let repo: string;
 const temp: string[] = [];

@@ -5,7 +5,8 @@ import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { EmbeddingsUnavailable, type Engine, type EngineResult, InvalidRequest, type LiveIndex } from '../engine.js';
+import { EmbeddingsUnavailable, type Engine, InvalidRequest, type LiveIndex } from '../engine.js';
+import { clip, errorResult, fitAnswer, formatResult, listCounts, modeNote, noResults, stateLine } from './format-results.js';
 
 /** The repository a server answers for: its folder and its live index. */
 export interface RepoIndex {
@@ -17,8 +18,6 @@ export interface RepoIndex {
 
 /** Longest query or question accepted: longer text is a pasted file, not a question, and FTS5 gains nothing from it. */
 export const MAX_QUERY_CHARS = 2000;
-/** Characters of text a search or symbols answer may hold; results past it are left out and the answer says so. */
-export const MAX_ANSWER_CHARS = 20_000;
 /** Largest token budget of `context` (about 4 characters a token). */
 export const MAX_BUDGET_TOKENS = 32_000;
 
@@ -166,9 +165,7 @@ export const TOOLS = [searchTool, contextTool, symbolsTool, statusTool] as const
 export class ToolInputError extends Error {}
 
 export async function search(index: RepoIndex, args: SearchArgs): Promise<CallToolResult> {
-  return guarded(async () => {
-    const engine = openEngine(index);
-    const partial = index.live.partial;
+  return answer(index, async (engine, partial) => {
     const paths = repoGlobs(index.root, args.paths);
     let response: Awaited<ReturnType<typeof engine.search>>;
     try {
@@ -184,25 +181,14 @@ export async function search(index: RepoIndex, args: SearchArgs): Promise<CallTo
       throw error;
     }
     const head = [stateLine(index, partial), `mode: ${response.mode}${modeNote(args.mode, response.mode)}`];
-    const lines: string[] = [];
-    let used = head.join('\n').length;
-    let shown = 0;
-    for (const r of response.results) {
-      const block = formatResult(r);
-      if (used + block.length + 1 > MAX_ANSWER_CHARS) break;
-      lines.push(block);
-      used += block.length + 1;
-      shown++;
-    }
-    const omitted = response.results.length - shown;
+    const { lines, shown, truncated } = fitAnswer(response.results.map(formatResult), head.join('\n').length, 'results');
     if (response.results.length === 0) lines.push(noResults(index, args.query, args.languages));
-    if (omitted > 0) lines.push(`truncated: ${omitted} more results left out to stay under ${MAX_ANSWER_CHARS} characters`);
     return {
       content: [{ type: 'text', text: [...head, '', ...lines].join('\n') }],
       structuredContent: {
         partial,
         mode: response.mode,
-        truncated: omitted > 0,
+        truncated,
         results: response.results.slice(0, shown).map((r) => ({
           path: r.path,
           startLine: r.startLine,
@@ -219,9 +205,7 @@ export async function search(index: RepoIndex, args: SearchArgs): Promise<CallTo
 }
 
 export async function context(index: RepoIndex, args: ContextArgs): Promise<CallToolResult> {
-  return guarded(async () => {
-    const engine = openEngine(index);
-    const partial = index.live.partial;
+  return answer(index, async (engine, partial) => {
     const budget = args.budgetTokens ?? 4000;
     const format = args.format ?? 'markdown';
     // The engine renders the blocks (exact tokens, never over the budget); this tool adds one line of state above them.
@@ -253,31 +237,22 @@ export async function context(index: RepoIndex, args: ContextArgs): Promise<Call
 }
 
 export async function symbols(index: RepoIndex, args: SymbolsArgs): Promise<CallToolResult> {
-  return guarded(async () => {
-    const engine = openEngine(index);
-    const partial = index.live.partial;
+  return answer(index, async (engine, partial) => {
     const limit = args.limit ?? 50;
     const kind = args.kind?.toLowerCase();
     const found = engine.symbols(args.name, kind ? limit * 10 : limit).filter((s) => !kind || s.kind === kind);
-    const lines: string[] = [];
-    let used = 0;
-    let shown = 0;
-    for (const s of found.slice(0, limit)) {
-      const line = `${s.path}:${s.startLine}-${s.endLine}  ${s.parent ? `${s.parent}.` : ''}${s.name}  ${s.kind}`;
-      if (used + line.length + 1 > MAX_ANSWER_CHARS) break;
-      lines.push(line);
-      used += line.length + 1;
-      shown++;
-    }
-    const kept = found.slice(0, Math.min(limit, found.length));
-    const omitted = kept.length - shown;
+    const kept = found.slice(0, limit);
+    const { lines, shown, truncated } = fitAnswer(
+      kept.map((s) => `${s.path}:${s.startLine}-${s.endLine}  ${s.parent ? `${s.parent}.` : ''}${s.name}  ${s.kind}`),
+      0,
+      'definitions',
+    );
     if (found.length === 0) lines.push(`no definition matches "${clip(args.name, 80)}"${kind ? ` with kind ${kind}` : ''}`);
-    if (omitted > 0) lines.push(`truncated: ${omitted} more definitions left out to stay under ${MAX_ANSWER_CHARS} characters`);
     return {
       content: [{ type: 'text', text: [stateLine(index, partial), '', ...lines].join('\n') }],
       structuredContent: {
         partial,
-        truncated: omitted > 0,
+        truncated,
         symbols: kept.slice(0, shown).map((s) => ({
           name: s.name,
           qualified: s.qualified,
@@ -372,37 +347,22 @@ function isFolder(path: string): boolean {
   }
 }
 
-function openEngine(index: RepoIndex) {
-  const engine = index.live.engine;
-  if (!engine) throw new Error(`the index of ${index.root} could not be opened: ${index.live.error ?? 'unknown error'}`);
-  return engine;
-}
-
-/** Runs a handler; input errors and failures become `isError` results (the server keeps serving). */
-async function guarded(run: () => Promise<CallToolResult>): Promise<CallToolResult> {
+/**
+ * Runs a handler over the repository's engine, with whether the index is partial as the call starts; input errors and
+ * failures (an index that could not be opened) become `isError` results (the server keeps serving).
+ */
+async function answer(
+  index: RepoIndex,
+  run: (engine: Engine, partial: boolean) => Promise<CallToolResult>,
+): Promise<CallToolResult> {
   try {
-    return await run();
+    const engine = index.live.engine;
+    if (!engine) throw new Error(`the index of ${index.root} could not be opened: ${index.live.error ?? 'unknown error'}`);
+    return await run(engine, index.live.partial);
   } catch (error) {
     if (error instanceof ToolInputError || error instanceof InvalidRequest) return errorResult(error.message);
     return errorResult(`codectx failed: ${(error as Error).message}`);
   }
-}
-
-function errorResult(message: string): CallToolResult {
-  return { content: [{ type: 'text', text: message }], isError: true };
-}
-
-/** The first line of every answer: whether the index was complete, and if not, how far it got. */
-function stateLine(index: RepoIndex, partial: boolean): string {
-  if (!partial) return 'partial: false (the index is complete and up to date)';
-  const p = index.live.progress;
-  const where =
-    p && p.phase !== 'done' && p.filesTotal > 0
-      ? `${p.filesDone}/${p.filesTotal} files checked`
-      : index.live.role === 'reader'
-        ? 'another codectx process is indexing'
-        : 'starting';
-  return `partial: true (indexing is still running, ${where}; results may miss files, ask again later for complete ones)`;
 }
 
 /**
@@ -415,40 +375,4 @@ function searchMode(index: RepoIndex, asked: SearchArgs['mode']): SearchArgs['mo
   const status = index.live.engine?.status();
   index.vectorsSeen = index.live.embedded > 0 || (status?.embeddings.some((e) => e.embedded > 0) ?? false);
   return index.vectorsSeen ? asked : 'lexical';
-}
-
-function modeNote(asked: string | undefined, used: string): string {
-  if ((asked ?? 'hybrid') === used) return '';
-  return ' (embeddings are not ready yet, so this answer matched words only)';
-}
-
-function formatResult(r: EngineResult): string {
-  const symbol = r.symbol ? `  ${r.symbol}` : '';
-  const snippet = r.snippet
-    .split('\n')
-    .map((l) => `    ${l}`)
-    .join('\n');
-  return `${r.path}:${r.startLine}-${r.endLine}${symbol}  ${r.kind}  score ${r.score}\n${snippet}\n`;
-}
-
-function noResults(index: RepoIndex, query: string, languages?: string[]): string {
-  const known = index.live.status()?.languages ?? {};
-  const missing = (languages ?? []).filter((l) => !(l in known));
-  const hint = missing.length
-    ? `; this index has no ${missing.join(', ')} files (languages here: ${Object.keys(known).join(', ') || 'none yet'})`
-    : '; try other words, an identifier, or mode "hybrid"';
-  return `no results for "${clip(query, 80)}"${hint}`;
-}
-
-function listCounts(o: Record<string, number>): string {
-  return (
-    Object.entries(o)
-      .sort((a, b) => b[1] - a[1])
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ') || 'none yet'
-  );
-}
-
-function clip(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
