@@ -62,6 +62,11 @@ export interface ContextOptions {
   active?: { repo: string; path: string; line: number };
   /** Ranked chunks considered per repository before packing (default 40). */
   candidates?: number;
+  /**
+   * Follow the code graph: the definitions the top hits reference join the candidates, worth half their hit
+   * (search/expand-graph.ts). Default: from a budget of 4000 tokens, where it was measured to help.
+   */
+  graph?: boolean;
 }
 
 /** One chunk of packed context: the chunk, its repository, its citation (`path:start-end`) and its estimated tokens. */
