@@ -1,6 +1,7 @@
 // Bundles the CLI (and later the language server) into dist/. Dependencies stay external:
 // better-sqlite3 is native and web-tree-sitter loads its .wasm next to its own module.
 import { chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const common = {
@@ -37,3 +38,25 @@ await build({ ...common, entryPoints: { 'chunk-worker': 'server/src/index/chunk-
 
 // What the benchmarks import of the server (bench/fit-fusion.mjs, fit-rerank.mjs, knn.mjs): server/src/lib.ts.
 await build({ ...common, entryPoints: { lib: 'server/src/lib.ts' }, outdir: 'dist' });
+
+// The VS Code extension (extension/dist/extension.js): CommonJS, as VS Code loads it, with everything bundled but the
+// editor's own `vscode` module. requests.ts's protocol types resolve to vscode-languageclient's copy, so that only one
+// vscode-languageserver-protocol is bundled.
+const clientRequire = createRequire(createRequire(import.meta.url).resolve('vscode-languageclient/node'));
+const oneProtocol = {
+  name: 'one-protocol',
+  setup(b) {
+    b.onResolve({ filter: /^vscode-languageserver-protocol$/ }, (args) =>
+      args.importer.endsWith('requests.ts') ? { path: clientRequire.resolve('vscode-languageserver-protocol') } : undefined,
+    );
+  },
+};
+await build({
+  ...common,
+  packages: undefined,
+  format: 'cjs',
+  entryPoints: { extension: 'extension/src/main.ts' },
+  outdir: 'extension/dist',
+  external: ['vscode'],
+  plugins: [oneProtocol],
+});

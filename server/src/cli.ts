@@ -1,6 +1,7 @@
 // CLI entry: parses flags and calls the engine directly (never through LSP). The output formats are a public contract.
 // Exit codes: 0 success (also when nothing matched), 2 bad usage, 3 repository or index problem, 1 unexpected failure.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, configFrom } from './config.js';
 import {
@@ -14,6 +15,8 @@ import {
   type IndexProgress,
   type IndexReport,
   InvalidRequest,
+  isContextFormat,
+  isEncoding,
   type LastEmbeddingPass,
   MAX_LIMIT,
   type RankMode,
@@ -27,12 +30,14 @@ const USAGE = `usage:
   codectx index  [--repo DIR] [--index-dir DIR] [--json]
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
-  codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--json]
+  codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--format markdown|json|xml]
+                 [--file PATH [--line N]] [--tokenizer o200k|cl100k] [--no-map] [--json]
   codectx symbols NAME [--repo DIR] [--index-dir DIR] [--limit N] [--json]
   codectx status [--repo DIR] [--index-dir DIR] [--json]
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
---limit is an integer from 1 to ${MAX_LIMIT} (default 10); --budget a number of tokens from 1 to 1000000 (default 4000).
+--limit is an integer from 1 to ${MAX_LIMIT} (default 10); --budget a number of tokens from 1 to 1000000 (default 4000),
+counted exactly in the --tokenizer's encoding. --file PATH --line N: the chunk at that line is taken first.
 --repo defaults to the current folder; the index lives under ~/.cache/codectx unless --index-dir or CODECTX_INDEX_DIR says otherwise.
 --embeddings SPEC (or CODECTX_EMBEDDINGS) picks the embedding model of index, search and eval: none, local (the shipped
 model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).`;
@@ -59,6 +64,9 @@ async function main(argv: string[]): Promise<number | undefined> {
   const [command, ...rest] = positionals;
   try {
     checkUsage(command, rest, values);
+    const format = isContextFormat(values.format) ? values.format : 'markdown';
+    const tokenizer = isEncoding(values.tokenizer) ? values.tokenizer : 'o200k';
+    const line = values.line === undefined ? undefined : Number(values.line);
     const limit = checkLimit(values.limit === undefined ? 10 : Number(values.limit), '--limit');
     const budget = checkBudget(values.budget === undefined ? 4000 : Number(values.budget), '--budget');
     const mode = (values.mode ?? 'hybrid') as RankMode;
@@ -85,8 +93,18 @@ async function main(argv: string[]): Promise<number | undefined> {
           : await engine.embed({ onProgress: embedPrinter(command === 'index') });
       if (command === 'index') return printIndexReport(engine, report, embedded, values.json === true);
       if (values.batch) return await runBatch(engine, values.batch, limit, mode);
-      if (command === 'context')
-        return printContext(await engine.context(rest.join(' '), { budgetTokens: budget }), values.json === true);
+      if (command === 'context') {
+        const file = values.file === undefined ? undefined : repoRelative(config.repo, values.file);
+        const bundle = await engine.context(rest.join(' '), {
+          budgetTokens: budget,
+          format,
+          tokenizer,
+          repoMap: values['no-map'] !== true,
+          active: file && line !== undefined ? { repo: config.repo, path: file, line } : undefined,
+          openFiles: file ? [{ repo: config.repo, path: file }] : undefined,
+        });
+        return printContext(bundle, values.json === true);
+      }
       const query = rest.join(' ');
       const { results } = await engine.search(query, { limit, mode, explain: values.explain === true });
       if (values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
@@ -129,7 +147,17 @@ function checkUsage(command: string | undefined, rest: string[], values: ReturnT
     throw new UsageError(`unexpected argument '${rest[0]}'`);
   if (command !== 'search' && (values.batch || values.explain)) throw new UsageError('--batch and --explain go with search');
   if (command !== 'search' && command !== 'symbols' && values.limit) throw new UsageError('--limit goes with search and symbols');
-  if (command !== 'context' && values.budget) throw new UsageError('--budget goes with context');
+  const contextFlags = ['budget', 'format', 'file', 'line', 'tokenizer', 'no-map'] as const;
+  const misplaced = contextFlags.find((f) => values[f] !== undefined);
+  if (command !== 'context' && misplaced) throw new UsageError(`--${misplaced} goes with context`);
+  if (values.format !== undefined && !isContextFormat(values.format))
+    throw new UsageError(`--format must be markdown, json or xml, got '${values.format}'`);
+  if (values.tokenizer !== undefined && !isEncoding(values.tokenizer))
+    throw new UsageError(`--tokenizer must be o200k or cl100k, got '${values.tokenizer}'`);
+  if (values.line !== undefined && values.file === undefined) throw new UsageError('--line goes with --file PATH');
+  const line = values.line === undefined ? undefined : Number(values.line);
+  if (line !== undefined && (!Number.isInteger(line) || line < 1))
+    throw new UsageError(`--line must be a line number from 1, got '${values.line}'`);
 }
 
 function parse(argv: string[]) {
@@ -147,6 +175,11 @@ function parse(argv: string[]) {
       mode: { type: 'string' },
       embeddings: { type: 'string' },
       budget: { type: 'string' },
+      format: { type: 'string' },
+      file: { type: 'string' },
+      line: { type: 'string' },
+      tokenizer: { type: 'string' },
+      'no-map': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -295,30 +328,27 @@ function embeddingLines(s: ReturnType<Engine['status']>): string[] {
   return lines;
 }
 
-/** Packed context: each chunk under its citation, fenced; JSON with `--json`. */
+/**
+ * Packed context: the rendered text on stdout (prompt-ready), a one-line summary on stderr; with `--json` one object
+ * with the text, its blocks and the map.
+ */
 function printContext(bundle: ContextBundle, json: boolean): number {
   if (json) {
-    const chunks = bundle.chunks.map((c) => ({
-      citation: c.citation,
-      path: c.path,
-      startLine: c.startLine,
-      endLine: c.endLine,
-      symbol: c.symbol,
-      kind: c.kind,
-      language: c.language,
-      tokens: c.tokens,
-      score: Math.round(c.score * 1000) / 1000,
-      content: c.content,
+    const chunks = bundle.chunks.map(({ repo: _repo, score, ...c }) => ({
+      ...c,
+      score: Number.isFinite(score) ? Math.round(score * 1000) / 1000 : null,
     }));
-    process.stdout.write(`${JSON.stringify({ ...bundle, chunks })}\n`);
+    const repoMap = bundle.repoMap.map(({ repo: _repo, ...f }) => f);
+    process.stdout.write(`${JSON.stringify({ ...bundle, tookMs: Math.round(bundle.tookMs), chunks, repoMap })}\n`);
     return 0;
   }
-  const out: string[] = [];
-  for (const c of bundle.chunks)
-    out.push(`${c.citation}${c.symbol ? `  ${c.symbol}` : ''}`, `\`\`\`${c.language}`, c.content, '```', '');
-  out.push(`${bundle.chunks.length} chunks, ${bundle.usedTokens} of ${bundle.budgetTokens} tokens`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  process.stdout.write(bundle.text);
   if (bundle.chunks.length === 0) process.stderr.write('codectx: no context found\n');
+  else
+    process.stderr.write(
+      `codectx: ${bundle.chunks.length} blocks from ${bundle.candidates} candidates, ${bundle.usedTokens} of ` +
+        `${bundle.budgetTokens} tokens (${bundle.tokenizer})\n`,
+    );
   return 0;
 }
 
@@ -340,6 +370,21 @@ function printSymbols(graph: SymbolGraph, json: boolean): number {
   if (graph.definitions.length === 0 && graph.references.length === 0)
     process.stderr.write(`codectx: no symbol named '${truncate(graph.name, 80)}'\n`);
   return 0;
+}
+
+/** A --file argument (relative to the current folder, or absolute) as a path inside the repository. */
+function repoRelative(repo: string, file: string): string {
+  const rel = relative(realpathOr(repo), realpathOr(resolve(file)));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`--file ${file} is not inside ${repo}`);
+  return rel.split(sep).join('/');
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 function printResults(results: EngineResult[], explain: boolean): void {

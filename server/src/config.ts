@@ -61,6 +61,15 @@ export function defaultIndexDir(repo: string, env: NodeJS.ProcessEnv = process.e
 }
 
 /**
+ * The better-sqlite3 native build to load: `CODECTX_SQLITE_BINDING` (a `better_sqlite3.node` file) when set, so that a
+ * packaged server (the VS Code extension) can carry builds for several Node ABIs and pick the one of the Node it runs on;
+ * undefined means the build installed with the package.
+ */
+export function sqliteBinding(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.CODECTX_SQLITE_BINDING || undefined;
+}
+
+/**
  * The configuration of one repository. `cacheDir` (the language server's setting) is a folder under which each
  * repository gets its own index folder; it wins over CODECTX_INDEX_DIR, which names one index folder.
  */

@@ -4,6 +4,7 @@ import { mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { sqliteBinding } from '../config.js';
 import type { ChunkKind, SkipReason } from '../model.js';
 import { addSizes, type FtsSizes, recomputeFtsTotals, subtractFtsTotals } from './fts-totals.js';
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
@@ -44,7 +45,8 @@ export class Store {
     }
     let db: Database.Database | undefined;
     try {
-      db = new Database(file);
+      const nativeBinding = sqliteBinding();
+      db = new Database(file, nativeBinding ? { nativeBinding } : {});
       sqliteVec.load(db);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -270,6 +272,19 @@ export class Store {
       .pluck()
       .get(path, line, line) as number | undefined;
     return id === undefined ? undefined : this.chunks([id]).get(id);
+  }
+
+  /**
+   * The top-level declarations of `path` (chunks without a parent that have a signature), by line: the repository
+   * map of context assembly. At most `limit`.
+   */
+  outline(path: string, limit: number): { line: number; signature: string }[] {
+    return this.db
+      .prepare(
+        `SELECT c.start_line AS line, c.signature FROM chunks c JOIN files f ON f.id = c.file_id
+         WHERE f.path = ? AND c.parent = '' AND c.signature != '' GROUP BY c.start_line ORDER BY c.start_line LIMIT ?`,
+      )
+      .all(path, limit) as { line: number; signature: string }[];
   }
 
   /** The stored state of one file, or undefined. */
