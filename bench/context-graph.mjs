@@ -1,5 +1,5 @@
 // Context recall with and without the code graph's expansion (Engine.context's `graph` option), lexical only.
-// Context recall@budget: the share of gold ranges wholly inside a packed chunk (same path, lines within). Also the share
+// Context recall@budget: the share of gold ranges wholly inside the lines a packed block shows (as `codectx eval`). Also the share
 // of questions with any gold range wholly packed. Usage: node bench/context-graph.mjs SUITE.jsonl REPO [budget...]
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,9 @@ const questions = readFileSync(suite, 'utf8')
 const indexDir = join(tmpdir(), 'ctxg-idx', repo.replace(/[^\w]+/g, '_'));
 const engine = Engine.open(makeConfig(repo, { indexDir, embedder: { provider: 'none' } }));
 await engine.index();
-const inside = (g, c) => c.path === g.path && c.startLine <= g.startLine && c.endLine >= g.endLine;
+// Wholly inside the lines a block shows (a trimmed definition shows only some of its lines).
+const inside = (g, c) =>
+  c.path === g.path && (c.shown ?? [[c.startLine, c.endLine]]).some(([s, e]) => s <= g.startLine && e >= g.endLine);
 const row = {};
 for (const graph of [false, true]) {
   for (const budget of budgets) {
