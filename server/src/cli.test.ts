@@ -194,7 +194,7 @@ describe('codectx CLI', () => {
     expect(JSON.parse(json.stdout).blocks.map((b: { path: string }) => b.path)).toContain('lib/queue.js');
     const xml = run(['context', 'jobs', '--repo', repo, '--format', 'xml', '--no-map']);
     expect(xml.stdout).toMatch(
-      /^<context>\n<block path="README\.md"[^]*\n<block path="lib\/queue\.js" lines="1-4" symbols="enqueueJob"/,
+      /^<context>\n<block path="README\.md"[\s\S]*\n<block path="lib\/queue\.js" lines="1-4" symbols="enqueueJob"/,
     );
     expect(xml.stdout.endsWith('</block>\n</context>\n')).toBe(true);
     const at = run(['context', 'a tiny queue', '--repo', repo, '--json', '--file', join(repo, 'lib/queue.js'), '--line', '3']);

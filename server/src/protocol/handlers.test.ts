@@ -71,7 +71,7 @@ describe('handlers, called directly', () => {
     });
     expect(JSON.parse(json.text).blocks).toHaveLength(json.chunks.length);
     const xml = await handleContext(folders, { query: 'parse settings', budgetTokens: 300, format: 'xml' });
-    expect(xml.text).toMatch(/^<context>\n[^]*<block path="[^"]+\/src\/settings\.ts" lines="1-4"/);
+    expect(xml.text).toMatch(/^<context>\n[\s\S]*<block path="[^"]+\/src\/settings\.ts" lines="1-4"/);
     for (const r of [md, json, xml]) expect(r.usedTokens).toBeLessThanOrEqual(300);
     const tiny = await handleContext(folders, { query: 'parse settings', budgetTokens: 1 });
     expect(tiny).toMatchObject({ text: '', chunks: [], usedTokens: 0, budgetTokens: 1 });
