@@ -71,7 +71,7 @@ export interface ContextOptions {
   /** Ranked chunks considered per repository before packing (default 60). */
   candidates?: number;
   /**
-   * Follow the code graph: the definitions the top hits reference join the candidates, worth half their hit
+   * Follow the code graph: the definitions the top hits reference join the candidates, worth 0.3 of their hit's score
    * (search/expand-graph.ts). Default: from a budget of 4000 tokens, where it was measured to help.
    */
   graph?: boolean;

@@ -62,9 +62,10 @@ export type { RankMode } from './rank/rank-candidates.js';
 export type { StoredSymbol } from './store/store.js';
 
 /**
- * The budget from which context follows the code graph by default. Measured (bench/context-graph.mjs, lexical, 6
- * hand-written suites and the fixture): at 8000 tokens the callees add 3-4 points of context recall on bolt, fsspec and
- * commander and never lose; at 2000 they crowd out hits (marshmallow -3.3, fixture -1.4 points).
+ * The budget from which context follows the code graph by default. Measured with bench/context-graph.mjs (lexical,
+ * ctx-pack's packer, context recall = gold ranges wholly inside the lines shown): callees at 0.3 of their hit's score add
+ * 3 points at 4k and 8k on bolt and lose nowhere (fixture, fsspec, commander equal); at 0.5 they lost 3.7 on fsspec and
+ * 1.3 on the fixture at 4k. Below 4k there is no room for them.
  */
 const GRAPH_MIN_BUDGET = 4000;
 
@@ -219,7 +220,7 @@ export class Engine {
         const inOpenFile = open.has(`${engine.config.repo}\0${r.chunk.path}`);
         ranked.push({ engine, label: labels[i] ?? '', chunk: r.chunk, score: r.score * (inOpenFile ? OPEN_FILE_BOOST : 1) });
       }
-      // The code graph: the definitions the top hits reference, worth half their hit (search/expand-graph.ts).
+      // The code graph: the definitions the top hits reference, worth less than their hit (search/expand-graph.ts).
       if (options.graph ?? budgetTokens >= GRAPH_MIN_BUDGET) {
         const callees = expandCallees(
           engine.store.db,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../store/store.js';
 import { fileWrite } from '../store/test-files.js';
-import { expandCallees } from './expand-graph.js';
+import { EXPAND_DEFAULTS, expandCallees } from './expand-graph.js';
 
 let dir: string;
 beforeEach(() => {
@@ -53,7 +53,7 @@ describe('expandCallees', () => {
         .get(path, symbol) as number;
     expect(ids.length).toBe(5);
     const out = expandCallees(store.db, [{ id: id('a.go', 'Open'), score: 2 }]);
-    expect(out).toEqual([{ id: id('a.go', 'openFile'), score: 1, via: id('a.go', 'Open') }]);
+    expect(out).toEqual([{ id: id('a.go', 'openFile'), score: 2 * EXPAND_DEFAULTS.factor, via: id('a.go', 'Open') }]);
     // Already a hit: not added again.
     expect(
       expandCallees(store.db, [
