@@ -1,6 +1,6 @@
 // The CLI contract, run as a process against the built dist/cli.js (npm test builds it first).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -207,7 +207,9 @@ describe('codectx CLI', () => {
     for (const bad of ['0', '1001', '2.5']) {
       const r = run(['search', 'queue', '--repo', repo, '--limit', bad]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`codectx: --limit must be an integer from 1 to 1000, got ${Number(bad)}\n`);
+      expect(r.stderr).toBe(
+        `codectx: --limit must be an integer from 1 to 1000, got ${Number(bad)} (codectx --help shows the usage)\n`,
+      );
     }
   });
 
@@ -227,6 +229,15 @@ describe('codectx CLI', () => {
     const text = run(['status', '--repo', repo]).stdout;
     expect(text).toMatch(new RegExp(`^embeddings: ${s.chunks}/${s.chunks} chunks, model local:codectx-code-static`, 'm'));
     expect(text).toMatch(/^last embedding pass: \d{4}-.*, \d+ computed, \d+ from cache in \d+\.\ds \(\d+ chunks\/s\)$/m);
+  });
+
+  it('--version and -v print the version from package.json', () => {
+    const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const r = run([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`codectx ${version}\n`);
+    }
   });
 
   const usage: [string, string[]][] = [
@@ -250,10 +261,17 @@ describe('codectx CLI', () => {
     it(`exits 2 with a one-line message on ${what}`, () => {
       const r = run([...args, '--repo', repo]);
       expect(r.code).toBe(2);
-      expect(r.stderr.split('\n')[0]).toMatch(/^codectx: \S.*/);
+      expect(r.stderr).toMatch(/^codectx: \S.* \(codectx --help shows the usage\)\n$/);
       expect(r.stdout).toBe('');
     });
   }
+
+  it('--help prints the whole usage on stdout', () => {
+    const r = run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage:\n {2}codectx serve/);
+    for (const command of ['index', 'search', 'status', 'eval', '--version']) expect(r.stdout).toContain(`codectx ${command}`);
+  });
 
   it('exits 3 when the repository does not exist, saying what to do', () => {
     const r = run(['search', 'x', '--repo', join(repo, 'missing')]);

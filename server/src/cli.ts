@@ -27,6 +27,7 @@ import { runEvalCommand } from './eval/eval-command.js';
 
 const USAGE = `usage:
   codectx serve  --stdio | --socket PORT       (the language server)
+  codectx mcp    [--repo DIR] [--index-dir DIR] (the MCP server over stdio; docs/mcp.md)
   codectx index  [--repo DIR] [--index-dir DIR] [--json]
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
@@ -34,6 +35,7 @@ const USAGE = `usage:
                  [--file PATH [--line N]] [--tokenizer o200k|cl100k] [--no-map] [--json]
   codectx symbols NAME [--repo DIR] [--index-dir DIR] [--limit N] [--json]
   codectx status [--repo DIR] [--index-dir DIR] [--json]
+  codectx --version
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
 --limit is an integer from 1 to ${MAX_LIMIT} (default 10); --budget a number of tokens from 1 to 1000000 (default 4000),
@@ -42,23 +44,36 @@ counted exactly in the --tokenizer's encoding. --file PATH --line N: the chunk a
 --embeddings SPEC (or CODECTX_EMBEDDINGS) picks the embedding model of index, search and eval: none, local (the shipped
 model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).`;
 
+/** package.json's version, put in by the build (esbuild.config.mjs). */
+declare const CODECTX_VERSION: string;
+
+/** Ends a usage error's one line (README's contract); `--help` prints the whole usage. */
+const HINT = ' (codectx --help shows the usage)';
+
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number | undefined> {
   // The language server has its own flags and runs until the client ends it.
   if (argv[0] === 'serve') return (await import('./main.js')).runServer(argv.slice(1));
+  endQuietlyOnBrokenPipe();
   // The evaluation harness parses its own flags.
   if (argv[0] === 'eval') return runEvalCommand(argv.slice(1));
+  // The MCP server parses its own flags and runs until its client closes stdin.
+  if (argv[0] === 'mcp') return (await import('./mcp/mcp-command.js')).runMcpCommand(argv.slice(1));
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (error) {
-    process.stderr.write(`codectx: ${(error as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`codectx: ${(error as Error).message}${HINT}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`codectx ${CODECTX_VERSION}\n`);
     return 0;
   }
   const [command, ...rest] = positionals;
@@ -115,12 +130,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       await engine.close();
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      process.stderr.write(`codectx: ${error.message}\n${USAGE}\n`);
-      return 2;
-    }
-    if (error instanceof InvalidRequest) {
-      process.stderr.write(`codectx: ${error.message}\n`);
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof InvalidRequest) {
+      process.stderr.write(`codectx: ${error.message}${HINT}\n`);
       return 2;
     }
     if (error instanceof EmbeddingsUnavailable) {
@@ -160,6 +171,20 @@ function checkUsage(command: string | undefined, rest: string[], values: ReturnT
     throw new UsageError(`--line must be a line number from 1, got '${values.line}'`);
 }
 
+/**
+ * Output into a pipe whose reader left (`codectx search … | head -1`): the reader wants no more, so stdout's EPIPE ends
+ * the process with exit 0 instead of an unhandled error; stderr's is ignored (the work goes on). Not for `serve`.
+ */
+function endQuietlyOnBrokenPipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -181,6 +206,7 @@ function parse(argv: string[]) {
       tokenizer: { type: 'string' },
       'no-map': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
 }

@@ -152,7 +152,7 @@ describe('codectx eval usage', () => {
     2,
     /unknown mode 'magic'; available modes: lexical, dense, hybrid, grep/,
   );
-  check('no dataset', () => [], 2, /eval needs at least one DATASET/);
+  check('no dataset', () => [], 2, /^codectx: eval needs at least one DATASET file \(codectx eval --help shows the usage\)\n$/);
   check('a bad --k', () => suite('--k', '0'), 2, /--k must be an integer/);
   check('--max-drop without --baseline', () => suite('--max-drop', '0.1'), 2, /--max-drop goes with --baseline/);
   check('a baseline made with another k', () => suite('--k', '20', '--baseline', baseline), 2, /was made with --k 10/);

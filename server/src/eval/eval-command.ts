@@ -225,7 +225,7 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     return gate && !gate.passed ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
-      err(`codectx: ${error.message}\n${usage(known)}\n`);
+      err(`codectx: ${error.message} (codectx eval --help shows the usage)\n`);
       return 2;
     }
     if (error instanceof DatasetError) {
