@@ -36,8 +36,9 @@ npm_install() {
   rm -rf "$dir"
   mkdir -p "$dir"
   echo '{"private":true}' >"$dir/package.json"
-  # HOME for the install: node-gyp and npm write caches there.
-  npm install --prefix "$dir" --no-audit --no-fund --no-save "$spec" >&2
+  # Under `npm run`, the outer npm's npm_config_user_agent (…node/v20…) is inherited and read as config by this npm:
+  # code-server's postinstall takes the Node version from it and would refuse. Unset, this npm writes its own.
+  env -u npm_config_user_agent npm install --prefix "$dir" --no-audit --no-fund --no-save "$spec" >&2
   touch "$dir/$marker"
 }
 
