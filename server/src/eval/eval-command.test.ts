@@ -176,4 +176,11 @@ describe('codectx eval usage', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/install ripgrep: apt-get install ripgrep/);
   });
+
+  it('names a missing repository before a missing tool', async () => {
+    const grep: EvalMode = { ...(MODES.grep as EvalMode), check: () => checkRipgrep('codectx-no-such-rg') };
+    const r = await run([questions, '--repo', join(scratch, 'no-repo'), '--modes', 'grep'], { grep });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/is not a folder/);
+  });
 });

@@ -1,6 +1,6 @@
 // `codectx eval`: index the repository, ask every question in every mode, print the metrics, optionally gate on a baseline.
 // Exit codes: 0 done (gate passed), 1 the gate failed, 2 bad usage or a bad dataset/baseline, 3 repository, index or tool problem.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, configFrom } from '../config.js';
@@ -193,10 +193,12 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     if (baseline && baseline.k !== k)
       throw new UsageError(`${values.baseline} was made with --k ${baseline.k}; run with --k ${baseline.k}`);
     const questions = loadDatasets(positionals);
-    for (const [, mode] of modes) mode.check?.();
-
     // The model under evaluation: CODECTX_EMBEDDINGS as for the other commands (the shipped model by default).
     const config = configFrom({ repo: values.repo ?? process.cwd(), indexDir: values['index-dir'] });
+    // A missing repository is the first thing to fix, before any tool a mode needs.
+    if (!statSync(config.repo, { throwIfNoEntry: false })?.isDirectory())
+      throw new RepositoryError(`${config.repo} is not a folder: pass --repo DIR with a repository folder`);
+    for (const [, mode] of modes) mode.check?.();
     const missing = missingGold(config.repo, questions);
     if (missing.length)
       err(`codectx: warning: ${missing.length} gold files are not under ${config.repo} (first: ${missing[0]}); check --repo\n`);
