@@ -23,11 +23,11 @@ import { runEvalCommand } from './eval/eval-command.js';
 
 const USAGE = `usage:
   codectx serve  --stdio | --socket PORT       (the language server)
-  codectx index  [--repo DIR] [--index-dir DIR] [--json]
+  codectx index  [--repo DIR] [--index-dir DIR] [--json] [--rebuild]
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
   codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--json]
-  codectx status [--repo DIR] [--index-dir DIR] [--json]
+  codectx status [--repo DIR] [--index-dir DIR] [--json] [--verify]
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
 --limit is an integer from 1 to ${MAX_LIMIT} (default 10); --budget a number of tokens from 1 to 1000000 (default 4000).
@@ -70,22 +70,44 @@ async function main(argv: string[]): Promise<number | undefined> {
     });
     const engine = Engine.open(config, (message) => process.stderr.write(`codectx: warning: ${message}\n`));
     try {
-      if (command === 'status') return printStatus(engine, values.json === true);
-      const report = await engine.index(progressPrinter(command === 'index'));
-      for (const e of report.errors.slice(0, 5)) process.stderr.write(`codectx: ${e}\n`);
-      if (report.errors.length > 5)
-        process.stderr.write(`codectx: … and ${report.errors.length - 5} more problems (see codectx status)\n`);
-      // Lexical search works now; embeddings fill in after, with their own progress.
-      const embedded =
-        mode === 'lexical' && command === 'search'
-          ? undefined
-          : await engine.embed({ onProgress: embedPrinter(command === 'index') });
+      // A damaged index found by any statement is moved aside and started afresh by the engine (Engine.recover); the
+      // command then fills the fresh index before it answers, so that a recovery never answers from an empty index.
+      let seen = engine.recoveries;
+      const bringUp = async (): Promise<{ report: IndexReport; embedded: EmbedProgress | undefined }> => {
+        const report = await engine.index(progressPrinter(command === 'index'));
+        for (const e of report.errors.slice(0, 5)) process.stderr.write(`codectx: ${e}\n`);
+        if (report.errors.length > 5)
+          process.stderr.write(`codectx: … and ${report.errors.length - 5} more problems (see codectx status)\n`);
+        // Lexical search works now; embeddings fill in after, with their own progress.
+        const embedded =
+          mode === 'lexical' && command === 'search'
+            ? undefined
+            : await engine.embed({ onProgress: embedPrinter(command === 'index') });
+        return { report, embedded };
+      };
+      const healed = async <T>(op: () => T | Promise<T>): Promise<T> => {
+        let value = await op();
+        for (let i = 0; i < 2 && engine.recoveries !== seen; i++) {
+          seen = engine.recoveries;
+          await bringUp();
+          value = await op();
+        }
+        return value;
+      };
+      if (command === 'status') {
+        if (values.verify) return verify(engine);
+        await healed(() => engine.status());
+        return printStatus(engine, values.json === true);
+      }
+      if (values.rebuild) engine.recover('a rebuild was asked for (--rebuild)');
+      seen = engine.recoveries;
+      const { report, embedded } = await healed(bringUp);
       if (command === 'index') return printIndexReport(engine, report, embedded, values.json === true);
-      if (values.batch) return await runBatch(engine, values.batch, limit, mode);
+      if (values.batch) return await runBatch(engine, values.batch, limit, mode, healed);
       if (command === 'context')
-        return printContext(await engine.context(rest.join(' '), { budgetTokens: budget }), values.json === true);
+        return printContext(await healed(() => engine.context(rest.join(' '), { budgetTokens: budget })), values.json === true);
       const query = rest.join(' ');
-      const { results } = await engine.search(query, { limit, mode, explain: values.explain === true });
+      const { results } = await healed(() => engine.search(query, { limit, mode, explain: values.explain === true }));
       if (values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
       else printResults(results, values.explain === true);
       if (results.length === 0 && !values.json) process.stderr.write(`codectx: no results for '${truncate(query, 80)}'\n`);
@@ -124,6 +146,8 @@ function checkUsage(command: string | undefined, rest: string[], values: ReturnT
   if (command !== 'search' && (values.batch || values.explain || values.limit))
     throw new UsageError('--batch, --limit and --explain go with search');
   if (command !== 'context' && values.budget) throw new UsageError('--budget goes with context');
+  if (command !== 'status' && values.verify) throw new UsageError('--verify goes with status');
+  if (command !== 'index' && values.rebuild) throw new UsageError('--rebuild goes with index');
 }
 
 function parse(argv: string[]) {
@@ -141,6 +165,8 @@ function parse(argv: string[]) {
       mode: { type: 'string' },
       embeddings: { type: 'string' },
       budget: { type: 'string' },
+      verify: { type: 'boolean' },
+      rebuild: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -247,6 +273,21 @@ function printIndexReport(engine: Engine, report: IndexReport, embedded: EmbedPr
   return 0;
 }
 
+/** `status --verify`: SQLite's integrity check and FTS5's; exit 3 with advice when the index is damaged. */
+function verify(engine: Engine): number {
+  const problems = engine.verify(true);
+  const file = engine.status().indexPath;
+  if (problems.length === 0) {
+    process.stdout.write(`index ${file}: integrity check ok\n`);
+    return 0;
+  }
+  for (const p of problems.slice(0, 20)) process.stdout.write(`${p}\n`);
+  process.stderr.write(
+    `codectx: the index ${file} is damaged (${problems.length} problem${problems.length === 1 ? '' : 's'} above): run codectx index --rebuild to move it aside and build it again\n`,
+  );
+  return 3;
+}
+
 function printStatus(engine: Engine, json: boolean): number {
   const s = engine.status();
   if (json) {
@@ -333,7 +374,13 @@ function printResults(results: EngineResult[], explain: boolean): void {
   process.stdout.write(out.join('\n'));
 }
 
-async function runBatch(engine: Engine, file: string, limit: number, mode: RankMode): Promise<number> {
+async function runBatch(
+  engine: Engine,
+  file: string,
+  limit: number,
+  mode: RankMode,
+  healed: <T>(op: () => T | Promise<T>) => Promise<T>,
+): Promise<number> {
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -358,7 +405,7 @@ async function runBatch(engine: Engine, file: string, limit: number, mode: RankM
         // Not JSON after all: the whole line is the query.
       }
     }
-    const { results, tookMs } = await engine.search(query, { limit, mode });
+    const { results, tookMs } = await healed(() => engine.search(query, { limit, mode }));
     process.stdout.write(`${JSON.stringify({ id, query, results, tookMs: Math.round(tookMs * 100) / 100 })}\n`);
   }
   return 0;

@@ -105,4 +105,6 @@ export class EmbeddingsUnavailable extends Error {
 export interface EngineStatus extends StoreStatus {
   repo: string;
   indexPath: string;
+  /** Set when this process found the index damaged, moved it aside and started over: what happened and where it went. */
+  recovered?: string;
 }

@@ -54,11 +54,17 @@ export class Engine {
   embedderProblem: string | undefined;
 
   /** KNN over the store's vector tables, with their in-memory copies. */
-  private readonly dense: DenseSearch;
+  private dense: DenseSearch;
+  /** How many times this engine found its index damaged and started a fresh one (see `recover`). */
+  recoveries = 0;
+  /** What the last recovery said, for status. */
+  private recovered: string | undefined;
+  /** Called after a recovery, so that a long-running front end rebuilds the fresh index (Engine.live). */
+  onRecovered: (() => void) | undefined;
 
   private constructor(
     readonly config: Config,
-    private readonly store: Store,
+    private store: Store,
     private readonly grammars: GrammarLoader,
     private readonly onWarning: (message: string) => void,
   ) {
@@ -95,12 +101,73 @@ export class Engine {
    * buffers, one writer per index. Its engine opens on `start()`; `engine` answers at once, `ready()` after the first run.
    */
   static live(config: Config, options: LiveIndexOptions): LiveIndex<Engine> {
-    return new LiveIndex(config, options, () => Engine.open(config, options.log));
+    const live: LiveIndex<Engine> = new LiveIndex(config, options, () => {
+      const engine = Engine.open(config, options.log);
+      // A damaged index found while serving: the fresh one fills in by a full run; searches answer `partial` meanwhile.
+      engine.onRecovered = () => void live.reindex(true);
+      return engine;
+    });
+    return live;
+  }
+
+  /**
+   * Runs `op`; when SQLite reports the index file damaged (in any statement), moves the file aside, opens a fresh one in
+   * its place and runs `op` once more against it. Also retries when another operation recovered while `op` ran.
+   */
+  private async guarded<T>(op: () => T | Promise<T>): Promise<T> {
+    const before = this.recoveries;
+    try {
+      return await op();
+    } catch (error) {
+      if (this.recoveries === before && !this.recoverFrom(error)) throw error;
+      return await op();
+    }
+  }
+
+  private guardedSync<T>(op: () => T): T {
+    const before = this.recoveries;
+    try {
+      return op();
+    } catch (error) {
+      if (this.recoveries === before && !this.recoverFrom(error)) throw error;
+      return op();
+    }
+  }
+
+  /** True (after recovering) when `error` means the index file is damaged. */
+  private recoverFrom(error: unknown): boolean {
+    if (!this.store.confirmsCorruption(error)) return false;
+    this.recover(`the index ${this.store.file} is damaged (${(error as Error).message})`);
+    return true;
+  }
+
+  /**
+   * Moves the index file aside (`index.sqlite.corrupt-<time>`, kept for inspection) and opens a fresh, empty index in
+   * its place; the next index run fills it. `onWarning` says so; `status().recovered` keeps the message.
+   */
+  recover(reason: string): void {
+    try {
+      this.store.close();
+    } catch {
+      // Already closed, or closing failed on the damage: the file is moved aside all the same.
+    }
+    const aside = Store.quarantine(this.config.indexDir);
+    this.store = Store.open(this.config.indexDir, this.config.repo);
+    this.dense = new DenseSearch(this.store);
+    this.recoveries++;
+    this.recovered = `${reason}; moved it to ${aside} and rebuilding the index from scratch`;
+    this.onWarning(this.recovered);
+    this.onRecovered?.();
+  }
+
+  /** The problems an integrity check finds in the index (PRAGMA quick_check or integrity_check, FTS5 integrity-check). */
+  verify(full = false): string[] {
+    return this.store.verify(full);
   }
 
   /** Brings the index up to date with the files on disk; only changed files are re-read. */
   async index(onProgress?: (p: IndexProgress) => void, options?: UpdateOptions): Promise<IndexReport> {
-    const report = await updateIndex(this.config, this.store, this.grammars, onProgress, options);
+    const report = await this.guarded(() => updateIndex(this.config, this.store, this.grammars, onProgress, options));
     for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     if (report.recut) this.onWarning('the chunking rules changed since this index was built: every file was cut again');
     return report;
@@ -112,12 +179,12 @@ export class Engine {
    * The index stage decides, by the rules of an index run (index/update-index.ts).
    */
   async indexBuffer(path: string, text: string): Promise<boolean> {
-    return indexBuffer(this.config, this.store, this.grammars, path, text);
+    return this.guarded(() => indexBuffer(this.config, this.store, this.grammars, path, text));
   }
 
   /** Forgets an editor buffer: the file on disk (or its absence) is what the index holds again. */
   async dropBuffer(path: string): Promise<void> {
-    const stored = this.store.fileState(path);
+    const stored = this.guardedSync(() => this.store.fileState(path));
     if (stored && stored.overlay === process.pid) await this.index(undefined, { paths: [path] });
   }
 
@@ -127,7 +194,7 @@ export class Engine {
    */
   async search(query: string, options: SearchOptions = {}): Promise<EngineSearchResponse> {
     const started = performance.now();
-    const { ranked, terms, mode } = await this.rank(query, options);
+    const { ranked, terms, mode } = await this.guarded(() => this.rank(query, options));
     const results = ranked.map((r): EngineResult => {
       const result: EngineResult = {
         path: r.chunk.path,
@@ -161,13 +228,14 @@ export class Engine {
     const budgetTokens = checkBudget(options.budgetTokens ?? 4000, 'budgetTokens');
     const ranked: (Chunk & PackInput & { repo: string })[] = [];
     for (const engine of engines) {
-      const { ranked: found } = await engine.rank(query, { limit: options.candidates ?? 40 });
+      const { ranked: found } = await engine.guarded(() => engine.rank(query, { limit: options.candidates ?? 40 }));
       for (const r of found) ranked.push({ ...r.chunk, score: r.score, repo: engine.config.repo });
     }
     ranked.sort((a, b) => b.score - a.score);
     // The chunk under the cursor comes first: it is what the user is looking at.
     const at = options.active;
-    const here = at && engines.find((e) => e.config.repo === at.repo)?.store.chunkAt(at.path, at.line);
+    const owner = at && engines.find((e) => e.config.repo === at.repo);
+    const here = at && owner?.guardedSync(() => owner.store.chunkAt(at.path, at.line));
     if (at && here) ranked.unshift({ ...here, score: Number.POSITIVE_INFINITY, repo: at.repo });
     const { packed, usedTokens } = packContext(ranked, budgetTokens);
     const chunks = packed.map(({ item, citation, tokens }) => ({ ...item, citation, tokens }));
@@ -275,7 +343,7 @@ export class Engine {
   async embed(options: EmbedOptions = {}): Promise<EmbedProgress | undefined> {
     const embedder = await this.embedder();
     if (!embedder) return undefined;
-    const progress = await embedPending(this.store, embedder, options);
+    const progress = await this.guarded(() => embedPending(this.store, embedder, options));
     for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     return progress;
   }
@@ -283,7 +351,7 @@ export class Engine {
   /** Definitions whose name fuzzily matches `query` (characters in order), best first: exact, prefix, substring, rest. */
   symbols(query: string, limit = 100): StoredSymbol[] {
     const q = query.trim().toLowerCase();
-    const found = this.store.symbols(q, Math.max(limit * 20, 500));
+    const found = this.guardedSync(() => this.store.symbols(q, Math.max(limit * 20, 500)));
     const rankOf = (name: string): number => {
       const n = name.toLowerCase();
       return n === q ? 0 : n.startsWith(q) ? 1 : n.includes(q) ? 2 : 3;
@@ -297,15 +365,21 @@ export class Engine {
 
   /** A value the index keeps for its users (`state` is shared by servers following one index). */
   meta(key: string): string | undefined {
-    return this.store.getMeta(key);
+    return this.guardedSync(() => this.store.getMeta(key));
   }
 
   setMeta(key: string, value: string): void {
-    this.store.setMeta(key, value);
+    this.guardedSync(() => this.store.setMeta(key, value));
   }
 
   status(): EngineStatus {
-    return { repo: this.config.repo, indexPath: this.store.file, ...this.store.status() };
+    const status = this.guardedSync(() => this.store.status());
+    return {
+      repo: this.config.repo,
+      indexPath: this.store.file,
+      ...status,
+      ...(this.recovered ? { recovered: this.recovered } : {}),
+    };
   }
 
   /** Closes the index and stops the embedder (its worker thread). */

@@ -8,12 +8,12 @@ import { sqliteBinding } from '../config.js';
 import type { ChunkKind, SkipReason } from '../model.js';
 import { addSizes, type FtsSizes, recomputeFtsTotals, subtractFtsTotals } from './fts-totals.js';
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
-import { StoreError } from './store-error.js';
+import { isCorruption, isSqliteError, StoreError } from './store-error.js';
 import type { FileState, FileWrite, SkippedFile, StoredChunk, StoredSymbol, StoreStatus } from './store-types.js';
 import { VectorStore } from './vectors.js';
 
 export type { ChunkFilter } from './chunk-filter.js';
-export { StoreError, type StoreErrorCode } from './store-error.js';
+export { isCorruption, isSqliteError, StoreError, type StoreErrorCode } from './store-error.js';
 export type { FileState, FileWrite, SkippedFile, StoredChunk, StoredSymbol, StoreStatus } from './store-types.js';
 
 const INDEX_FILE = 'index.sqlite';
@@ -60,10 +60,10 @@ export class Store {
       }
       return store;
     } catch (error) {
+      const corrupt = !(error instanceof StoreError) && (isCorruption(error) || (isSqliteError(error) && db && damaged(db)));
       db?.close();
       if (error instanceof StoreError) throw error;
-      const code = (error as { code?: string }).code ?? '';
-      if (/SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+      if (corrupt) {
         throw new StoreError('corrupt', file, `the index ${file} is corrupt (${(error as Error).message})`);
       }
       throw new StoreError('io', file, `cannot open the index ${file}: ${(error as Error).message}`);
@@ -344,7 +344,51 @@ export class Store {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
+  /**
+   * The problems SQLite finds in the file: `PRAGMA quick_check` (or the slower `integrity_check` with `full`), then
+   * FTS5's own 'integrity-check' of chunks_fts against its content. Empty when the index is sound.
+   */
+  verify(full = false): string[] {
+    const problems: string[] = [];
+    try {
+      const rows = this.db.pragma(full ? 'integrity_check(100)' : 'quick_check(100)') as Record<string, string>[];
+      for (const row of rows) {
+        const text = Object.values(row)[0];
+        if (text !== 'ok') problems.push(String(text));
+      }
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+    if (!this.db.readonly) {
+      try {
+        this.db.prepare("INSERT INTO chunks_fts(chunks_fts) VALUES('integrity-check')").run();
+      } catch (error) {
+        problems.push(`chunks_fts: ${(error as Error).message}`);
+      }
+    }
+    return problems;
+  }
+
+  /** True when `error` means the file is damaged: a corruption code, or an SQLite error that a quick check confirms. */
+  confirmsCorruption(error: unknown): boolean {
+    if (isCorruption(error)) return true;
+    return isSqliteError(error) && this.db.open && damaged(this.db);
+  }
+
   close(): void {
     this.db.close();
+  }
+}
+
+/** A quick check of an open database (a check that itself fails on the damage counts as damage). */
+function damaged(db: Database.Database): boolean {
+  try {
+    const rows = db.pragma('quick_check(1)') as Record<string, string>[];
+    if (rows.some((row) => Object.values(row)[0] !== 'ok')) return true;
+    if (!db.readonly) db.prepare("INSERT INTO chunks_fts(chunks_fts) VALUES('integrity-check')").run();
+    return false;
+  } catch (error) {
+    // An index still being created has no chunks_fts yet: that is not damage.
+    return isSqliteError(error) && !/no such table/.test((error as Error).message);
   }
 }
