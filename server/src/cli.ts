@@ -94,6 +94,12 @@ async function main(argv: string[]): Promise<number | undefined> {
         }
         return value;
       };
+      // An index in a place this process cannot write is searched as it is (Store.open opened it read-only).
+      const readOnly = engine.readOnly && command !== 'index';
+      if (readOnly)
+        process.stderr.write(
+          `codectx: warning: the index ${engine.config.indexDir} is read-only: answering from it as it is (results may be stale; make the folder writable, or pass --index-dir DIR, to update it)\n`,
+        );
       if (command === 'status') {
         if (values.verify) return verify(engine);
         await healed(() => engine.status());
@@ -101,8 +107,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       }
       if (values.rebuild) engine.recover('a rebuild was asked for (--rebuild)');
       seen = engine.recoveries;
-      const { report, embedded } = await healed(bringUp);
-      if (command === 'index') return printIndexReport(engine, report, embedded, values.json === true);
+      const { report, embedded } = readOnly ? { report: undefined, embedded: undefined } : await healed(bringUp);
+      if (command === 'index' && report) return printIndexReport(engine, report, embedded, values.json === true);
       if (values.batch) return await runBatch(engine, values.batch, limit, mode, healed);
       if (command === 'context')
         return printContext(await healed(() => engine.context(rest.join(' '), { budgetTokens: budget })), values.json === true);

@@ -85,7 +85,14 @@ export class Engine {
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;
       if (error.code !== 'corrupt') throw new RepositoryError(error.message);
-      const aside = Store.quarantine(config.indexDir);
+      let aside: string;
+      try {
+        aside = Store.quarantine(config.indexDir);
+      } catch (move) {
+        throw new RepositoryError(
+          `${error.message}; it cannot be moved aside (${(move as Error).message}): remove it or pass --index-dir DIR`,
+        );
+      }
       onWarning(`${error.message}; moved it to ${aside} and rebuilding the index from scratch`);
       try {
         store = Store.open(config.indexDir, config.repo);
@@ -137,6 +144,11 @@ export class Engine {
   /** True (after recovering) when `error` means the index file is damaged. */
   private recoverFrom(error: unknown): boolean {
     if (!this.store.confirmsCorruption(error)) return false;
+    if (this.store.readOnly) {
+      throw new RepositoryError(
+        `the index ${this.store.file} is damaged (${(error as Error).message}) and read-only, so it cannot be rebuilt in place: pass --index-dir DIR to build another`,
+      );
+    }
     this.recover(`the index ${this.store.file} is damaged (${(error as Error).message})`);
     return true;
   }
@@ -165,8 +177,18 @@ export class Engine {
     return this.store.verify(full);
   }
 
+  /** True when the index was opened read-only (its folder cannot be written): searches answer from it as it is. */
+  get readOnly(): boolean {
+    return this.store.readOnly;
+  }
+
   /** Brings the index up to date with the files on disk; only changed files are re-read. */
   async index(onProgress?: (p: IndexProgress) => void, options?: UpdateOptions): Promise<IndexReport> {
+    if (this.store.readOnly) {
+      throw new RepositoryError(
+        `the index ${this.store.file} is read-only, so it cannot be updated: make its folder writable, or pass --index-dir DIR (or set CODECTX_INDEX_DIR) to a folder you can write`,
+      );
+    }
     const report = await this.guarded(() => updateIndex(this.config, this.store, this.grammars, onProgress, options));
     for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     if (report.recut) this.onWarning('the chunking rules changed since this index was built: every file was cut again');
@@ -342,7 +364,7 @@ export class Engine {
   /** Embeds every chunk that has no vector for the current model (cache first). Undefined without an embedder. */
   async embed(options: EmbedOptions = {}): Promise<EmbedProgress | undefined> {
     const embedder = await this.embedder();
-    if (!embedder) return undefined;
+    if (!embedder || this.store.readOnly) return undefined;
     const progress = await this.guarded(() => embedPending(this.store, embedder, options));
     for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     return progress;
