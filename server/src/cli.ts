@@ -14,7 +14,6 @@ import {
   type IndexProgress,
   type IndexReport,
   InvalidRequest,
-  type LastEmbeddingPass,
   MAX_LIMIT,
   type RankMode,
   RepositoryError,
@@ -208,10 +207,11 @@ function progressPrinter(always: boolean): (p: IndexProgress) => void {
 function explainLine(e: NonNullable<EngineResult['explain']>): string {
   const parts: string[] = [];
   if (e.lexicalRank !== undefined) {
-    const alone = e.lexicalPosition === undefined ? '' : ` (#${e.lexicalPosition} in lexical search)`;
-    parts.push(`lexical rank ${e.lexicalRank}${alone}, bm25 ${(e.bm25 ?? 0).toFixed(3)}`);
+    // lexicalRank: the place among BM25's candidates; lexicalPosition: where `--mode lexical` (boosts included) puts it.
+    const alone = e.lexicalPosition === undefined ? '' : `, #${e.lexicalPosition} in --mode lexical`;
+    parts.push(`bm25 ${(e.bm25 ?? 0).toFixed(3)} (#${e.lexicalRank} by BM25${alone})`);
   }
-  if (e.denseRank !== undefined) parts.push(`dense rank ${e.denseRank}, cosine ${(e.similarity ?? 0).toFixed(3)}`);
+  if (e.denseRank !== undefined) parts.push(`cosine ${(e.similarity ?? 0).toFixed(3)} (#${e.denseRank} by embeddings)`);
   if (e.fusion) {
     parts.push(
       `fused ${(1 - e.fusion.denseWeight).toFixed(2)}×${e.fusion.lexical.toFixed(3)} + ${e.fusion.denseWeight.toFixed(2)}×${e.fusion.dense.toFixed(3)}`,
@@ -226,9 +226,13 @@ function explainLine(e: NonNullable<EngineResult['explain']>): string {
 function embedPrinter(always: boolean): (p: EmbedProgress) => void {
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
+  let finishedShown = false;
   return (p) => {
     const finished = p.embedded >= p.total;
     if (p.computed === 0 && p.fromCache === 0 && !always) return;
+    // The pass may report its end more than once (its last batch, then its summary): one final line.
+    if (finished && finishedShown) return;
+    finishedShown ||= finished;
     const secs = p.elapsedMs / 1000;
     const rate = secs > 0 ? Math.round((p.computed + p.fromCache) / secs) : 0;
     const text = `embedded ${p.embedded}/${p.total} chunks · ${p.computed} computed, ${p.fromCache} from cache · ${secs.toFixed(1)}s · ${rate} chunks/s`;
@@ -323,15 +327,11 @@ function printStatus(engine: Engine, json: boolean): number {
 function embeddingLines(s: ReturnType<Engine['status']>): string[] {
   if (!s.embeddings.length) return ['embeddings: none yet (codectx index computes them)'];
   const lines = s.embeddings.map((e) => `embeddings: ${e.embedded}/${s.chunks} chunks, model ${e.model} (${e.dimensions} dims)`);
-  if (s.lastEmbeddingPass) {
-    try {
-      const p = JSON.parse(s.lastEmbeddingPass) as LastEmbeddingPass;
-      lines.push(
-        `last embedding pass: ${p.at}, ${p.computed} computed, ${p.fromCache} from cache in ${p.seconds.toFixed(1)}s (${p.chunksPerSecond} chunks/s)`,
-      );
-    } catch {
-      // A value written by another version: nothing to show.
-    }
+  const p = s.lastEmbeddingPass;
+  if (p) {
+    lines.push(
+      `last embedding pass: ${p.at}, ${p.computed} computed, ${p.fromCache} from cache in ${p.seconds.toFixed(1)}s (${p.chunksPerSecond} chunks/s)`,
+    );
   }
   return lines;
 }

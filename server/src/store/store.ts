@@ -10,7 +10,15 @@ import type { ChunkKind, SkipReason } from '../model.js';
 import { addSizes, type FtsSizes, recomputeFtsTotals, subtractFtsTotals } from './fts-totals.js';
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
 import { isCorruption, StoreError } from './store-error.js';
-import type { FileState, FileWrite, SkippedFile, StoredChunk, StoredSymbol, StoreStatus } from './store-types.js';
+import type {
+  FileState,
+  FileWrite,
+  LastEmbeddingPass,
+  SkippedFile,
+  StoredChunk,
+  StoredSymbol,
+  StoreStatus,
+} from './store-types.js';
 import { VectorStore } from './vectors.js';
 
 export type { ChunkFilter } from './chunk-filter.js';
@@ -411,7 +419,7 @@ export class Store {
           dimensions: number;
         }[]
       ).map((t) => ({ model: t.model, dimensions: t.dimensions, embedded: this.vectors.embeddedCount(t.name) })),
-      lastEmbeddingPass: this.getMeta('last_embedding_pass'),
+      lastEmbeddingPass: parseJson(this.getMeta('last_embedding_pass')) as LastEmbeddingPass | undefined,
     };
   }
 
@@ -482,5 +490,15 @@ function writable(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** A JSON value kept in meta; undefined when absent or written by something else. */
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
