@@ -1,6 +1,6 @@
 // Bundles the CLI (and later the language server) into dist/. Dependencies stay external:
 // better-sqlite3 is native and web-tree-sitter loads its .wasm next to its own module.
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
@@ -19,6 +19,8 @@ await build({
   entryPoints: { cli: 'server/src/cli.ts' },
   outdir: 'dist',
   banner: { js: '#!/usr/bin/env node' },
+  // `codectx --version`
+  define: { CODECTX_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 });
 chmodSync('dist/cli.js', 0o755);
 

@@ -94,6 +94,8 @@ export class CodectxClient implements vscode.Disposable {
   /** Why the server is not running, when it is not. */
   failure: string | undefined;
   node: NodeChoice | undefined;
+  /** The server bundle (dist/cli.js) this extension runs; also what `codectx mcp` runs. */
+  serverCli: string | undefined;
 
   constructor(private readonly extensionPath: string) {
     this.output = vscode.window.createOutputChannel('codectx', { log: true });
@@ -108,6 +110,7 @@ export class CodectxClient implements vscode.Disposable {
     const layout = serverLayout(this.extensionPath);
     if (!layout)
       return this.fail(`the server bundle (server/dist/cli.js) is missing from ${this.extensionPath}: reinstall the extension`);
+    this.serverCli = layout.cli;
     const shippedAbis =
       layout.packaged && existsSync(layout.nativeDir)
         ? readdirSync(layout.nativeDir).map((d) => d.replace(/^node-v(\d+).*/, '$1'))

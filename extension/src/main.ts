@@ -6,6 +6,7 @@ import { copyContext } from './commands/copy-context.js';
 import { reindex, showStatus } from './commands/index-status.js';
 import { searchCodebase } from './commands/search-codebase.js';
 import { e2eLog } from './e2e-log.js';
+import { registerMcpProvider } from './mcp-provider.js';
 import { StatusBar } from './status-bar.js';
 import { registerTools } from './tools/register-tools.js';
 
@@ -30,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     new StatusBar(c),
     registerParticipant(c),
     registerTools(c),
+    registerMcpProvider(c),
     vscode.commands.registerCommand('codectx.search', guarded('search', searchCodebase(c))),
     vscode.commands.registerCommand('codectx.copyContext', guarded('copyContext', copyContext(c))),
     vscode.commands.registerCommand('codectx.reindex', guarded('reindex', reindex(c))),

@@ -1,5 +1,6 @@
-; Patterns JavaScript, TypeScript and TSX share (their tags.scm files say `; inherits: ecma`). Not a language of its
-; own: there is no ecma grammar; these patterns are compiled with each of the three grammars, before their own.
+; Patterns JavaScript, TypeScript and TSX share (javascript/ and typescript/ say `; inherits: ecma`; tsx/ inherits
+; typescript/). Not a language of its own: there is no ecma grammar; these patterns are compiled with each of the
+; three grammars, before their own.
 
 ; ------------------------------------------------------------------ members of a top-level object literal
 ; `module.exports = { parse(text) {…}, format: function () {…} }`, `const api = { get: async () => {…} }`,

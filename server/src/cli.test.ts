@@ -1,6 +1,6 @@
 // The CLI contract, run as a process against the built dist/cli.js (npm test builds it first).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,22 +136,70 @@ describe('codectx CLI', () => {
     expect(lines.every((l) => typeof l.tookMs === 'number' && l.results.length <= 1)).toBe(true);
   });
 
-  it('context prints cited chunks within the budget; --json gives the documented shape', () => {
-    const text = run(['context', 'enqueueJob pushes a job', '--repo', repo, '--budget', '500']);
-    expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^lib\/queue\.js:1-4 {2}enqueueJob\n```javascript\n\/\*\* Pushes a job/m);
-    expect(text.stdout).toMatch(/^\d+ chunks, \d+ of 500 tokens$/m);
+  it('context prints prompt-ready markdown within the budget; the summary goes to stderr', () => {
+    const r = run(['context', 'enqueueJob pushes a job', '--repo', repo, '--budget', '500']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^### lib\/queue\.js:1-4 enqueueJob\n```javascript\n\/\*\* Pushes a job onto the queue\. \*\/$/m);
+    expect(r.stderr).toMatch(/^codectx: \d+ blocks from \d+ candidates, \d+ of 500 tokens \(o200k\)$/m);
+  });
+
+  it('context --json gives the documented shape; a budget too small for anything gives no text', () => {
     const r = run(['context', 'enqueueJob pushes a job', '--repo', repo, '--json', '--budget', '500']);
     expect(r.code).toBe(0);
     const bundle = JSON.parse(r.stdout);
-    expect(bundle.budgetTokens).toBe(500);
-    expect(bundle.usedTokens).toBeLessThanOrEqual(500);
-    expect(Object.keys(bundle.chunks[0]).sort()).toEqual(
-      ['citation', 'content', 'endLine', 'kind', 'language', 'path', 'score', 'startLine', 'symbol', 'tokens'].sort(),
+    expect(Object.keys(bundle).sort()).toEqual(
+      [
+        'budgetTokens',
+        'candidates',
+        'chunks',
+        'duplicates',
+        'format',
+        'omitted',
+        'repoMap',
+        'text',
+        'tokenizer',
+        'tookMs',
+        'usedTokens',
+      ].sort(),
     );
-    expect(bundle.chunks[0]).toMatchObject({ citation: 'lib/queue.js:1-4', symbol: 'enqueueJob' });
+    expect(bundle).toMatchObject({ budgetTokens: 500, format: 'markdown', tokenizer: 'o200k' });
+    expect(bundle.usedTokens).toBeLessThanOrEqual(500);
+    const queue = bundle.chunks.find((c: { path: string }) => c.path === 'lib/queue.js');
+    expect(Object.keys(queue).sort()).toEqual(
+      [
+        'citation',
+        'content',
+        'elided',
+        'endLine',
+        'language',
+        'path',
+        'rank',
+        'ranks',
+        'score',
+        'shown',
+        'startLine',
+        'symbol',
+        'symbols',
+        'tokens',
+      ].sort(),
+    );
+    expect(queue).toMatchObject({ citation: 'lib/queue.js:1-4', symbol: 'enqueueJob', shown: [[1, 4]], elided: false });
     const tiny = JSON.parse(run(['context', 'enqueueJob pushes a job', '--repo', repo, '--json', '--budget', '5']).stdout);
-    expect(tiny).toEqual({ chunks: [], usedTokens: 0, budgetTokens: 5 });
+    expect(tiny).toMatchObject({ text: '', chunks: [], usedTokens: 0, budgetTokens: 5 });
+  });
+
+  it('context --format json and xml print those formats; --file --line takes the chunk there first', () => {
+    const json = run(['context', 'jobs', '--repo', repo, '--format', 'json', '--budget', '400', '--tokenizer', 'cl100k']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).blocks.map((b: { path: string }) => b.path)).toContain('lib/queue.js');
+    const xml = run(['context', 'jobs', '--repo', repo, '--format', 'xml', '--no-map']);
+    expect(xml.stdout).toMatch(
+      /^<context>\n<block path="README\.md"[\s\S]*\n<block path="lib\/queue\.js" lines="1-4" symbols="enqueueJob"/,
+    );
+    expect(xml.stdout.endsWith('</block>\n</context>\n')).toBe(true);
+    const at = run(['context', 'a tiny queue', '--repo', repo, '--json', '--file', join(repo, 'lib/queue.js'), '--line', '3']);
+    const first = JSON.parse(at.stdout).chunks.find((c: { rank: number }) => c.rank === 1);
+    expect(first).toMatchObject({ path: 'lib/queue.js', score: null });
   });
 
   it('--limit is an integer from 1 to 1000: one line and exit 2 outside it', () => {
@@ -159,7 +207,9 @@ describe('codectx CLI', () => {
     for (const bad of ['0', '1001', '2.5']) {
       const r = run(['search', 'queue', '--repo', repo, '--limit', bad]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`codectx: --limit must be an integer from 1 to 1000, got ${Number(bad)}\n`);
+      expect(r.stderr).toBe(
+        `codectx: --limit must be an integer from 1 to 1000, got ${Number(bad)} (codectx --help shows the usage)\n`,
+      );
     }
   });
 
@@ -199,6 +249,15 @@ describe('codectx CLI', () => {
     }
   });
 
+  it('--version and -v print the version from package.json', () => {
+    const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const r = run([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`codectx ${version}\n`);
+    }
+  });
+
   const usage: [string, string[]][] = [
     ['no command', []],
     ['an unknown command', ['frobnicate']],
@@ -209,15 +268,28 @@ describe('codectx CLI', () => {
     ['context without a question', ['context']],
     ['a bad --budget', ['context', 'x', '--budget', '0']],
     ['--budget outside context', ['search', 'x', '--budget', '10']],
+    ['a bad --format', ['context', 'x', '--format', 'html']],
+    ['a bad --tokenizer', ['context', 'x', '--tokenizer', 'p50k']],
+    ['--line without --file', ['context', 'x', '--line', '3']],
+    ['a bad --line', ['context', 'x', '--file', 'lib/queue.js', '--line', '0']],
+    ['--file outside the repository', ['context', 'x', '--file', '/etc/passwd', '--line', '1']],
+    ['--format outside context', ['search', 'x', '--format', 'xml']],
   ];
   for (const [what, args] of usage) {
     it(`exits 2 with a one-line message on ${what}`, () => {
       const r = run([...args, '--repo', repo]);
       expect(r.code).toBe(2);
-      expect(r.stderr.split('\n')[0]).toMatch(/^codectx: \S.*/);
+      expect(r.stderr).toMatch(/^codectx: \S.* \(codectx --help shows the usage\)\n$/);
       expect(r.stdout).toBe('');
     });
   }
+
+  it('--help prints the whole usage on stdout', () => {
+    const r = run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage:\n {2}codectx serve/);
+    for (const command of ['index', 'search', 'status', 'eval', '--version']) expect(r.stdout).toContain(`codectx ${command}`);
+  });
 
   it('exits 3 when the repository does not exist, saying what to do', () => {
     const r = run(['search', 'x', '--repo', join(repo, 'missing')]);

@@ -1,6 +1,7 @@
 // CLI entry: parses flags and calls the engine directly (never through LSP). The output formats are a public contract.
 // Exit codes: 0 success (also when nothing matched), 2 bad usage, 3 repository or index problem, 1 unexpected failure.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, configFrom } from './config.js';
 import {
@@ -14,6 +15,8 @@ import {
   type IndexProgress,
   type IndexReport,
   InvalidRequest,
+  isContextFormat,
+  isEncoding,
   MAX_LIMIT,
   type RankMode,
   RepositoryError,
@@ -22,30 +25,43 @@ import { runEvalCommand } from './eval/eval-command.js';
 
 const USAGE = `usage:
   codectx serve  --stdio | --socket PORT       (the language server)
+  codectx mcp    [--repo DIR] [--index-dir DIR] (the MCP server over stdio; docs/mcp.md)
   codectx index  [--repo DIR] [--index-dir DIR] [--json] [--rebuild]
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
-  codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--json]
+  codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--format markdown|json|xml]
+                 [--file PATH [--line N]] [--tokenizer o200k|cl100k] [--no-map] [--json]
   codectx status [--repo DIR] [--index-dir DIR] [--json] [--verify]
+  codectx --version
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
---limit is an integer from 1 to ${MAX_LIMIT} (default 10); --budget a number of tokens from 1 to 1000000 (default 4000).
+--limit is an integer from 1 to ${MAX_LIMIT} (default 10); --budget a number of tokens from 1 to 1000000 (default 4000),
+counted exactly in the --tokenizer's encoding. --file PATH --line N: the chunk at that line is taken first.
 --repo defaults to the current folder; the index lives under ~/.cache/codectx unless --index-dir or CODECTX_INDEX_DIR says otherwise.
 --embeddings SPEC (or CODECTX_EMBEDDINGS) picks the embedding model of index, search and eval: none, local (the shipped
 model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).`;
+
+/** package.json's version, put in by the build (esbuild.config.mjs). */
+declare const CODECTX_VERSION: string;
+
+/** Ends a usage error's one line (README's contract); `--help` prints the whole usage. */
+const HINT = ' (codectx --help shows the usage)';
 
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number | undefined> {
   // The language server has its own flags and runs until the client ends it.
   if (argv[0] === 'serve') return (await import('./main.js')).runServer(argv.slice(1));
+  endQuietlyOnBrokenPipe();
   // The evaluation harness parses its own flags.
   if (argv[0] === 'eval') return runEvalCommand(argv.slice(1));
+  // The MCP server parses its own flags and runs until its client closes stdin.
+  if (argv[0] === 'mcp') return (await import('./mcp/mcp-command.js')).runMcpCommand(argv.slice(1));
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (error) {
-    process.stderr.write(`codectx: ${(error as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`codectx: ${(error as Error).message}${HINT}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -53,9 +69,16 @@ async function main(argv: string[]): Promise<number | undefined> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (values.version) {
+    process.stdout.write(`codectx ${CODECTX_VERSION}\n`);
+    return 0;
+  }
   const [command, ...rest] = positionals;
   try {
     checkUsage(command, rest, values);
+    const format = isContextFormat(values.format) ? values.format : 'markdown';
+    const tokenizer = isEncoding(values.tokenizer) ? values.tokenizer : 'o200k';
+    const line = values.line === undefined ? undefined : Number(values.line);
     const limit = checkLimit(values.limit === undefined ? 10 : Number(values.limit), '--limit');
     const budget = checkBudget(values.budget === undefined ? 4000 : Number(values.budget), '--budget');
     const mode = (values.mode ?? 'hybrid') as RankMode;
@@ -109,8 +132,20 @@ async function main(argv: string[]): Promise<number | undefined> {
       const { report, embedded } = readOnly ? { report: undefined, embedded: undefined } : await healed(bringUp);
       if (command === 'index' && report) return printIndexReport(engine, report, embedded, values.json === true);
       if (values.batch) return await runBatch(engine, values.batch, limit, mode, healed);
-      if (command === 'context')
-        return printContext(await healed(() => engine.context(rest.join(' '), { budgetTokens: budget })), values.json === true);
+      if (command === 'context') {
+        const file = values.file === undefined ? undefined : repoRelative(config.repo, values.file);
+        const bundle = await healed(() =>
+          engine.context(rest.join(' '), {
+            budgetTokens: budget,
+            format,
+            tokenizer,
+            repoMap: values['no-map'] !== true,
+            active: file && line !== undefined ? { repo: config.repo, path: file, line } : undefined,
+            openFiles: file ? [{ repo: config.repo, path: file }] : undefined,
+          }),
+        );
+        return printContext(bundle, values.json === true);
+      }
       const query = rest.join(' ');
       const { results } = await healed(() => engine.search(query, { limit, mode, explain: values.explain === true }));
       if (values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
@@ -121,12 +156,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       await engine.close();
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      process.stderr.write(`codectx: ${error.message}\n${USAGE}\n`);
-      return 2;
-    }
-    if (error instanceof InvalidRequest) {
-      process.stderr.write(`codectx: ${error.message}\n`);
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof InvalidRequest) {
+      process.stderr.write(`codectx: ${error.message}${HINT}\n`);
       return 2;
     }
     if (error instanceof EmbeddingsUnavailable) {
@@ -150,9 +181,33 @@ function checkUsage(command: string | undefined, rest: string[], values: ReturnT
   if (command !== 'search' && command !== 'context' && rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   if (command !== 'search' && (values.batch || values.explain || values.limit))
     throw new UsageError('--batch, --limit and --explain go with search');
-  if (command !== 'context' && values.budget) throw new UsageError('--budget goes with context');
+  const contextFlags = ['budget', 'format', 'file', 'line', 'tokenizer', 'no-map'] as const;
+  const misplaced = contextFlags.find((f) => values[f] !== undefined);
+  if (command !== 'context' && misplaced) throw new UsageError(`--${misplaced} goes with context`);
   if (command !== 'status' && values.verify) throw new UsageError('--verify goes with status');
   if (command !== 'index' && values.rebuild) throw new UsageError('--rebuild goes with index');
+  if (values.format !== undefined && !isContextFormat(values.format))
+    throw new UsageError(`--format must be markdown, json or xml, got '${values.format}'`);
+  if (values.tokenizer !== undefined && !isEncoding(values.tokenizer))
+    throw new UsageError(`--tokenizer must be o200k or cl100k, got '${values.tokenizer}'`);
+  if (values.line !== undefined && values.file === undefined) throw new UsageError('--line goes with --file PATH');
+  const line = values.line === undefined ? undefined : Number(values.line);
+  if (line !== undefined && (!Number.isInteger(line) || line < 1))
+    throw new UsageError(`--line must be a line number from 1, got '${values.line}'`);
+}
+
+/**
+ * Output into a pipe whose reader left (`codectx search … | head -1`): the reader wants no more, so stdout's EPIPE ends
+ * the process with exit 0 instead of an unhandled error; stderr's is ignored (the work goes on). Not for `serve`.
+ */
+function endQuietlyOnBrokenPipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
 
 function parse(argv: string[]) {
@@ -172,7 +227,13 @@ function parse(argv: string[]) {
       budget: { type: 'string' },
       verify: { type: 'boolean' },
       rebuild: { type: 'boolean' },
+      format: { type: 'string' },
+      file: { type: 'string' },
+      line: { type: 'string' },
+      tokenizer: { type: 'string' },
+      'no-map': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
 }
@@ -336,31 +397,43 @@ function embeddingLines(s: ReturnType<Engine['status']>): string[] {
   return lines;
 }
 
-/** Packed context: each chunk under its citation, fenced; JSON with `--json`. */
+/**
+ * Packed context: the rendered text on stdout (prompt-ready), a one-line summary on stderr; with `--json` one object
+ * with the text, its blocks and the map.
+ */
 function printContext(bundle: ContextBundle, json: boolean): number {
   if (json) {
-    const chunks = bundle.chunks.map((c) => ({
-      citation: c.citation,
-      path: c.path,
-      startLine: c.startLine,
-      endLine: c.endLine,
-      symbol: c.symbol,
-      kind: c.kind,
-      language: c.language,
-      tokens: c.tokens,
-      score: Math.round(c.score * 1000) / 1000,
-      content: c.content,
+    const chunks = bundle.chunks.map(({ repo: _repo, score, ...c }) => ({
+      ...c,
+      score: Number.isFinite(score) ? Math.round(score * 1000) / 1000 : null,
     }));
-    process.stdout.write(`${JSON.stringify({ ...bundle, chunks })}\n`);
+    const repoMap = bundle.repoMap.map(({ repo: _repo, ...f }) => f);
+    process.stdout.write(`${JSON.stringify({ ...bundle, tookMs: Math.round(bundle.tookMs), chunks, repoMap })}\n`);
     return 0;
   }
-  const out: string[] = [];
-  for (const c of bundle.chunks)
-    out.push(`${c.citation}${c.symbol ? `  ${c.symbol}` : ''}`, `\`\`\`${c.language}`, c.content, '```', '');
-  out.push(`${bundle.chunks.length} chunks, ${bundle.usedTokens} of ${bundle.budgetTokens} tokens`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  process.stdout.write(bundle.text);
   if (bundle.chunks.length === 0) process.stderr.write('codectx: no context found\n');
+  else
+    process.stderr.write(
+      `codectx: ${bundle.chunks.length} blocks from ${bundle.candidates} candidates, ${bundle.usedTokens} of ` +
+        `${bundle.budgetTokens} tokens (${bundle.tokenizer})\n`,
+    );
   return 0;
+}
+
+/** A --file argument (relative to the current folder, or absolute) as a path inside the repository. */
+function repoRelative(repo: string, file: string): string {
+  const rel = relative(realpathOr(repo), realpathOr(resolve(file)));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`--file ${file} is not inside ${repo}`);
+  return rel.split(sep).join('/');
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 function printResults(results: EngineResult[], explain: boolean): void {

@@ -1,6 +1,8 @@
 // What the engine's door takes and gives: options, results, errors and the one rule for limits and budgets.
 // Invariant: the CLI, the language server and eval validate `limit` and budgets only through checkLimit/checkBudget.
-import type { Chunk, SearchResult } from './model.js';
+import type { ContextFormat } from './assemble/context-types.js';
+import type { Encoding } from './assemble/count-tokens.js';
+import type { SearchResult } from './model.js';
 import type { Explanation, RankMode } from './rank/rank-candidates.js';
 import type { StoreStatus } from './store/store.js';
 
@@ -56,28 +58,63 @@ export interface SearchOptions {
 
 /** Options of a context request. */
 export interface ContextOptions {
-  /** Token budget of the packed context (1 to MAX_BUDGET, default 4000). Tokens are estimated as characters / 4. */
+  /** Token budget of the rendered context (1 to MAX_BUDGET, default 4000), counted exactly with `tokenizer`. */
   budgetTokens?: number;
-  /** Where the user is: the chunk covering this line (1-based) of this repository-relative path comes first. */
+  /** markdown (default), json or xml. */
+  format?: ContextFormat;
+  /** The encoding tokens are counted in: o200k (default) or cl100k. */
+  tokenizer?: Encoding;
+  /** Where the user is: the chunk covering this line (1-based) of this repository-relative path is taken first. */
   active?: { repo: string; path: string; line: number };
-  /** Ranked chunks considered per repository before packing (default 40). */
+  /** Files open in the editor: their chunks rank a little higher. */
+  openFiles?: { repo: string; path: string }[];
+  /** Ranked chunks considered per repository before packing (default 60). */
   candidates?: number;
+  /** Add a map of the files involved (paths and top-level declarations) when the budget leaves room (default true). */
+  repoMap?: boolean;
 }
 
-/** One chunk of packed context: the chunk, its repository, its citation (`path:start-end`) and its estimated tokens. */
-export interface ContextItem extends Chunk {
+/** One block of packed context: a stretch of a file (merged chunks, maybe trimmed), its repository and citation. */
+export interface ContextItem {
   repo: string;
-  /** The rank score; Infinity for the chunk under the cursor. */
-  score: number;
+  path: string;
+  language: string;
+  startLine: number;
+  endLine: number;
+  /** `path:start-end`. */
   citation: string;
+  /** The symbols of the chunks merged into the block, best rank first ('' when none). */
+  symbol: string;
+  symbols: string[];
+  /** Best 1-based rank among the merged chunks, and all of them. */
+  rank: number;
+  ranks: number[];
+  /** The best rank score; Infinity for the chunk under the cursor. */
+  score: number;
+  /** Lines were left out (a trimmed definition, a skeleton): `shown` says which lines are there whole. */
+  elided: boolean;
+  shown: [number, number][];
+  /** The block's lines as rendered, elision markers (⋮) included. */
+  content: string;
+  /** Exact tokens of the block as rendered. */
   tokens: number;
 }
 
-/** Packed context: chunks in rank order within the budget. */
+/** Packed context: the rendered text within the budget, its blocks in reading order, and the map of the files. */
 export interface ContextBundle {
+  /** Prompt-ready text in `format`; its exact token count is `usedTokens` ≤ `budgetTokens`. */
+  text: string;
+  format: ContextFormat;
+  tokenizer: Encoding;
   chunks: ContextItem[];
+  repoMap: { repo: string; path: string; entries: { line: number; text: string }[] }[];
   usedTokens: number;
   budgetTokens: number;
+  /** Ranked chunks offered to the packer, dropped as duplicates, and left out for lack of room. */
+  candidates: number;
+  duplicates: number;
+  omitted: number;
+  tookMs: number;
 }
 
 /** A search result with its ranking explanation when asked for. */

@@ -1,7 +1,13 @@
 // The one door: open(config) → index(), search(), context(), symbols(), status(). The CLI, the language server and
 // eval call only this; the stages below never see them.
-import { existsSync, statSync } from 'node:fs';
-import { type PackInput, packContext } from './assemble/pack-context.js';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { ContextCandidate, FileOutline } from './assemble/context-types.js';
+import { type CountTokens, type Encoding, loadTokenizer, memoizeCount } from './assemble/count-tokens.js';
+import { citation } from './assemble/format-context.js';
+import { packContext } from './assemble/pack-context.js';
+import { MAX_MAP_ENTRIES } from './assemble/repo-map.js';
 import { GrammarLoader } from './chunk/grammar-loader.js';
 import type { Config } from './config.js';
 import { createEmbedder } from './embed/create-embedder.js';
@@ -9,6 +15,7 @@ import { queryEmbeddingText } from './embed/embed-text.js';
 import type { Embedder } from './embed/embedder.js';
 import {
   type ContextBundle,
+  type ContextItem,
   type ContextOptions,
   checkBudget,
   checkLimit,
@@ -39,6 +46,8 @@ import { snippet } from './search/snippet.js';
 import { Store, type StoredSymbol, StoreError } from './store/store.js';
 import { type ParsedQuery, parseQuery } from './tokens/parse-query.js';
 
+export { CONTEXT_FORMATS, type ContextFormat, isContextFormat } from './assemble/context-types.js';
+export { ENCODINGS, type Encoding, isEncoding } from './assemble/count-tokens.js';
 export * from './engine-types.js';
 export { type ChunkPool, WorkerChunkPool } from './index/chunk-pool.js';
 export type { EmbedProgress, LastEmbeddingPass } from './index/embed-pass.js';
@@ -46,6 +55,29 @@ export type { FolderState, LiveIndex, LiveIndexOptions } from './index/live-inde
 export type { IndexProgress, IndexReport, UpdateOptions } from './index/update-index.js';
 export type { RankMode } from './rank/rank-candidates.js';
 export type { StoredSymbol } from './store/store.js';
+
+/** Ranked chunks per repository offered to the context packer. */
+const CONTEXT_CANDIDATES = 60;
+/** Chunks of files open in the editor: their score is multiplied by this (a mild preference, not measured on a suite). */
+const OPEN_FILE_BOOST = 1.2;
+
+/** One memoized exact counter per encoding for the process: a chunk packed again is not counted again. */
+const counters = new Map<Encoding, Promise<CountTokens>>();
+function countingWith(encoding: Encoding): Promise<CountTokens> {
+  let counter = counters.get(encoding);
+  if (!counter) {
+    counter = loadTokenizer(encoding).then((count) => memoizeCount(count));
+    counters.set(encoding, counter);
+  }
+  return counter;
+}
+
+/** Names that tell folders apart: '' for a single one, else each folder's name (with its position when names repeat). */
+function folderLabels(repos: string[]): string[] {
+  if (repos.length <= 1) return repos.map(() => '');
+  const names = repos.map((r) => basename(r) || r);
+  return names.map((n, i) => (names.indexOf(n) === names.lastIndexOf(n) ? n : `${n}#${i + 1}`));
+}
 
 /** One repository's index, open for indexing and searching. */
 export class Engine {
@@ -244,24 +276,131 @@ export class Engine {
 
   /**
    * Context from several indexes at once (the workspace folders of an editor): their chunks ranked together and packed
-   * into one budget. Chunks of different repositories never count as overlapping, even at equal relative paths.
+   * into one budget (assemble/pack-context.ts). Files of different repositories never merge, even at equal relative
+   * paths: with more than one engine, each file is shown under its folder's name.
    */
   static async contextAcross(engines: Engine[], query: string, options: ContextOptions = {}): Promise<ContextBundle> {
+    const started = performance.now();
     const budgetTokens = checkBudget(options.budgetTokens ?? 4000, 'budgetTokens');
-    const ranked: (Chunk & PackInput & { repo: string })[] = [];
-    for (const engine of engines) {
-      const { ranked: found } = await engine.guarded(() => engine.rank(query, { limit: options.candidates ?? 40 }));
-      for (const r of found) ranked.push({ ...r.chunk, score: r.score, repo: engine.config.repo });
+    const format = options.format ?? 'markdown';
+    const tokenizer = options.tokenizer ?? 'o200k';
+    const perEngine = checkLimit(options.candidates ?? CONTEXT_CANDIDATES, 'candidates');
+    const labels = folderLabels(engines.map((e) => e.config.repo));
+    const open = new Set((options.openFiles ?? []).map((f) => `${f.repo}\0${f.path}`));
+    const ranked: { engine: Engine; label: string; chunk: Chunk; score: number; pinned?: boolean }[] = [];
+    const terms = new Set<string>();
+    for (const [i, engine] of engines.entries()) {
+      const { ranked: found, terms: t } = await engine.guarded(() => engine.rank(query, { limit: perEngine }));
+      for (const term of t) terms.add(term);
+      for (const r of found) {
+        const inOpenFile = open.has(`${engine.config.repo}\0${r.chunk.path}`);
+        ranked.push({ engine, label: labels[i] ?? '', chunk: r.chunk, score: r.score * (inOpenFile ? OPEN_FILE_BOOST : 1) });
+      }
     }
     ranked.sort((a, b) => b.score - a.score);
-    // The chunk under the cursor comes first: it is what the user is looking at.
+    // The chunk under the cursor is taken first: it is what the user is looking at.
     const at = options.active;
-    const owner = at && engines.find((e) => e.config.repo === at.repo);
-    const here = at && owner?.guardedSync(() => owner.store.chunkAt(at.path, at.line));
-    if (at && here) ranked.unshift({ ...here, score: Number.POSITIVE_INFINITY, repo: at.repo });
-    const { packed, usedTokens } = packContext(ranked, budgetTokens);
-    const chunks = packed.map(({ item, citation, tokens }) => ({ ...item, citation, tokens }));
-    return { chunks, usedTokens, budgetTokens };
+    const atIndex = at ? engines.findIndex((e) => e.config.repo === at.repo) : -1;
+    const atEngine = engines[atIndex];
+    const here = at && atEngine?.guardedSync(() => atEngine.store.chunkAt(at.path, at.line));
+    if (at && atEngine && here) {
+      ranked.unshift({
+        engine: atEngine,
+        label: labels[atIndex] ?? '',
+        chunk: here,
+        score: Number.POSITIVE_INFINITY,
+        pinned: true,
+      });
+    }
+    const sources = new Map<string, readonly string[] | undefined>();
+    const sourceOf = (engine: Engine, path: string) => {
+      const key = `${engine.config.repo}\0${path}`;
+      if (!sources.has(key)) sources.set(key, engine.indexedSource(path));
+      return sources.get(key);
+    };
+    const candidates: ContextCandidate[] = ranked.map((r) => ({
+      folder: r.label,
+      path: r.chunk.path,
+      language: r.chunk.language,
+      symbol: r.chunk.symbol,
+      kind: r.chunk.kind,
+      startLine: r.chunk.startLine,
+      endLine: r.chunk.endLine,
+      content: r.chunk.content,
+      signature: r.chunk.signature,
+      doc: r.chunk.doc,
+      score: r.score,
+      source: sourceOf(r.engine, r.chunk.path),
+      pinned: r.pinned,
+    }));
+    const outlines: FileOutline[] = [];
+    if (options.repoMap !== false) {
+      const seen = new Set<string>();
+      for (const r of ranked) {
+        const key = `${r.label}\0${r.chunk.path}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const entries = r.engine.store.outline(r.chunk.path, MAX_MAP_ENTRIES).map((e) => ({ line: e.line, text: e.signature }));
+        outlines.push({ folder: r.label, path: r.chunk.path, entries });
+      }
+    }
+    const packed = packContext(candidates, {
+      budget: budgetTokens,
+      countTokens: await countingWith(tokenizer),
+      format,
+      terms: [...terms],
+      outlines,
+    });
+    const repoOf = (label: string) => engines[labels.indexOf(label)]?.config.repo ?? engines[0]?.config.repo ?? '';
+    const chunks: ContextItem[] = packed.blocks.map((b) => ({
+      repo: repoOf(b.folder),
+      path: b.path,
+      language: b.language,
+      startLine: b.startLine,
+      endLine: b.endLine,
+      citation: citation(b),
+      symbol: b.symbols[0] ?? '',
+      symbols: b.symbols,
+      rank: b.rank,
+      ranks: b.ranks,
+      score: b.score,
+      elided: b.elided,
+      shown: b.shown,
+      content: b.content,
+      tokens: b.tokens,
+    }));
+    return {
+      text: packed.text,
+      format,
+      tokenizer,
+      chunks,
+      repoMap: packed.repoMap.map((f) => ({ repo: repoOf(f.folder), path: f.path, entries: f.entries })),
+      usedTokens: packed.tokens,
+      budgetTokens,
+      candidates: packed.candidates,
+      duplicates: packed.duplicates,
+      omitted: packed.omitted,
+      tookMs: performance.now() - started,
+    };
+  }
+
+  /**
+   * The lines of `path` as indexed: read from disk, and only when its bytes still hash to what the index holds (an
+   * edited file, or an editor buffer indexed in its place, gives undefined: its chunks are then shown as stored).
+   */
+  private indexedSource(path: string): string[] | undefined {
+    const state = this.store.fileState(path);
+    if (!state) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(this.config.repo, path));
+    } catch {
+      return undefined;
+    }
+    if (createHash('sha1').update(bytes).digest('hex') !== state.hash) return undefined;
+    const lines = new TextDecoder().decode(bytes).split('\n');
+    if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+    return lines;
   }
 
   private async rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {

@@ -40,7 +40,7 @@ export function promptBudget(maxInputTokens: number): number {
 export const INSTRUCTIONS = [
   "You answer questions about the user's code base. Use the code excerpts below, taken from the user's workspace by",
   'codectx; each starts with its citation `path:startLine-endLine`. Answer from them, not from general knowledge,',
-  'and cite every file you rely on as `path:line` (for example `src/auth/session.ts:42`). If the excerpts do not',
+  'and cite every file you rely on as `path:line` (for example `path/to/file.ext:42`). If the excerpts do not',
   'contain the answer, say so and name what to look for.',
 ].join('\n');
 

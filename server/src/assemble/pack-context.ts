@@ -1,47 +1,340 @@
-// Pure. Packs ranked chunks into a token budget: best first, no overlapping duplicates, each with its citation.
+// Pure. Packs ranked candidates into a token budget and renders them. Invariant: the exact token count of the returned
+// text, by the counter given, is never more than the budget, whatever the input.
+import { candidateLines, type NumberedLines } from './candidate-lines.js';
+import type { ContextBlock, ContextCandidate, ContextFormat, FileOutline, PackedContext } from './context-types.js';
+import type { CountTokens } from './count-tokens.js';
+import { renderBlock, renderContext } from './format-context.js';
+import { type MergedBlock, mergeBlocks, type Piece } from './merge-blocks.js';
+import { buildRepoMap } from './repo-map.js';
+import { trimDefinition } from './trim-definition.js';
 
-export interface PackInput {
-  /** The repository of `path` when items come from several (workspace folders): equal paths elsewhere never overlap. */
-  repo?: string;
-  path: string;
-  startLine: number;
-  endLine: number;
-  content: string;
-  score: number;
-}
-
-export interface Packed<T extends PackInput> {
-  item: T;
-  citation: string;
-  tokens: number;
-}
-
-/** A rough token count for code: about four characters a token. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+export interface PackOptions {
+  /** Tokens the rendered text may take, at most. */
+  budget: number;
+  /** Exact counter (see count-tokens.ts); the packer counts each block it considers and then the whole text. */
+  countTokens: CountTokens;
+  format?: ContextFormat;
+  /** Lower-case words of the question: a trimmed definition keeps the lines that contain one. */
+  terms?: readonly string[];
+  /** Top-level declarations of the relevant files, best first: the repository map, when the budget leaves room. */
+  outlines?: readonly FileOutline[];
 }
 
 /**
- * Takes items in rank order while they fit; an item too large for what is left is passed over for smaller ones.
- * An item whose lines overlap one already taken from the same file (same repository and path) is dropped (a skeleton
- * and its member, say).
+ * A definition may take this share of the budget whole; a longer one is trimmed (signature, doc, matching lines).
+ * The first candidate and a pinned one may take twice as much: they are the likeliest answer.
  */
-export function packContext<T extends PackInput>(ranked: T[], budgetTokens: number): { packed: Packed<T>[]; usedTokens: number } {
-  const packed: Packed<T>[] = [];
-  let used = 0;
-  for (const item of ranked) {
-    const tokens = estimateTokens(item.content) + 8; // the citation line and fences around it
-    if (used + tokens > budgetTokens) continue;
-    const overlaps = packed.some(
-      (p) =>
-        p.item.path === item.path &&
-        p.item.repo === item.repo &&
-        p.item.startLine <= item.endLine &&
-        item.startLine <= p.item.endLine,
-    );
-    if (overlaps) continue;
-    packed.push({ item, citation: `${item.path}:${item.startLine}-${item.endLine}`, tokens });
-    used += tokens;
+export const SHARE = 0.25;
+/** A trimmed piece must cost at most this share of the whole one, or it is not offered. */
+const MAX_TRIMMED_SHARE = 0.67;
+/** A trimmed definition keeps at most this many matching lines, then fewer if it still does not fit. */
+const MATCHED_LINES = [12, 4, 0];
+/** A trimmed piece takes at least a header, fences and a signature: with fewer tokens left, none is tried. */
+const MIN_TRIMMED = 24;
+/** The map is built only when at least this many tokens are left after the blocks. */
+const MIN_MAP_TOKENS = 24;
+
+/** The value of the candidate at a rank (1-based): what the greedy choice divides by tokens. */
+export function rankValue(rank: number): number {
+  return 1 / (rank * rank);
+}
+
+interface Option {
+  piece: Piece;
+  cost: number;
+}
+
+interface Unit {
+  rank: number;
+  value: number;
+  key: string;
+  /** The whole piece and its cost; `withinShare` false when it is too long for its share and only trimmed ones may go. */
+  whole: Option;
+  withinShare: boolean;
+  /** Its lines are known, so it can be trimmed. */
+  trimmable: boolean;
+  /** A gap between pieces already taken, not a candidate of its own. */
+  gap?: boolean;
+  /** Trimmed pieces, smallest last: made only when the whole one is not taken (most candidates never need them). */
+  trimmed: () => Option[];
+}
+
+/** Packs `candidates` (best first) into `options.budget` tokens. Never throws on odd input; never exceeds the budget. */
+export function packContext(candidates: readonly ContextCandidate[], options: PackOptions): PackedContext {
+  const format = options.format ?? 'markdown';
+  const budget = Math.max(0, Math.floor(Number.isFinite(options.budget) ? options.budget : 0));
+  const seen = new Map<string, number>();
+  const count: CountTokens = (text) => {
+    let n = seen.get(text);
+    if (n === undefined) {
+      n = options.countTokens(text);
+      seen.set(text, n);
+    }
+    return n;
+  };
+  const empty: PackedContext = {
+    format,
+    budget,
+    tokens: 0,
+    text: '',
+    blocks: [],
+    repoMap: [],
+    candidates: candidates.length,
+    duplicates: 0,
+    omitted: candidates.length,
+  };
+  const fixed = count(renderContext(format, '', []));
+  if (fixed > budget) return empty;
+
+  const { units, duplicates } = toUnits(candidates, options.terms ?? [], budget, format, count);
+  // Greedy by value per token; a pinned candidate (value Infinity) goes first.
+  const order = [...units].sort((a, b) => density(b) - density(a) || a.rank - b.rank);
+  const files = new Map<string, { pieces: Piece[]; cost: number }>();
+  let used = fixed;
+  const taken = new Set<Unit>();
+  const gapsQueued = new Set<string>();
+  for (let i = 0; i < order.length; i++) {
+    const unit = order[i] as Unit;
+    if (budget - used < 8) break;
+    const file = files.get(unit.key) ?? { pieces: [], cost: 0 };
+    for (const option of optionsOf(unit, budget - used + file.cost * 0.1)) {
+      // Cheap test first: a piece that does not fit alone does not fit merged either, nearly always.
+      if (used + option.cost > budget + file.cost * 0.1) continue;
+      const pieces = [...file.pieces, option.piece];
+      const cost = fileCost(pieces, format, count);
+      if (used - file.cost + cost > budget) continue;
+      used += cost - file.cost;
+      files.set(unit.key, { pieces, cost });
+      if (!unit.gap) taken.add(unit);
+      // Short gaps the file's blocks now have (a class's member bodies, lines between two pieces) become units of
+      // their own, worth what their block is worth: a definition is better read whole when the budget allows.
+      for (const gap of gapUnits(pieces, unit.key, gapsQueued, budget, format, count)) insertByDensity(order, i + 1, gap);
+      break;
+    }
   }
-  return { packed, usedTokens: used };
+
+  let pieces = [...files.values()].flatMap((f) => f.pieces);
+  let mapAllowance = budget - used;
+  for (;;) {
+    const blocks = readingOrder(mergeBlocks(pieces));
+    const segments = blocks.map((b, i) => renderBlock(b, format, i === 0));
+    const map =
+      options.outlines && mapAllowance >= MIN_MAP_TOKENS
+        ? buildRepoMap(options.outlines, format, mapAllowance, count)
+        : { files: [], text: '', tokens: 0 };
+    const text = renderContext(format, map.text, segments);
+    const tokens = count(text);
+    if (tokens <= budget) {
+      const packed: ContextBlock[] = blocks.map((b, i) => ({ ...b, tokens: count(segments[i] ?? '') }));
+      const some = blocks.length > 0 || map.files.length > 0;
+      return {
+        ...empty,
+        tokens: some ? tokens : 0,
+        text: some ? text : '',
+        blocks: packed,
+        repoMap: map.files,
+        duplicates,
+        omitted: candidates.length - duplicates - taken.size,
+      };
+    }
+    // Counted apart, the segments came to less than the whole (BPE merges across their seams): the map shrinks
+    // first, then the least valuable piece goes, until the whole fits.
+    if (map.files.length > 0) {
+      mapAllowance = map.tokens - (tokens - budget) - 1;
+      continue;
+    }
+    if (pieces.length === 0) return { ...empty, duplicates };
+    const worst = pieces.reduce((w, p) => (rankValue(p.rank) < rankValue(w.rank) ? p : w));
+    pieces = pieces.filter((p) => p !== worst);
+    for (const u of taken) if (u.rank === worst.rank) taken.delete(u);
+  }
+}
+
+/** The tokens a definition of this rank may take whole. */
+function shareOf(budget: number, rank: number, pinned: boolean): number {
+  return budget * SHARE * (rank === 1 || pinned ? 2 : 1);
+}
+
+/** Gaps of at most this many lines inside a block are offered for filling. */
+const MAX_GAP_LINES = 40;
+
+/** The short gaps inside the blocks of one file's pieces (source known), as units not offered before. */
+function gapUnits(
+  pieces: Piece[],
+  key: string,
+  queued: Set<string>,
+  budget: number,
+  format: ContextFormat,
+  count: CountTokens,
+): Unit[] {
+  const out: Unit[] = [];
+  for (const block of mergeBlocks(pieces)) {
+    // A block grows by its gaps only up to its share of the budget, as a whole definition would.
+    const room = shareOf(budget, block.rank, false) - count(renderBlock(block, format, false));
+    const inBlock = pieces.filter((p) => p.lines && p.source && p.startLine <= block.endLine && block.startLine <= p.endLine);
+    const source = inBlock[0]?.source;
+    if (!source) continue;
+    // Between runs of shown lines, and after the last one when a piece's range goes on (a skeleton's last member).
+    const rangeEnd = Math.min(source.length, Math.max(...inBlock.map((p) => p.endLine)));
+    const runs = rangeEnd > block.endLine ? [...block.shown, [rangeEnd + 1, rangeEnd + 1]] : block.shown;
+    for (let j = 1; j < runs.length; j++) {
+      const start = (runs[j - 1]?.[1] ?? 0) + 1;
+      const end = (runs[j]?.[0] ?? 0) - 1;
+      const id = `${key}\0${start}`;
+      if (end < start || end - start + 1 > MAX_GAP_LINES || queued.has(id)) continue;
+      queued.add(id);
+      const lines = source.slice(start - 1, end).map((text, n): [number, string] => [start + n, text]);
+      const piece: Piece = {
+        folder: block.folder,
+        path: block.path,
+        language: block.language,
+        symbol: '',
+        rank: block.rank,
+        score: block.score,
+        startLine: start,
+        endLine: end,
+        lines,
+        text: '',
+        elided: false,
+        source,
+      };
+      const option = { piece, cost: pieceCost(piece, format, count) };
+      if (option.cost > room) continue;
+      out.push({
+        rank: block.rank,
+        value: rankValue(block.rank),
+        key,
+        whole: option,
+        withinShare: true,
+        trimmable: false,
+        gap: true,
+        trimmed: () => [],
+      });
+    }
+  }
+  return out;
+}
+
+/** Puts `unit` among order[from…] where its density ranks it (order[from…] is sorted by density, best first). */
+function insertByDensity(order: Unit[], from: number, unit: Unit): void {
+  let at = from;
+  while (at < order.length && density(order[at] as Unit) >= density(unit)) at++;
+  order.splice(at, 0, unit);
+}
+
+function density(u: Unit): number {
+  return u.value / Math.max(1, u.whole.cost);
+}
+
+/**
+ * What may be tried for a unit, in order: the whole piece when within its share, then the trimmed ones, while any can
+ * fit in `left` tokens (with some slack for merging). Trimming is done only for a unit that gets that far.
+ */
+function* optionsOf(u: Unit, left: number): Generator<Option> {
+  if (u.withinShare) yield u.whole;
+  else if (u.whole.cost <= left && !u.trimmable) yield u.whole;
+  if (!u.trimmable || left < MIN_TRIMMED) return;
+  const trimmed = u.trimmed();
+  yield* trimmed;
+  if (!u.withinShare && trimmed.length === 0) yield u.whole;
+}
+
+/** The candidates as units: duplicates dropped, each with its whole and trimmed pieces and their exact costs. */
+function toUnits(
+  candidates: readonly ContextCandidate[],
+  terms: readonly string[],
+  budget: number,
+  format: ContextFormat,
+  count: CountTokens,
+): { units: Unit[]; duplicates: number } {
+  const units: Unit[] = [];
+  const shownByFile = new Map<string, NumberedLines[]>();
+  const contents = new Set<string>();
+  let duplicates = 0;
+  candidates.forEach((c, i) => {
+    const rank = i + 1;
+    const key = `${c.folder}\0${c.path}`;
+    const lines = candidateLines(c);
+    const earlier = shownByFile.get(key) ?? [];
+    if (contents.has(c.content) || (lines && earlier.some((e) => contains(e, lines)))) {
+      duplicates++;
+      return;
+    }
+    contents.add(c.content);
+    if (lines) shownByFile.set(key, [...earlier, lines]);
+    const base = {
+      folder: c.folder,
+      path: c.path,
+      language: c.language,
+      symbol: c.symbol,
+      rank,
+      score: c.score,
+      startLine: c.startLine,
+      endLine: c.endLine,
+      source: c.source,
+    };
+    const whole: Piece = {
+      ...base,
+      lines,
+      text: c.content,
+      elided: !lines || lines.length < c.endLine - c.startLine + 1,
+    };
+    const share = shareOf(budget, rank, c.pinned === true);
+    const wholeCost = pieceCost(whole, format, count);
+    let trimmed: Option[] | undefined;
+    const makeTrimmed = (): Option[] => {
+      if (trimmed) return trimmed;
+      trimmed = [];
+      if (!lines) return trimmed;
+      let previous = wholeCost;
+      for (const maxMatched of MATCHED_LINES) {
+        const kept = trimDefinition(lines, c.doc, c.signature, terms, maxMatched);
+        if (kept.length >= lines.length) continue;
+        const piece: Piece = { ...base, lines: kept, text: '', elided: true };
+        const cost = pieceCost(piece, format, count);
+        // A trim that saves little is not worth the lines it hides.
+        if (cost < previous && cost <= wholeCost * MAX_TRIMMED_SHARE) {
+          trimmed.push({ piece, cost });
+          previous = cost;
+        }
+      }
+      return trimmed;
+    };
+    units.push({
+      rank,
+      value: c.pinned ? Number.POSITIVE_INFINITY : rankValue(rank),
+      key,
+      whole: { piece: whole, cost: wholeCost },
+      withinShare: wholeCost <= share,
+      trimmable: lines !== undefined && lines.length > 1,
+      trimmed: makeTrimmed,
+    });
+  });
+  return { units, duplicates };
+}
+
+/** True when every line of `inner` is among `outer`'s lines (both ascending). */
+function contains(outer: NumberedLines, inner: NumberedLines): boolean {
+  const have = new Set(outer.map(([n]) => n));
+  return inner.every(([n]) => have.has(n));
+}
+
+function pieceCost(piece: Piece, format: ContextFormat, count: CountTokens): number {
+  return fileCost([piece], format, count);
+}
+
+/** The exact tokens of the blocks the pieces of one file make (each block's segment counted apart). */
+function fileCost(pieces: Piece[], format: ContextFormat, count: CountTokens): number {
+  let n = 0;
+  for (const b of mergeBlocks(pieces)) n += count(renderBlock(b, format, false));
+  return n;
+}
+
+function readingOrder(blocks: MergedBlock[]): MergedBlock[] {
+  return blocks.sort(
+    (a, b) =>
+      (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0) ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+      a.startLine - b.startLine,
+  );
 }

@@ -55,7 +55,8 @@ export class GrammarLoader {
   /**
    * A language's tags query, read once per process (like its grammar). A line `; inherits: a,b` (nvim-treesitter's
    * convention) puts the queries of grammars/a/tags.scm and grammars/b/tags.scm before the file's own patterns: the
-   * patterns JavaScript, TypeScript and TSX share live once, in grammars/ecma.
+   * patterns JavaScript and TypeScript share live once, in grammars/ecma; TSX inherits TypeScript; C and C++ share
+   * grammars/c-family. The chunker keeps the earliest pattern's kind for a node, so inherited patterns win ties.
    */
   private querySource(id: string, seen: string[] = []): string {
     let source = this.queries.get(id);

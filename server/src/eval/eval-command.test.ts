@@ -80,7 +80,7 @@ describe('fixtures/eval/questions.jsonl', () => {
 
 describe('codectx eval on the fixture suite', () => {
   it('passes the gate against fixtures/eval/baseline.json', async () => {
-    const r = await run(suite('--modes', modes, '--baseline', baseline));
+    const r = await run(suite('--modes', modes, '--baseline', baseline, '--context-budgets', 'none'));
     expect(r.stdout).toMatch(/gate: passed/);
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/^\| chunk MRR@10 \| \d\.\d{3} \|/m);
@@ -91,6 +91,20 @@ describe('codectx eval on the fixture suite', () => {
     expect(r.stdout).toMatch(/hybrid ranks \d+ questions above lexical and \d+ below/);
     expect(r.stdout).not.toMatch(/grep ranks/);
     if (hasRipgrep) expect(r.stdout).toMatch(/^\| chunk hit@1 \| \d\.\d{3} \| \d\.\d{3} \| \d\.\d{3} \| n\/a \|$/m);
+  });
+
+  it('measures context recall@budget through codectx context, beside hit@5, in Markdown and --json', async () => {
+    const r = await run(suite('--modes', 'lexical', '--context-budgets', '4000', '--json'));
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.context.budgets).toEqual([4000]);
+    expect(result.context.queries).toHaveLength(result.questions);
+    // Wholly inside at 4k tokens for nearly every question of the fixture (0.99 when measured).
+    expect(result.context.total['4000']).toBeGreaterThanOrEqual(0.9);
+    expect(result.context.queries.every((q: { tokens: Record<string, number> }) => (q.tokens['4000'] ?? 0) <= 4000)).toBe(true);
+    const md = await run(suite('--modes', 'lexical', '--context-budgets', '2000'));
+    expect(md.stdout).toMatch(/^\| all \| 56 \| \d\.\d{3} \| \d\.\d{3} \|$/m);
+    expect((await run(suite('--context-budgets', '0'))).code).toBe(2);
   });
 
   it('fails the gate on a deliberately broken ranking, listing the queries that got worse', async () => {
@@ -138,7 +152,7 @@ describe('codectx eval usage', () => {
     2,
     /unknown mode 'magic'; available modes: lexical, dense, hybrid, grep/,
   );
-  check('no dataset', () => [], 2, /eval needs at least one DATASET/);
+  check('no dataset', () => [], 2, /^codectx: eval needs at least one DATASET file \(codectx eval --help shows the usage\)\n$/);
   check('a bad --k', () => suite('--k', '0'), 2, /--k must be an integer/);
   check('--max-drop without --baseline', () => suite('--max-drop', '0.1'), 2, /--max-drop goes with --baseline/);
   check('a baseline made with another k', () => suite('--k', '20', '--baseline', baseline), 2, /was made with --k 10/);

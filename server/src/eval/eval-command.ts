@@ -20,6 +20,8 @@ DATASET is JSON Lines: {"id","query","gold":[{"path","startLine","endLine","symb
 gold paths relative to --repo (default: the current folder).
   --modes          comma-separated, from: MODES (default: all of them)
   --k N            recall@k cutoff (default 10); each mode returns max(k, 10) results
+  --context-budgets B1,B2  context recall at these token budgets, through codectx context (default 2000,4000,8000;
+                   none to skip)
   --json           print the result as one JSON object instead of Markdown
   --baseline FILE  compare with a saved result; exit 1 when an overall metric of a mode drops by more than --max-drop
   --max-drop X     absolute drop allowed per metric (default 0.02)
@@ -52,6 +54,7 @@ function parse(argv: string[]) {
       baseline: { type: 'string' },
       'max-drop': { type: 'string' },
       'save-baseline': { type: 'string' },
+      'context-budgets': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,6 +83,16 @@ function loadBaseline(file: string): EvalResult {
   if (r?.version !== 1 || typeof r.k !== 'number' || typeof r.modes !== 'object' || r.modes === null)
     throw new UsageError(`${file} is not a codectx eval result (expected version 1 with k and modes)`);
   return r as EvalResult;
+}
+
+/** Context recall budgets: `none`, or comma-separated token counts (default 2000,4000,8000). */
+function parseBudgets(text: string | undefined): number[] {
+  if (text === undefined) return [2000, 4000, 8000];
+  if (text.trim() === 'none') return [];
+  const budgets = text.split(',').map((b) => Number(b.trim()));
+  if (budgets.some((b) => !Number.isInteger(b) || b < 1 || b > 1_000_000))
+    throw new UsageError(`--context-budgets must be none or integers from 1 to 1000000, got '${text}'`);
+  return [...new Set(budgets)];
 }
 
 function missingGold(repo: string, questions: Question[]): string[] {
@@ -135,6 +148,7 @@ async function evaluate(
   modes: [string, EvalMode][],
   k: number,
   err: (text: string) => void,
+  contextBudgets: number[],
 ): Promise<EvalResult> {
   const engine = Engine.open(config, (message) => err(`codectx: warning: ${message}\n`));
   let result: EvalResult;
@@ -147,7 +161,7 @@ async function evaluate(
         throw new ToolMissingError(`dense and hybrid modes need embeddings: ${engine.embedderProblem ?? 'no model'}`);
       err(`codectx: ${embedded.embedded} chunks embedded (${embedded.computed} computed, ${embedded.fromCache} from cache)\n`);
     }
-    result = await runEval(engine, questions, modes, k, evalPrinter(err));
+    result = await runEval(engine, questions, modes, k, evalPrinter(err), contextBudgets);
   } finally {
     await engine.close();
   }
@@ -174,6 +188,7 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     if (positionals.length === 0) throw new UsageError('eval needs at least one DATASET file');
     const { k, maxDrop } = readNumbers(values);
     const modes = selectModes(values.modes, known);
+    const contextBudgets = parseBudgets(values['context-budgets']);
     const baseline = values.baseline ? loadBaseline(values.baseline) : undefined;
     if (baseline && baseline.k !== k)
       throw new UsageError(`${values.baseline} was made with --k ${baseline.k}; run with --k ${baseline.k}`);
@@ -185,7 +200,7 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     const missing = missingGold(config.repo, questions);
     if (missing.length)
       err(`codectx: warning: ${missing.length} gold files are not under ${config.repo} (first: ${missing[0]}); check --repo\n`);
-    const result = await evaluate(config, questions, modes, k, err);
+    const result = await evaluate(config, questions, modes, k, err, contextBudgets);
     result.run = { date: new Date().toISOString(), repo: config.repo };
 
     if (values['save-baseline']) {
@@ -210,7 +225,7 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     return gate && !gate.passed ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
-      err(`codectx: ${error.message}\n${usage(known)}\n`);
+      err(`codectx: ${error.message} (codectx eval --help shows the usage)\n`);
       return 2;
     }
     if (error instanceof DatasetError) {

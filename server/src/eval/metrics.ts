@@ -113,3 +113,21 @@ export function percentile(values: number[], p: number): number | null {
   const sorted = values.slice().sort((a, b) => a - b);
   return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1] ?? null;
 }
+
+/** A packed block as context recall sees it: its file and the runs of lines it shows whole. */
+export interface PackedSpan {
+  path: string;
+  shown: [number, number][];
+}
+
+/**
+ * Context recall of one question: the share of its gold ranges that lie wholly inside the packed context, i.e. inside
+ * one run of lines some block shows whole (a range cut by an elision marker does not count). 0 without gold.
+ */
+export function contextRecall(blocks: readonly PackedSpan[], gold: readonly Span[]): number {
+  if (gold.length === 0) return 0;
+  const inside = gold.filter((g) =>
+    blocks.some((b) => b.path === g.path && b.shown.some(([s, e]) => s <= g.startLine && g.endLine <= e)),
+  );
+  return inside.length / gold.length;
+}

@@ -78,7 +78,38 @@ export function formatMarkdown(result: EvalResult): string {
     'chunk: a result hits when it is in a gold file and overlaps a gold line range; file: when its path is a gold path.',
     'File-level modes (grep) return whole files, so their chunk-level metrics are n/a.',
   ].join('\n');
-  return `${title}\n\n${totals}\n\nPer kind: hit@10 · MRR@10\n\n${byKind}\n${rescueLine}${againstLine}\n${legend}\n`;
+  return `${title}\n\n${totals}\n\nPer kind: hit@10 · MRR@10\n\n${byKind}\n${rescueLine}${againstLine}${contextSection(result)}\n${legend}\n`;
+}
+
+/**
+ * Context recall@budget beside chunk hit@5 of each chunk-level mode (plain search), overall and per kind. Empty when
+ * the run measured no context.
+ */
+export function contextSection(result: EvalResult): string {
+  const c = result.context;
+  if (!c) return '';
+  const chunkModes = Object.entries(result.modes).filter(([, m]) => m.level === 'chunk');
+  const header = ['', 'n', ...c.budgets.map((b) => `context recall@${budgetLabel(b)}`), ...chunkModes.map(([n]) => `${n} hit@5`)];
+  const row = (name: string, n: number, recall: Record<string, number> | undefined, kind?: string) => [
+    name,
+    String(n),
+    ...c.budgets.map((b) => num(recall?.[b])),
+    ...chunkModes.map(([, m]) => num((kind ? m.byKind[kind] : m.total)?.chunk?.hit5)),
+  ];
+  const kinds = Object.keys(c.byKind);
+  const rows = [
+    row('all', result.questions, c.total),
+    ...kinds.map((kind) => row(kind, c.queries.filter((q) => q.kind === kind).length, c.byKind[kind], kind)),
+  ];
+  const latency = c.latencyMs ? ` codectx context took ${ms(c.latencyMs.p50)} (p50), ${ms(c.latencyMs.p95)} (p95).` : '';
+  return (
+    `\nContext recall@budget: the share of gold ranges wholly inside the packed context (codectx context, markdown, o200k ` +
+    `tokens), beside chunk hit@5 of plain search.${latency}\n\n${table(header, ['---', ...header.slice(1).map(() => '---:')], rows)}\n`
+  );
+}
+
+function budgetLabel(tokens: number): string {
+  return tokens % 1000 === 0 ? `${tokens / 1000}k` : String(tokens);
 }
 
 /** The report names at most this many questions that a mode ranks below lexical. */

@@ -2,7 +2,7 @@
 // Invariant: questions run in dataset order, modes in the order given; only the timings differ between two runs.
 import type { Engine } from '../engine.js';
 import type { Question } from './dataset.js';
-import { type Level, type MetricSummary, percentile, type QueryScores, scoreQuery, summarize } from './metrics.js';
+import { contextRecall, type Level, type MetricSummary, percentile, type QueryScores, scoreQuery, summarize } from './metrics.js';
 import type { EvalMode } from './modes.js';
 
 /** How one question fared in one mode. Ranks are 1-based within the retrieved results, null when not among them. */
@@ -43,8 +43,22 @@ export interface EvalResult {
   datasets: string[];
   questions: number;
   modes: Record<string, ModeReport>;
+  /** Context recall@budget through Engine.context, when budgets were asked for. */
+  context?: ContextReport;
   /** Where and when: absent in saved baselines so that they change only when the numbers do. */
   run?: { date: string; repo: string };
+}
+
+/** Context recall@budget: the share of gold ranges wholly inside the packed context, per budget (tokens). */
+export interface ContextReport {
+  budgets: number[];
+  /** Mean recall per budget (keys are the budgets), over all questions and per kind. */
+  total: Record<string, number>;
+  byKind: Record<string, Record<string, number>>;
+  /** Per question: recall per budget, and the tokens used at each. */
+  queries: { id: string; kind: string; recall: Record<string, number>; tokens: Record<string, number> }[];
+  /** Nearest-rank percentiles of Engine.context's time; null in saved baselines. */
+  latencyMs: { p50: number; p95: number } | null;
 }
 
 export interface EvalProgress {
@@ -79,6 +93,7 @@ export async function runEval(
   modes: [string, EvalMode][],
   k: number,
   onProgress: (p: EvalProgress) => void = () => {},
+  contextBudgets: number[] = [],
 ): Promise<EvalResult> {
   const depth = Math.max(k, 10);
   const report: Record<string, ModeReport> = {};
@@ -106,12 +121,52 @@ export async function runEval(
       queries: scored.map((s) => s.outcome),
     };
   }
-  return {
+  const result: EvalResult = {
     version: 1,
     k,
     datasets: [...new Set(questions.map((q) => q.dataset))],
     questions: questions.length,
     modes: report,
+  };
+  if (contextBudgets.length > 0) result.context = await runContext(engine, questions, contextBudgets, onProgress);
+  return result;
+}
+
+/** Packs context for every question at every budget (Engine.context, its defaults) and scores it against the gold. */
+async function runContext(
+  engine: Engine,
+  questions: Question[],
+  budgets: number[],
+  onProgress: (p: EvalProgress) => void,
+): Promise<ContextReport> {
+  const queries: ContextReport['queries'] = [];
+  const times: number[] = [];
+  for (const [i, q] of questions.entries()) {
+    const recall: Record<string, number> = {};
+    const tokens: Record<string, number> = {};
+    for (const budget of budgets) {
+      const started = performance.now();
+      const bundle = await engine.context(q.query, { budgetTokens: budget });
+      times.push(performance.now() - started);
+      recall[budget] = contextRecall(bundle.chunks, q.gold);
+      tokens[budget] = bundle.usedTokens;
+    }
+    queries.push({ id: q.id, kind: q.kind, recall, tokens });
+    onProgress({ mode: 'context', done: i + 1, total: questions.length });
+  }
+  const mean = (rows: typeof queries): Record<string, number> =>
+    Object.fromEntries(
+      budgets.map((b) => [String(b), rows.length ? rows.reduce((n, r) => n + (r.recall[b] ?? 0), 0) / rows.length : 0]),
+    );
+  const kinds = [...new Set(questions.map((q) => q.kind))].sort();
+  const p50 = percentile(times, 50);
+  const p95 = percentile(times, 95);
+  return {
+    budgets,
+    total: mean(queries),
+    byKind: Object.fromEntries(kinds.map((kind) => [kind, mean(queries.filter((r) => r.kind === kind))])),
+    queries,
+    latencyMs: p50 === null || p95 === null ? null : { p50, p95 },
   };
 }
 
@@ -135,6 +190,19 @@ export function withoutTimings(result: EvalResult): EvalResult {
       },
     ]),
   );
-  const { run: _run, ...rest } = result;
-  return { ...rest, modes };
+  const { run: _run, context, ...rest } = result;
+  const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
+  const roundAll = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([b, x]) => [b, r4(x)]));
+  if (!context) return { ...rest, modes };
+  return {
+    ...rest,
+    modes,
+    context: {
+      ...context,
+      total: roundAll(context.total),
+      byKind: Object.fromEntries(Object.entries(context.byKind).map(([kind, m]) => [kind, roundAll(m)])),
+      queries: context.queries.map((q) => ({ ...q, recall: roundAll(q.recall) })),
+      latencyMs: null,
+    },
+  };
 }

@@ -41,17 +41,51 @@ afterAll(async () => {
 });
 
 describe('handlers, called directly', () => {
-  it('context packs chunks of two folders with the same relative path: both, each with its own URI', async () => {
+  it('context packs chunks of two folders with the same relative path: both, each with its own URI and folder', async () => {
     const r = await handleContext(folders, { query: 'parse settings file', budgetTokens: 2000 });
-    expect(r.chunks.map((c) => c.citation)).toEqual(['src/settings.ts:1-4', 'src/settings.ts:1-4']);
+    expect(r.chunks.map((c) => c.path)).toEqual(['src/settings.ts', 'src/settings.ts']);
     expect(r.chunks.map((c) => c.uri).sort()).toEqual([uri(a, 'src/settings.ts'), uri(b, 'src/settings.ts')].sort());
+    expect(r.chunks.map((c) => c.folder).sort()).toEqual([uri(a), uri(b)].sort());
+    // Each block is cited under its folder's name, so the two never merge or collide in the text.
+    for (const c of r.chunks) expect(r.text).toContain(`### ${c.citation}`);
+    expect(new Set(r.chunks.map((c) => c.citation)).size).toBe(2);
     expect(r.partial).toBe(false);
+    expect(r.usedTokens).toBeLessThanOrEqual(2000);
   });
 
-  it('the chunk at the active position comes first, from the active folder', async () => {
+  it('the chunk at the active position is taken first (rank 1), from the active folder', async () => {
     const activeFile = uri(b, 'src/settings.ts');
     const r = await handleContext(folders, { query: 'parse settings', activeFile, position: { line: 1, character: 0 } });
-    expect(r.chunks[0]).toMatchObject({ uri: activeFile, score: 1e9 });
+    expect(r.chunks.find((c) => c.rank === 1)).toMatchObject({ uri: activeFile, score: 1e9 });
+  });
+
+  it('context renders markdown, json and xml within the budget, counted in o200k or cl100k', async () => {
+    const md = await handleContext(folders, { query: 'parse settings', budgetTokens: 300, repoMap: false });
+    expect(md.format).toBe('markdown');
+    expect(md.text).toMatch(/^### \S+\/src\/settings\.ts:1-4 parseSettings[AB]\n```typescript\n\/\*\* Parses/);
+    const json = await handleContext(folders, {
+      query: 'parse settings',
+      budgetTokens: 300,
+      format: 'json',
+      tokenizer: 'cl100k',
+    });
+    expect(JSON.parse(json.text).blocks).toHaveLength(json.chunks.length);
+    const xml = await handleContext(folders, { query: 'parse settings', budgetTokens: 300, format: 'xml' });
+    expect(xml.text).toMatch(/^<context>\n[\s\S]*<block path="[^"]+\/src\/settings\.ts" lines="1-4"/);
+    for (const r of [md, json, xml]) expect(r.usedTokens).toBeLessThanOrEqual(300);
+    const tiny = await handleContext(folders, { query: 'parse settings', budgetTokens: 1 });
+    expect(tiny).toMatchObject({ text: '', chunks: [], usedTokens: 0, budgetTokens: 1 });
+  });
+
+  it('context refuses bad params with InvalidParams', async () => {
+    const bad: [Record<string, unknown>, string][] = [
+      [{ query: 'x', format: 'html' }, 'format must be markdown, json or xml'],
+      [{ query: 'x', tokenizer: 'p50k' }, 'tokenizer must be o200k or cl100k'],
+      [{ query: 'x', openFiles: 'a.ts' }, 'openFiles must be an array of file URIs'],
+      [{ query: 'x', repoMap: 1 }, 'repoMap must be a boolean'],
+    ];
+    for (const [params, message] of bad)
+      await expect(handleContext(folders, params)).rejects.toThrow(new ResponseError(-32602, message));
   });
 
   it('search merges both folders; limit is 1 to 1000, else InvalidParams', async () => {

@@ -2,7 +2,15 @@
 // the answer to LSP values. Invariant: bad params are an InvalidParams ResponseError, never a crash; handlers reach the
 // index only through the Engine (Engine.contextAcross packs context for all folders at once).
 import { ErrorCodes, ResponseError, type SymbolInformation } from 'vscode-languageserver/node';
-import { checkBudget, checkLimit, EmbeddingsUnavailable, Engine, InvalidRequest } from '../engine.js';
+import {
+  checkBudget,
+  checkLimit,
+  EmbeddingsUnavailable,
+  Engine,
+  InvalidRequest,
+  isContextFormat,
+  isEncoding,
+} from '../engine.js';
 import { fileUri, lineRange, positionLine, symbolKind } from './conversions.js';
 import type { Folder, FolderRegistry } from './folders.js';
 import type {
@@ -51,33 +59,53 @@ export async function handleSearch(folders: FolderRegistry, params: unknown): Pr
   };
 }
 
-/** `codectx/context`: chunks of every folder ranked together and packed into the budget by the engine. */
+/**
+ * `codectx/context`: chunks of every folder ranked together and packed into the budget by the engine; the chunk at the
+ * cursor first, the selection joining the question, open files preferred. Each block keeps the folder it came from.
+ */
 export async function handleContext(folders: FolderRegistry, params: unknown): Promise<ContextResponse> {
   const p = validateContext(params);
   const active = p.activeFile ? folders.locate(p.activeFile) : undefined;
   if (p.activeFile && !active) throw invalid(`activeFile ${p.activeFile} is not inside a workspace folder of this server`);
-  const engines = folders.all().flatMap((f) => (f.live.engine ? [f.live.engine] : []));
+  const live = folders.all().flatMap((f) => (f.live.engine ? [{ folder: f, engine: f.live.engine }] : []));
   const at =
     active && p.position
       ? { repo: active.folder.live.config.repo, path: active.path, line: positionLine(p.position) }
       : undefined;
-  const bundle = await Engine.contextAcross(engines, [p.query, p.selection ?? ''].join('\n'), {
-    budgetTokens: p.budgetTokens,
-    active: at,
+  const openFiles = (p.openFiles ?? []).flatMap((uri) => {
+    const found = folders.locate(uri);
+    return found ? [{ repo: found.folder.live.config.repo, path: found.path }] : [];
   });
+  const bundle = await Engine.contextAcross(
+    live.map((l) => l.engine),
+    [p.query, p.selection ?? ''].join('\n'),
+    { budgetTokens: p.budgetTokens, format: p.format, tokenizer: p.tokenizer, active: at, openFiles, repoMap: p.repoMap },
+  );
+  const folderOf = (repo: string) => live.find((l) => l.engine.config.repo === repo)?.folder.uri ?? '';
   const chunks: ContextChunk[] = bundle.chunks.map((c) => ({
     uri: fileUri(c.repo, c.path),
+    folder: folderOf(c.repo),
     path: c.path,
     range: lineRange(c.startLine, c.endLine),
     citation: c.citation,
     symbol: c.symbol,
-    kind: c.kind,
+    symbols: c.symbols,
     language: c.language,
     content: c.content,
+    elided: c.elided,
     tokens: c.tokens,
+    rank: c.rank,
     score: Number.isFinite(c.score) ? Math.round(c.score * 1000) / 1000 : 1e9,
   }));
-  return { chunks, usedTokens: bundle.usedTokens, budgetTokens: bundle.budgetTokens, partial: folders.partial };
+  return {
+    text: bundle.text,
+    format: bundle.format,
+    chunks,
+    repoMap: bundle.repoMap.map((f) => ({ uri: fileUri(f.repo, f.path), path: f.path, entries: f.entries })),
+    usedTokens: bundle.usedTokens,
+    budgetTokens: bundle.budgetTokens,
+    partial: folders.partial,
+  };
 }
 
 /** `codectx/status`: every folder's index and what it is doing. */
@@ -201,5 +229,10 @@ function validateContext(params: unknown): ContextParams {
   if (pos !== undefined && (typeof pos !== 'object' || typeof pos.line !== 'number' || typeof pos.character !== 'number')) {
     throw invalid('position must be {line: number, character: number}');
   }
+  if (p.format !== undefined && !isContextFormat(p.format)) throw invalid('format must be markdown, json or xml');
+  if (p.tokenizer !== undefined && !isEncoding(p.tokenizer)) throw invalid('tokenizer must be o200k or cl100k');
+  if (p.openFiles !== undefined && !(Array.isArray(p.openFiles) && p.openFiles.every((u) => typeof u === 'string')))
+    throw invalid('openFiles must be an array of file URIs');
+  if (p.repoMap !== undefined && typeof p.repoMap !== 'boolean') throw invalid('repoMap must be a boolean');
   return p as unknown as ContextParams;
 }

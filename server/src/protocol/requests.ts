@@ -57,33 +57,57 @@ export namespace SearchRequest {
 /** Parameters of `codectx/context`. */
 export interface ContextParams {
   query: string;
-  /** Token budget of the assembled context (default 4000). Tokens are estimated as characters / 4. */
+  /** Token budget of the rendered context (default 4000), counted exactly in `tokenizer`'s encoding. */
   budgetTokens?: number;
-  /** The file the user is in (a URI inside a workspace folder); its chunks near `position` are preferred. */
+  /** How `text` is rendered: markdown (default), json or xml. */
+  format?: 'markdown' | 'json' | 'xml';
+  /** The encoding tokens are counted in: o200k (default; GPT-4o and later) or cl100k (GPT-4). */
+  tokenizer?: 'o200k' | 'cl100k';
+  /** The file the user is in (a URI inside a workspace folder); the chunk at `position` is taken first. */
   activeFile?: string;
   position?: { line: number; character: number };
-  /** Selected text in the active file; its identifiers join the query. */
+  /** Selected text in the active file; it joins the query (its identifiers then count in retrieval). */
   selection?: string;
+  /** URIs of the files open in the editor: their chunks rank a little higher. */
+  openFiles?: string[];
+  /** Add a map of the files involved (paths and top-level declarations) when the budget leaves room (default true). */
+  repoMap?: boolean;
 }
 
-/** One chunk of assembled context, with its citation. */
+/** One block of assembled context (chunks of a file merged, perhaps trimmed), with its citation. */
 export interface ContextChunk {
   uri: string;
+  /** The workspace folder the file belongs to. */
+  folder: string;
   path: string;
   range: Range;
   /** `path:startLine-endLine`, to cite in an answer. */
   citation: string;
+  /** The first of `symbols`, or ''. */
   symbol: string;
-  kind: string;
+  /** Symbols of the chunks merged into this block, best rank first. */
+  symbols: string[];
   language: string;
+  /** The block's lines; where lines were left out (`elided`) a line `⋮` stands in their place. */
   content: string;
+  elided: boolean;
+  /** Exact tokens of the block as rendered in `text`. */
   tokens: number;
+  /** Best rank (1-based) among the block's chunks, and its score (1e9 for the chunk at the cursor). */
+  rank: number;
   score: number;
 }
 
 /** Result of `codectx/context`. */
 export interface ContextResponse {
+  /** Prompt-ready context in the asked format: blocks headed by their citations, and a map of the files. */
+  text: string;
+  format: 'markdown' | 'json' | 'xml';
+  /** Blocks in reading order (by folder, path, then line). */
   chunks: ContextChunk[];
+  /** The files of the map, each with its top-level declarations; [] when the budget left no room. */
+  repoMap: { uri: string; path: string; entries: { line: number; text: string }[] }[];
+  /** Exact tokens of `text`; never more than `budgetTokens`. */
   usedTokens: number;
   budgetTokens: number;
   partial: boolean;

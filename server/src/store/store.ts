@@ -353,6 +353,19 @@ export class Store {
     return id === undefined ? undefined : this.chunks([id]).get(id);
   }
 
+  /**
+   * The top-level declarations of `path` (chunks without a parent that have a signature), by line: the repository
+   * map of context assembly. At most `limit`.
+   */
+  outline(path: string, limit: number): { line: number; signature: string }[] {
+    return this.db
+      .prepare(
+        `SELECT c.start_line AS line, c.signature FROM chunks c JOIN files f ON f.id = c.file_id
+         WHERE f.path = ? AND c.parent = '' AND c.signature != '' GROUP BY c.start_line ORDER BY c.start_line LIMIT ?`,
+      )
+      .all(path, limit) as { line: number; signature: string }[];
+  }
+
   /** The stored state of one file, or undefined. */
   fileState(path: string): (FileState & { path: string }) | undefined {
     return this.db.prepare('SELECT path, size, mtime_ms AS mtimeMs, hash, overlay FROM files WHERE path = ?').get(path) as

@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// `npm run bench:pack`: how long packing 200 ranked candidates into a budget takes (assemble/pack-context.ts), with the
+// token counts cold (every text counted) and warm (the engine's memoized counter has seen the chunks before).
+// Candidates are real code: windows of this repository's own server/src files, with their source lines.
+// Times are CPU time of this process (process.cpuUsage), so that other work on a shared machine does not inflate them.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const RUNS = 15;
+
+async function loadAssemble() {
+  mkdirSync(join(ROOT, '.bench'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, '.bench', 'pack-bundle-'));
+  const src = join(ROOT, 'server', 'src', 'assemble');
+  await build({
+    entryPoints: [join(src, 'pack-context.ts'), join(src, 'count-tokens.ts')],
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  try {
+    const pack = await import(pathToFileURL(join(dir, 'pack-context.mjs')).href);
+    const tokens = await import(pathToFileURL(join(dir, 'count-tokens.mjs')).href);
+    return { ...pack, ...tokens };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** 200 candidates: windows of 8 to 60 lines over the repository's TypeScript sources, some overlapping. */
+function candidates() {
+  const files = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) files.push(p);
+    }
+  };
+  walk(join(ROOT, 'server', 'src'));
+  files.sort();
+  const out = [];
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  while (out.length < 200) {
+    const file = files[Math.floor(next() * files.length)];
+    const source = readFileSync(file, 'utf8').split('\n');
+    const length = 8 + Math.floor(next() * 52);
+    const start = 1 + Math.floor(next() * Math.max(1, source.length - length));
+    const end = Math.min(source.length, start + length - 1);
+    out.push({
+      folder: '',
+      path: relative(ROOT, file),
+      language: 'typescript',
+      symbol: `s${out.length}`,
+      kind: 'function',
+      startLine: start,
+      endLine: end,
+      content: source.slice(start - 1, end).join('\n'),
+      signature: source[start - 1]?.trim() ?? '',
+      doc: '',
+      score: 1 / (out.length + 1),
+      source,
+    });
+  }
+  return out;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** CPU milliseconds spent by `fn`. */
+function cpuMs(fn) {
+  const before = process.cpuUsage();
+  const value = fn();
+  const used = process.cpuUsage(before);
+  return { value, ms: (used.user + used.system) / 1000 };
+}
+
+const { packContext, loadTokenizer, memoizeCount } = await loadAssemble();
+const started = performance.now();
+const count = await loadTokenizer('o200k');
+const loadMs = performance.now() - started;
+const all = candidates();
+const terms = ['token', 'budget', 'chunk', 'search'];
+const rows = [];
+for (const format of ['markdown', 'json', 'xml']) {
+  for (const budget of [2000, 4000, 8000]) {
+    const cold = [];
+    const warm = [];
+    let packed;
+    for (let i = 0; i < RUNS; i++) {
+      // Cold: a fresh memo, so every candidate is counted (the tokenizer itself is loaded and JIT-warm).
+      const memo = memoizeCount(count);
+      const first = cpuMs(() => packContext(all, { budget, countTokens: memo, format, terms }));
+      packed = first.value;
+      cold.push(first.ms);
+      warm.push(cpuMs(() => packContext(all, { budget, countTokens: memo, format, terms })).ms);
+    }
+    rows.push({
+      format,
+      budget,
+      coldMs: median(cold),
+      warmMs: median(warm),
+      blocks: packed.blocks.length,
+      tokens: packed.tokens,
+    });
+  }
+}
+console.log(
+  `tokenizer load (o200k): ${loadMs.toFixed(0)} ms; 200 candidates, ${all.reduce((n, c) => n + count(c.content), 0)} tokens in all`,
+);
+console.log('format    budget  cold ms  warm ms  blocks  tokens');
+for (const r of rows) {
+  console.log(
+    `${r.format.padEnd(9)} ${String(r.budget).padStart(6)} ${r.coldMs.toFixed(1).padStart(8)} ${r.warmMs.toFixed(1).padStart(8)} ${String(r.blocks).padStart(7)} ${String(r.tokens).padStart(7)}`,
+  );
+}

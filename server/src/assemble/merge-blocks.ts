@@ -1,0 +1,170 @@
+// Pure. Chosen pieces of files become blocks: pieces of one file that overlap, touch, or stand apart by blank lines only
+// merge into one block; each line is shown once; gaps inside a block become one elision marker each.
+import type { NumberedLines } from './candidate-lines.js';
+import { ELISION } from './context-types.js';
+
+/** A candidate as chosen for packing: its lines (whole or trimmed), or its own text when its lines are unknown. */
+export interface Piece {
+  folder: string;
+  path: string;
+  language: string;
+  symbol: string;
+  rank: number;
+  score: number;
+  startLine: number;
+  endLine: number;
+  /** The lines shown; undefined for a piece shown as its own text (`text`), which merges with nothing. */
+  lines: NumberedLines | undefined;
+  text: string;
+  /** Lines of the piece's range are left out (trimmed, or a skeleton). */
+  elided: boolean;
+  source: readonly string[] | undefined;
+}
+
+/** A block before it is counted: what the renderers need. */
+export interface MergedBlock {
+  folder: string;
+  path: string;
+  language: string;
+  startLine: number;
+  endLine: number;
+  symbols: string[];
+  ranks: number[];
+  rank: number;
+  score: number;
+  elided: boolean;
+  /** Runs of lines shown whole, [first, last] each: what a citation of this block can rely on. */
+  shown: [number, number][];
+  content: string;
+}
+
+/** Merges the pieces of one file (or of several: they are grouped by folder and path) into blocks ordered by line. */
+export function mergeBlocks(pieces: readonly Piece[]): MergedBlock[] {
+  const byFile = new Map<string, Piece[]>();
+  for (const p of pieces) {
+    const key = `${p.folder}\0${p.path}`;
+    const list = byFile.get(key);
+    if (list) list.push(p);
+    else byFile.set(key, [p]);
+  }
+  const out: MergedBlock[] = [];
+  for (const list of byFile.values()) out.push(...mergeFile(list));
+  return out;
+}
+
+function mergeFile(pieces: Piece[]): MergedBlock[] {
+  const sorted = [...pieces].sort((a, b) => span(a)[0] - span(b)[0] || span(a)[1] - span(b)[1] || a.rank - b.rank);
+  const groups: Piece[][] = [];
+  let end = Number.NEGATIVE_INFINITY;
+  for (const p of sorted) {
+    const [s, e] = span(p);
+    const group = groups[groups.length - 1];
+    const last = group?.[group.length - 1];
+    if (group && last?.lines && p.lines && joins(end, s, p.source)) {
+      group.push(p);
+      end = Math.max(end, e);
+    } else {
+      groups.push([p]);
+      end = e;
+    }
+  }
+  return groups.map(toBlock);
+}
+
+/** The lines a piece shows, first and last. */
+function span(p: Piece): [number, number] {
+  const first = p.lines?.[0];
+  const last = p.lines?.[p.lines.length - 1];
+  return first && last ? [first[0], last[0]] : [p.startLine, p.endLine];
+}
+
+/** A piece starting at `start` joins a block ending at `end` when they overlap, touch, or only blank lines lie between. */
+function joins(end: number, start: number, source: readonly string[] | undefined): boolean {
+  if (start <= end + 1) return true;
+  if (!source) return false;
+  for (let l = end + 1; l < start; l++) if (source[l - 1]?.trim()) return false;
+  return true;
+}
+
+function toBlock(group: Piece[]): MergedBlock {
+  const best = [...group].sort((a, b) => a.rank - b.rank);
+  const head = best[0] as Piece;
+  const meta = {
+    folder: head.folder,
+    path: head.path,
+    language: head.language,
+    symbols: unique(best.map((p) => p.symbol).filter(Boolean)),
+    ranks: best.map((p) => p.rank),
+    rank: head.rank,
+    score: Math.max(...group.map((p) => p.score)),
+  };
+  if (!head.lines) {
+    const shown: [number, number][] = head.elided ? [] : [[head.startLine, head.endLine]];
+    return { ...meta, startLine: head.startLine, endLine: head.endLine, elided: head.elided, shown, content: head.text };
+  }
+  // One piece of contiguous lines, the common case, is its own text.
+  const only = group.length === 1 ? head.lines : undefined;
+  const first = only?.[0];
+  const last = only?.[only.length - 1];
+  if (only && first && last && last[0] - first[0] + 1 === only.length && last[0] >= head.endLine) {
+    return {
+      ...meta,
+      startLine: first[0],
+      endLine: last[0],
+      elided: false,
+      shown: [[first[0], last[0]]],
+      content: only.map(([, t]) => t).join('\n'),
+    };
+  }
+  const lines = new Map<number, string>();
+  for (const p of group) for (const [n, t] of p.lines ?? []) lines.set(n, t);
+  const numbers = [...lines.keys()].sort((a, b) => a - b);
+  // Blank lines between pieces that were merged across them are shown, not elided.
+  const source = group.find((p) => p.source)?.source;
+  const rendered: string[] = [];
+  const shown: [number, number][] = [];
+  let elided = false;
+  let previous: number | undefined;
+  for (const n of numbers) {
+    const run = shown[shown.length - 1];
+    if (previous !== undefined && n > previous + 1) {
+      const between = source ? source.slice(previous, n - 1) : undefined;
+      if (between?.every((t) => !t.trim())) {
+        rendered.push(...between);
+        if (run) run[1] = n;
+      } else {
+        rendered.push(`${deeper(lines.get(previous), lines.get(n))}${ELISION}`);
+        elided = true;
+        shown.push([n, n]);
+      }
+    } else if (run) run[1] = n;
+    else shown.push([n, n]);
+    rendered.push(lines.get(n) ?? '');
+    previous = n;
+  }
+  // A trimmed definition whose last lines were left out says so.
+  const rangeEnd = Math.max(...group.map((p) => p.endLine));
+  if (previous !== undefined && rangeEnd > previous) {
+    rendered.push(`${/^\s*/.exec(lines.get(previous) ?? '')?.[0] ?? ''}${ELISION}`);
+    elided = true;
+  }
+  return {
+    ...meta,
+    startLine: numbers[0] ?? head.startLine,
+    endLine: numbers[numbers.length - 1] ?? head.endLine,
+    elided,
+    shown,
+    content: rendered.join('\n'),
+  };
+}
+
+/** The longer indentation of two lines: an elided body is indented at least as deep as its neighbours. */
+function deeper(a = '', b = ''): string {
+  const ia = /^\s*/.exec(a)?.[0] ?? '';
+  const ib = /^\s*/.exec(b)?.[0] ?? '';
+  return ia.length >= ib.length ? ia : ib;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
