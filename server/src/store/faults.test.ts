@@ -120,6 +120,8 @@ it(`${TRIALS} trials of random 4-64 KB damage: every one ends with a working ind
     rows.push(`| ${trial} | ${offset} | ${length} | ${outcome} | ${quarantined} | ok |`);
   }
   const matrix = [
+    '# Corruption trials (written by `npm run test:faults`; see reliability.md)',
+    '',
     `Index of ${statSync(join(pristine, 'index.sqlite')).size} bytes (48 files, --embeddings none); ${TRIALS} trials.`,
     '',
     '| trial | offset | bytes | outcome | files quarantined | final search + verify |',
