@@ -309,3 +309,38 @@ describe('codectx CLI', () => {
     }
   });
 });
+
+describe('codectx symbols', () => {
+  it('prints where a name is defined and which chunks reference it (--json and text)', () => {
+    const graphRepo = mkdtempSync(join(tmpdir(), 'codectx-graph-'));
+    try {
+      writeFileSync(
+        join(graphRepo, 'queue.go'),
+        'package q\n\nfunc enqueueJob(q []int, j int) []int {\n\treturn append(q, j)\n}\n',
+      );
+      writeFileSync(
+        join(graphRepo, 'worker.go'),
+        'package q\n\nfunc RunWorker(q []int) []int {\n\tq = enqueueJob(q, 1)\n\treturn q\n}\n',
+      );
+      const r = run(['symbols', 'enqueueJob', '--repo', graphRepo, '--json', '--embeddings', 'none']);
+      expect(r.code, r.stderr).toBe(0);
+      const graph = JSON.parse(r.stdout);
+      expect(graph.definitions.map((d: { path: string; startLine: number }) => `${d.path}:${d.startLine}`)).toEqual([
+        'queue.go:3',
+      ]);
+      expect(graph.references.map((d: { path: string; symbol: string }) => `${d.path} ${d.symbol}`)).toEqual([
+        'worker.go RunWorker',
+      ]);
+      const text = run(['symbols', 'enqueueJob', '--repo', graphRepo, '--embeddings', 'none']);
+      expect(text.stdout).toMatch(
+        /definitions of enqueueJob:\n {2}queue\.go:3-5 {2}enqueueJob {2}function\nreferences to enqueueJob:\n {2}worker\.go:3-6 {2}RunWorker/,
+      );
+      const none = run(['symbols', 'nothingLikeThis', '--repo', graphRepo, '--embeddings', 'none']);
+      expect(none.code).toBe(0);
+      expect(none.stderr).toMatch(/no symbol named 'nothingLikeThis'/);
+      expect(run(['symbols', '--repo', graphRepo]).code).toBe(2);
+    } finally {
+      rmSync(graphRepo, { recursive: true, force: true });
+    }
+  });
+});

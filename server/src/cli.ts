@@ -20,6 +20,7 @@ import {
   MAX_LIMIT,
   type RankMode,
   RepositoryError,
+  type SymbolGraph,
 } from './engine.js';
 import { runEvalCommand } from './eval/eval-command.js';
 
@@ -31,6 +32,7 @@ const USAGE = `usage:
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
   codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--format markdown|json|xml]
                  [--file PATH [--line N]] [--tokenizer o200k|cl100k] [--no-map] [--json]
+  codectx symbols NAME [--repo DIR] [--index-dir DIR] [--limit N] [--json]
   codectx status [--repo DIR] [--index-dir DIR] [--json] [--verify]
   codectx --version
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
@@ -102,7 +104,7 @@ async function main(argv: string[]): Promise<number | undefined> {
           process.stderr.write(`codectx: … and ${report.errors.length - 5} more problems (see codectx status)\n`);
         // Lexical search works now; embeddings fill in after, with their own progress.
         const embedded =
-          mode === 'lexical' && command === 'search'
+          (mode === 'lexical' && command === 'search') || command === 'symbols'
             ? undefined
             : await engine.embed({ onProgress: embedPrinter(command === 'index') });
         return { report, embedded };
@@ -131,6 +133,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       seen = engine.recoveries;
       const { report, embedded } = readOnly ? { report: undefined, embedded: undefined } : await healed(bringUp);
       if (command === 'index' && report) return printIndexReport(engine, report, embedded, values.json === true);
+      if (command === 'symbols')
+        return printSymbols(await healed(() => engine.symbolGraph(rest.join(' '), limit)), values.json === true);
       if (values.batch) return await runBatch(engine, values.batch, limit, mode, healed);
       if (command === 'context') {
         const file = values.file === undefined ? undefined : repoRelative(config.repo, values.file);
@@ -175,12 +179,15 @@ async function main(argv: string[]): Promise<number | undefined> {
 /** Throws a UsageError for a missing or unknown command, a missing argument, or a flag of another command. */
 function checkUsage(command: string | undefined, rest: string[], values: ReturnType<typeof parse>['values']): void {
   if (command === undefined) throw new UsageError('missing command');
-  if (!['index', 'search', 'context', 'status'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (!['index', 'search', 'context', 'symbols', 'status'].includes(command))
+    throw new UsageError(`unknown command '${command}'`);
   if (command === 'search' && !values.batch && rest.length === 0) throw new UsageError('search needs a QUERY or --batch FILE');
   if (command === 'context' && rest.length === 0) throw new UsageError('context needs a QUESTION');
-  if (command !== 'search' && command !== 'context' && rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
-  if (command !== 'search' && (values.batch || values.explain || values.limit))
-    throw new UsageError('--batch, --limit and --explain go with search');
+  if (command === 'symbols' && rest.length !== 1) throw new UsageError('symbols needs one NAME');
+  if (command !== 'search' && command !== 'context' && command !== 'symbols' && rest.length > 0)
+    throw new UsageError(`unexpected argument '${rest[0]}'`);
+  if (command !== 'search' && (values.batch || values.explain)) throw new UsageError('--batch and --explain go with search');
+  if (command !== 'search' && command !== 'symbols' && values.limit) throw new UsageError('--limit goes with search and symbols');
   const contextFlags = ['budget', 'format', 'file', 'line', 'tokenizer', 'no-map'] as const;
   const misplaced = contextFlags.find((f) => values[f] !== undefined);
   if (command !== 'context' && misplaced) throw new UsageError(`--${misplaced} goes with context`);
@@ -418,6 +425,26 @@ function printContext(bundle: ContextBundle, json: boolean): number {
       `codectx: ${bundle.chunks.length} blocks from ${bundle.candidates} candidates, ${bundle.usedTokens} of ` +
         `${bundle.budgetTokens} tokens (${bundle.tokenizer})\n`,
     );
+  return 0;
+}
+
+/** Definitions, then references, one `path:start-end  symbol` line each; JSON with `--json`. */
+function printSymbols(graph: SymbolGraph, json: boolean): number {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(graph)}\n`);
+    return 0;
+  }
+  const line = (l: SymbolGraph['definitions'][number]) =>
+    `  ${l.path}:${l.startLine}-${l.endLine}${l.symbol ? `  ${l.symbol}` : ''}  ${l.kind}`;
+  const out = [
+    `definitions of ${graph.name}:`,
+    ...graph.definitions.map(line),
+    `references to ${graph.name}:`,
+    ...graph.references.map(line),
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (graph.definitions.length === 0 && graph.references.length === 0)
+    process.stderr.write(`codectx: no symbol named '${truncate(graph.name, 80)}'\n`);
   return 0;
 }
 

@@ -70,6 +70,11 @@ export interface ContextOptions {
   openFiles?: { repo: string; path: string }[];
   /** Ranked chunks considered per repository before packing (default 60). */
   candidates?: number;
+  /**
+   * Follow the code graph: the definitions the top hits reference join the candidates, worth 0.3 of their hit's score
+   * (search/expand-graph.ts). Default: from a budget of 4000 tokens, where it was measured to help.
+   */
+  graph?: boolean;
   /** Add a map of the files involved (paths and top-level declarations) when the budget leaves room (default true). */
   repoMap?: boolean;
 }
@@ -144,4 +149,32 @@ export interface EngineStatus extends StoreStatus {
   indexPath: string;
   /** Set when this process found the index damaged, moved it aside and started over: what happened and where it went. */
   recovered?: string;
+}
+
+/** A chunk of the code graph: where a name is defined or used. */
+export interface GraphLocation {
+  path: string;
+  startLine: number;
+  endLine: number;
+  symbol: string;
+  kind: string;
+  /** The name that links it: the name defined there (a callee) or the name it references (a caller, a reference). */
+  name: string;
+}
+
+/** `codectx symbols NAME`: where a name is defined, and which chunks reference it (by exact name). */
+export interface SymbolGraph {
+  name: string;
+  definitions: GraphLocation[];
+  references: GraphLocation[];
+}
+
+/** Callers and callees of a chunk (the one at a position) or of a symbol's definitions. */
+export interface RelatedReport {
+  /** The chunks asked about: the chunk at the position, or where the symbol is defined. */
+  targets: GraphLocation[];
+  /** Definitions of the names the targets reference. */
+  callees: GraphLocation[];
+  /** Chunks that reference a name the targets define. */
+  callers: GraphLocation[];
 }

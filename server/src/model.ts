@@ -63,6 +63,8 @@ export interface SymbolDef {
 export interface ChunkedFile {
   chunks: Chunk[];
   symbols: SymbolDef[];
+  /** The names each chunk references (calls, type uses), aligned with `chunks` (chunk/extract-refs.ts). */
+  refs: string[][];
   /** Human-readable problems (a parse failure, a grammar that did not load); the file still got line windows. */
   errors: string[];
   /** True when the grammar failed and the file fell back to line windows. */

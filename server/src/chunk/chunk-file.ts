@@ -1,7 +1,8 @@
 // Pure. Cuts one file into chunks: AST definitions from the tags query, Markdown sections, or line windows.
 // Never throws on malformed source: errors are returned beside the chunks, and every non-blank line lands in a chunk.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
 import type { Chunk, ChunkedFile, ChunkKind, SymbolDef } from '../model.js';
+import { referenceSites, refsByChunk } from './extract-refs.js';
 import { lineWindows, type WindowBudget } from './line-windows.js';
 import type { LoadedGrammar } from './loaded-grammar.js';
 import { chunkMarkdown } from './markdown.js';
@@ -84,12 +85,15 @@ export function chunkFile(
   const src = new SourceLines(path, language, text, hash);
   const windowBudget = { maxLines: budget.windowLines, maxChars: budget.maxChars };
   if (language === 'markdown') {
-    return { chunks: chunkMarkdown(src, budget), symbols: [], errors: [], parseFailed: false };
+    const chunks = chunkMarkdown(src, budget);
+    return { chunks, symbols: [], refs: chunks.map(() => []), errors: [], parseFailed: false };
   }
   if (!grammar) {
+    const chunks = lineWindows(src, 1, src.count, windowBudget, { kind: 'window' });
     return {
-      chunks: lineWindows(src, 1, src.count, windowBudget, { kind: 'window' }),
+      chunks,
       symbols: [],
+      refs: chunks.map(() => []),
       errors: [],
       parseFailed: false,
     };
@@ -98,14 +102,20 @@ export function chunkFile(
   try {
     tree = grammar.parser.parse(text);
     if (!tree) throw new Error('the parser returned no tree');
-    const defs = collectDefs(tree, grammar, src);
+    // A node captured by two patterns (`const f = () => {}`: function and constant) takes the earlier pattern's kind;
+    // matches do not come back in pattern order, so sort them.
+    const matches = grammar.query.matches(tree.rootNode).sort((a, b) => a.patternIndex - b.patternIndex);
+    const defs = collectDefs(matches, src);
     const chunks = new Chunker(src, budget).chunkTopLevel(defs.filter((d) => !d.parent));
-    return { chunks, symbols: defs.map(toSymbol), errors: [], parseFailed: false };
+    const refs = refsByChunk(chunks, referenceSites(matches));
+    return { chunks, symbols: defs.map(toSymbol), refs, errors: [], parseFailed: false };
   } catch (error) {
     const message = `${path}: ${grammar.id} parse failed, indexed as line windows: ${(error as Error)?.message ?? error}`;
+    const chunks = lineWindows(src, 1, src.count, windowBudget, { kind: 'window' });
     return {
-      chunks: lineWindows(src, 1, src.count, windowBudget, { kind: 'window' }),
+      chunks,
       symbols: [],
+      refs: chunks.map(() => []),
       errors: [message],
       parseFailed: true,
     };
@@ -130,11 +140,8 @@ function qualifierOf(d: Def): string {
   return d.qualified.length > d.name.length ? d.qualified.slice(0, d.qualified.length - d.name.length - 1) : '';
 }
 
-function collectDefs(tree: Tree, grammar: LoadedGrammar, src: SourceLines): Def[] {
+function collectDefs(matches: QueryMatch[], src: SourceLines): Def[] {
   const byId = new Map<number, Def>();
-  // A node captured by two patterns (`const f = () => {}`: function and constant) takes the earlier pattern's kind;
-  // matches do not come back in pattern order, so sort them.
-  const matches = grammar.query.matches(tree.rootNode).sort((a, b) => a.patternIndex - b.patternIndex);
   for (const match of matches) {
     let defNode: Node | undefined;
     let kind: ChunkKind | undefined;

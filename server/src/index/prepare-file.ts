@@ -18,8 +18,9 @@ export function sha1(data: string | Buffer): string {
  * Bump when a change to the chunker's code changes the chunks of unchanged files (the tags queries and the budgets
  * count by themselves). 2: /** *\/ docs one blank line above, packed skeleton parts, Markdown heading text.
  * 3: a declared object with member chunks is a container, never merged with its neighbours.
+ * 4: each chunk's referenced names (the refs table), which older indexes lack.
  */
-export const CHUNKER_VERSION = 3;
+export const CHUNKER_VERSION = 4;
 
 /** The rules chunks were cut by: chunker version, tags queries, budgets. */
 export function chunkingFingerprint(config: Config, grammars: GrammarLoader): string {
@@ -64,7 +65,7 @@ export async function prepareFile(
     language,
     lines: text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0),
     parseFailed,
-    chunks: chunked.chunks.map((chunk) => ({ chunk, fts: ftsFields(chunk) })),
+    chunks: chunked.chunks.map((chunk, i) => ({ chunk, fts: ftsFields(chunk), refs: chunked.refs[i] ?? [] })),
     symbols: chunked.symbols,
   };
 }

@@ -18,6 +18,9 @@ import type {
   ContextParams,
   ContextResponse,
   FolderStatus,
+  RelatedLocation,
+  RelatedParams,
+  RelatedResponse,
   SearchHit,
   SearchMode,
   SearchParams,
@@ -106,6 +109,35 @@ export async function handleContext(folders: FolderRegistry, params: unknown): P
     budgetTokens: bundle.budgetTokens,
     partial: folders.partial,
   };
+}
+
+/** `codectx/related`: callers and callees from the code graph, of the chunk at a position or of a symbol (every folder). */
+export function handleRelated(folders: FolderRegistry, params: unknown): RelatedResponse {
+  const p = validateRelated(params);
+  const out: RelatedResponse = { targets: [], callers: [], callees: [] };
+  const add = (folder: Folder, report: ReturnType<Engine['related']>) => {
+    const convert = (l: (typeof report.targets)[number]): RelatedLocation => ({
+      ...l,
+      uri: fileUri(folder.root, l.path),
+      folder: folder.uri,
+      range: lineRange(l.startLine, l.endLine),
+    });
+    out.targets.push(...report.targets.map(convert));
+    out.callers.push(...report.callers.map(convert));
+    out.callees.push(...report.callees.map(convert));
+  };
+  if (p.textDocument) {
+    const at = folders.locate(p.textDocument.uri);
+    if (!at) throw invalid(`${p.textDocument.uri} is not inside a workspace folder of this server`);
+    const engine = at.folder.live.engine;
+    if (engine && p.position) add(at.folder, engine.related({ path: at.path, line: positionLine(p.position) }, p.limit));
+    return out;
+  }
+  for (const folder of folders.all()) {
+    const engine = folder.live.engine;
+    if (engine) add(folder, engine.related({ symbol: p.symbol as string }, p.limit));
+  }
+  return out;
 }
 
 /** `codectx/status`: every folder's index and what it is doing. */
@@ -215,6 +247,23 @@ function validateSearch(params: unknown): SearchParams & { limit: number } {
     languages: stringArray(p.languages, 'languages'),
     folders: stringArray(p.folders, 'folders'),
   };
+}
+
+function validateRelated(params: unknown): RelatedParams & { limit: number } {
+  const usage = 'codectx/related needs params {textDocument: {uri}, position: {line, character}} or {symbol: string}';
+  if (!params || typeof params !== 'object') throw invalid(usage);
+  const p = params as Record<string, unknown>;
+  const limit = rule(() => checkLimit(p.limit ?? 50));
+  const doc = p.textDocument as { uri?: unknown } | undefined;
+  const pos = p.position as { line?: unknown; character?: unknown } | undefined;
+  if (doc !== undefined) {
+    if (typeof doc !== 'object' || typeof doc?.uri !== 'string') throw invalid('textDocument must be {uri: string}');
+    if (!pos || typeof pos !== 'object' || typeof pos.line !== 'number' || typeof pos.character !== 'number')
+      throw invalid('position must be {line: number, character: number}');
+    return { textDocument: { uri: doc.uri }, position: pos as RelatedParams['position'], limit };
+  }
+  if (typeof p.symbol !== 'string' || p.symbol.trim() === '') throw invalid(usage);
+  return { symbol: p.symbol.trim(), limit };
 }
 
 function validateContext(params: unknown): ContextParams {

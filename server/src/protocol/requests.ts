@@ -119,6 +119,45 @@ export namespace ContextRequest {
   export const type = new RequestType<ContextParams, ContextResponse, void>(method);
 }
 
+/** Parameters of `codectx/related`: a position in a file (the chunk there), or a symbol name (its definitions). */
+export interface RelatedParams {
+  textDocument?: { uri: string };
+  position?: { line: number; character: number };
+  symbol?: string;
+  /** At most this many callers and this many callees per folder (1-200, default 50). */
+  limit?: number;
+}
+
+/** A chunk of the code graph. */
+export interface RelatedLocation {
+  uri: string;
+  folder: string;
+  path: string;
+  range: Range;
+  startLine: number;
+  endLine: number;
+  symbol: string;
+  kind: string;
+  /** The linking name: what a callee defines, what a caller references. */
+  name: string;
+}
+
+/** Result of `codectx/related`. By name, not resolved: a call of `get` links to every definition named `get`. */
+export interface RelatedResponse {
+  /** The chunk at the position, or the symbol's definitions. */
+  targets: RelatedLocation[];
+  /** Chunks that reference a name the targets define. */
+  callers: RelatedLocation[];
+  /** Definitions of names the targets reference (calls, type uses). */
+  callees: RelatedLocation[];
+}
+
+/** `codectx/related`: callers and callees of the chunk at a position or of a symbol, from the index's code graph. */
+export namespace RelatedRequest {
+  export const method = 'codectx/related';
+  export const type = new RequestType<RelatedParams, RelatedResponse, void>(method);
+}
+
 /** Index state of one workspace folder. */
 export interface FolderStatus {
   uri: string;

@@ -13,8 +13,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { BufferSync } from './buffers.js';
 import { type Folder, FolderRegistry } from './folders.js';
-import { handleContext, handleReindex, handleSearch, handleStatus, handleWorkspaceSymbol } from './handlers.js';
-import { ContextRequest, ReindexRequest, SearchRequest, StatusRequest } from './requests.js';
+import { handleContext, handleReindex, handleRelated, handleSearch, handleStatus, handleWorkspaceSymbol } from './handlers.js';
+import { ContextRequest, ReindexRequest, RelatedRequest, SearchRequest, StatusRequest } from './requests.js';
 import { needsRestart, readSettings } from './settings.js';
 
 export function startServer(connection: Connection): void {
@@ -79,6 +79,7 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(SearchRequest.type, (params, token) => cancellable(token, () => handleSearch(folders, params)));
   connection.onRequest(ContextRequest.type, (params, token) => cancellable(token, () => handleContext(folders, params)));
+  connection.onRequest(RelatedRequest.type, (params, token) => cancellable(token, () => handleRelated(folders, params)));
   connection.onRequest(StatusRequest.type, () => handleStatus(folders));
   connection.onRequest(ReindexRequest.type, (params) => handleReindex(folders, params));
   connection.onWorkspaceSymbol((params, token) => cancellable(token, () => handleWorkspaceSymbol(folders, params.query)));

@@ -120,6 +120,16 @@ export const MIGRATIONS: Migration[] = [
       );
     }
   },
+  // 5: the code graph's edges: the names each chunk references (chunk/extract-refs.ts), written and deleted with the
+  // chunk. Indexes built before it have none until re-chunked: CHUNKER_VERSION 4 (index/prepare-file.ts) does that.
+  `
+  CREATE TABLE refs (
+    chunk_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (chunk_id, name)
+  ) WITHOUT ROWID;
+  CREATE INDEX refs_name ON refs(name);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

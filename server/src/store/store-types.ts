@@ -12,7 +12,8 @@ export interface FileWrite {
   parseFailed: boolean;
   /** pid of the server whose editor buffer this is, 0 for the file on disk. */
   overlay: number;
-  chunks: { chunk: Chunk; fts: FtsFields }[];
+  /** Each chunk with its FTS texts and the names it references (the code graph's edges). */
+  chunks: { chunk: Chunk; fts: FtsFields; refs: string[] }[];
   symbols: SymbolDef[];
 }
 

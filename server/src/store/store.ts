@@ -231,6 +231,7 @@ export class Store {
     const ftsSizes = db.prepare('SELECT sz FROM chunks_fts_docsize WHERE id IN (SELECT id FROM chunks WHERE file_id = ?)').raw();
     // What the deleted rows counted in BM25's totals, taken out after the commit (fts-totals.ts).
     const removedFts: FtsSizes = { rows: 0, tokens: new Array(FTS_COLUMNS).fill(0) };
+    const delRefs = db.prepare('DELETE FROM refs WHERE chunk_id IN (SELECT id FROM chunks WHERE file_id = ?)');
     const delChunks = db.prepare('DELETE FROM chunks WHERE file_id = ?');
     const delSymbols = db.prepare('DELETE FROM symbols WHERE file_id = ?');
     const delFile = db.prepare('DELETE FROM files WHERE id = ?');
@@ -249,6 +250,7 @@ export class Store {
        VALUES (@fileId, @startLine, @endLine, @startByte, @endByte, @symbol, @kind, @parent, @signature, @doc, @content, @hash)`,
     );
     const insFts = db.prepare('INSERT INTO chunks_fts(rowid, symbol, sigdoc, body, path) VALUES (?, ?, ?, ?, ?)');
+    const insRef = db.prepare('INSERT OR IGNORE INTO refs(chunk_id, name) VALUES (?, ?)');
     const insSymbol = db.prepare(
       `INSERT INTO symbols(file_id, name, qualified, kind, start_line, end_line, parent)
        VALUES (@fileId, @name, @qualified, @kind, @startLine, @endLine, @parent)`,
@@ -262,6 +264,7 @@ export class Store {
       if (vectors.active) for (const chunk of chunkIds.all(id) as number[]) vectors.remove(chunk);
       for (const [sz] of ftsSizes.all(id) as [Buffer][]) addSizes(removedFts, sz);
       delFts.run(id);
+      delRefs.run(id);
       delChunks.run(id);
       delSymbols.run(id);
     };
@@ -279,9 +282,11 @@ export class Store {
         const old = fileId.get(w.path) as number | undefined;
         if (old !== undefined) clear(old);
         const id = upsertFile.get({ ...w, parseFailed: w.parseFailed ? 1 : 0, now }) as number;
-        for (const { chunk, fts } of w.chunks) {
+        for (const { chunk, fts, refs } of w.chunks) {
           const info = insChunk.run({ ...chunk, fileId: id });
           insFts.run(info.lastInsertRowid, fts.symbol, fts.sigdoc, fts.body, fts.path);
+          // Written with the chunk, deleted with it (clear): the graph stays as fresh as the chunks.
+          for (const name of refs ?? []) insRef.run(info.lastInsertRowid, name);
         }
         for (const s of w.symbols) insSymbol.run({ ...s, fileId: id });
       }

@@ -20,6 +20,7 @@ export function fileWrite(path: string, language: string, texts: string[]): File
       hash: text,
     } as Chunk,
     fts: { symbol: `f${i}`, sigdoc: '', body: text, path },
+    refs: [] as string[],
   }));
   return { path, size: 1, mtimeMs: 1, hash: path, language, lines: 1, parseFailed: false, overlay: 0, chunks, symbols: [] };
 }

@@ -1,0 +1,56 @@
+// The code graph's reads: which chunks reference a name (refs table) and which chunk defines it (symbols table).
+// Names match exactly (case-sensitive); the graph is by name, not resolved, so `get` meets every `get`.
+import type Database from 'better-sqlite3';
+
+/** Ids of chunks that reference `name`, at most `limit`, in index order. */
+export function chunksReferencing(db: Database.Database, names: string[], limit: number): { id: number; name: string }[] {
+  if (names.length === 0) return [];
+  return db
+    .prepare(
+      `SELECT r.chunk_id AS id, r.name FROM refs r WHERE r.name IN (SELECT value FROM json_each(?)) ORDER BY r.chunk_id LIMIT ?`,
+    )
+    .all(JSON.stringify(names), limit) as { id: number; name: string }[];
+}
+
+/** The names each chunk references. */
+export function refsOf(db: Database.Database, ids: number[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  if (ids.length === 0) return out;
+  const rows = db
+    .prepare('SELECT chunk_id AS id, name FROM refs WHERE chunk_id IN (SELECT value FROM json_each(?))')
+    .raw()
+    .all(JSON.stringify(ids)) as [number, string][];
+  for (const [id, name] of rows) {
+    const list = out.get(id);
+    if (list) list.push(name);
+    else out.set(id, [name]);
+  }
+  return out;
+}
+
+/**
+ * Where names are defined: per definition, its name and the smallest chunk of its file covering its first line, at most
+ * `limit` rows.
+ */
+export function definitionChunks(db: Database.Database, names: string[], limit: number): { id: number; name: string }[] {
+  if (names.length === 0) return [];
+  const rows = db
+    .prepare(
+      `SELECT s.name,
+         (SELECT c.id FROM chunks c WHERE c.file_id = s.file_id AND c.start_line <= s.start_line AND c.end_line >= s.start_line
+          ORDER BY c.end_line - c.start_line LIMIT 1) AS id
+       FROM json_each(?) j JOIN symbols s ON s.name = j.value COLLATE NOCASE
+       LIMIT ?`,
+    )
+    .all(JSON.stringify(names), limit * 4) as { id: number | null; name: string }[];
+  const wanted = new Set(names);
+  const seen = new Set<number>();
+  const out: { id: number; name: string }[] = [];
+  for (const r of rows) {
+    if (r.id === null || !wanted.has(r.name) || seen.has(r.id)) continue;
+    seen.add(r.id);
+    out.push({ id: r.id, name: r.name });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
