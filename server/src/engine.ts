@@ -284,7 +284,7 @@ export class Engine {
    * at `options.active` (the cursor) comes first. Any query text is valid.
    */
   context(query: string, options: ContextOptions = {}): Promise<ContextBundle> {
-    return Engine.contextAcross([this], query, options);
+    return this.guarded(() => Engine.contextAcross([this], query, options));
   }
 
   /**
