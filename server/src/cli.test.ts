@@ -85,22 +85,22 @@ describe('codectx CLI', () => {
     const r = run(['search', 'enqueue job', '--repo', repo, '--explain']);
     expect(r.code).toBe(0);
     const first = r.stdout.split('\n').find((l) => l.startsWith('    '));
-    expect(first).toMatch(/lexical rank 1 \(#1 in lexical search\), bm25 \d/);
-    expect(first).toMatch(/dense rank \d+, cosine /);
+    expect(first).toMatch(/bm25 \d+\.\d{3} \(#1 by BM25, #1 in --mode lexical\)/);
+    expect(first).toMatch(/cosine -?\d\.\d{3} \(#\d+ by embeddings\)/);
     expect(first).toMatch(/fused 0\.\d\d×1\.000 \+ 0\.\d\d×/);
     expect(first).toMatch(/coverage 1\.00, rerank -?\d+\.\d{3} \(was #1\)/);
     expect(first).toMatch(/exactIdentifier|definition/);
     const lexical = run(['search', 'enqueue job', '--repo', repo, '--explain', '--mode', 'lexical']);
-    expect(lexical.stdout).not.toMatch(/dense rank|fused|rerank/);
+    expect(lexical.stdout).not.toMatch(/by embeddings|fused|rerank/);
   });
 
   it('--embeddings none searches lexically; a bad --embeddings value is a usage error', () => {
     const lexical = run(['search', 'enqueue job', '--repo', repo, '--explain', '--embeddings', 'none']);
     expect(lexical.code).toBe(0);
-    expect(lexical.stdout).toMatch(/lexical rank 1/);
-    expect(lexical.stdout).not.toMatch(/dense rank|rerank/);
+    expect(lexical.stdout).toMatch(/\(#1 by BM25\)/);
+    expect(lexical.stdout).not.toMatch(/by embeddings|rerank/);
     const viaEnv = run(['search', 'enqueue job', '--repo', repo, '--explain'], { CODECTX_EMBEDDINGS: 'none' });
-    expect(viaEnv.stdout).not.toMatch(/dense rank/);
+    expect(viaEnv.stdout).not.toMatch(/by embeddings/);
     const bad = run(['search', 'x', '--repo', repo, '--embeddings', '{"provider":"magic"}']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--embeddings \(or CODECTX_EMBEDDINGS\) must be none, local, or JSON/);
@@ -229,6 +229,24 @@ describe('codectx CLI', () => {
     const text = run(['status', '--repo', repo]).stdout;
     expect(text).toMatch(new RegExp(`^embeddings: ${s.chunks}/${s.chunks} chunks, model local:codectx-code-static`, 'm'));
     expect(text).toMatch(/^last embedding pass: \d{4}-.*, \d+ computed, \d+ from cache in \d+\.\ds \(\d+ chunks\/s\)$/m);
+    // An object in the JSON, not JSON inside a string.
+    expect(s.lastEmbeddingPass).toMatchObject({
+      at: expect.any(String),
+      computed: expect.any(Number),
+      seconds: expect.any(Number),
+    });
+  });
+
+  it('index prints its final "embedded" line once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codectx-embedded-'));
+    try {
+      const r = run(['index', '--repo', repo, '--index-dir', dir]);
+      expect(r.code, r.stderr).toBe(0);
+      const done = r.stderr.split('\n').filter((l) => /^codectx: embedded (\d+)\/\1 chunks/.test(l));
+      expect(done).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--version and -v print the version from package.json', () => {

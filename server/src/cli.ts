@@ -17,7 +17,6 @@ import {
   InvalidRequest,
   isContextFormat,
   isEncoding,
-  type LastEmbeddingPass,
   MAX_LIMIT,
   type RankMode,
   RepositoryError,
@@ -28,13 +27,13 @@ import { runEvalCommand } from './eval/eval-command.js';
 const USAGE = `usage:
   codectx serve  --stdio | --socket PORT       (the language server)
   codectx mcp    [--repo DIR] [--index-dir DIR] (the MCP server over stdio; docs/mcp.md)
-  codectx index  [--repo DIR] [--index-dir DIR] [--json]
+  codectx index  [--repo DIR] [--index-dir DIR] [--json] [--rebuild]
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
   codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--format markdown|json|xml]
                  [--file PATH [--line N]] [--tokenizer o200k|cl100k] [--no-map] [--json]
   codectx symbols NAME [--repo DIR] [--index-dir DIR] [--limit N] [--json]
-  codectx status [--repo DIR] [--index-dir DIR] [--json]
+  codectx status [--repo DIR] [--index-dir DIR] [--json] [--verify]
   codectx --version
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
@@ -95,33 +94,64 @@ async function main(argv: string[]): Promise<number | undefined> {
     });
     const engine = Engine.open(config, (message) => process.stderr.write(`codectx: warning: ${message}\n`));
     try {
-      if (command === 'status') return printStatus(engine, values.json === true);
-      const report = await engine.index(progressPrinter(command === 'index'));
-      for (const e of report.errors.slice(0, 5)) process.stderr.write(`codectx: ${e}\n`);
-      if (report.errors.length > 5)
-        process.stderr.write(`codectx: … and ${report.errors.length - 5} more problems (see codectx status)\n`);
-      if (command === 'symbols') return printSymbols(engine.symbolGraph(rest.join(' '), limit), values.json === true);
-      // Lexical search works now; embeddings fill in after, with their own progress.
-      const embedded =
-        mode === 'lexical' && command === 'search'
-          ? undefined
-          : await engine.embed({ onProgress: embedPrinter(command === 'index') });
-      if (command === 'index') return printIndexReport(engine, report, embedded, values.json === true);
-      if (values.batch) return await runBatch(engine, values.batch, limit, mode);
+      // A damaged index found by any statement is moved aside and started afresh by the engine (Engine.recover); the
+      // command then fills the fresh index before it answers, so that a recovery never answers from an empty index.
+      let seen = engine.recoveries;
+      const bringUp = async (): Promise<{ report: IndexReport; embedded: EmbedProgress | undefined }> => {
+        const report = await engine.index(progressPrinter(command === 'index'));
+        for (const e of report.errors.slice(0, 5)) process.stderr.write(`codectx: ${e}\n`);
+        if (report.errors.length > 5)
+          process.stderr.write(`codectx: … and ${report.errors.length - 5} more problems (see codectx status)\n`);
+        // Lexical search works now; embeddings fill in after, with their own progress.
+        const embedded =
+          (mode === 'lexical' && command === 'search') || command === 'symbols'
+            ? undefined
+            : await engine.embed({ onProgress: embedPrinter(command === 'index') });
+        return { report, embedded };
+      };
+      const healed = async <T>(op: () => T | Promise<T>): Promise<T> => {
+        let value = await op();
+        for (let i = 0; i < 2 && engine.recoveries !== seen; i++) {
+          seen = engine.recoveries;
+          await bringUp();
+          value = await op();
+        }
+        return value;
+      };
+      // An index in a place this process cannot write is searched as it is (Store.open opened it read-only).
+      const readOnly = engine.readOnly && command !== 'index';
+      if (readOnly)
+        process.stderr.write(
+          `codectx: warning: the index ${engine.config.indexDir} is read-only: answering from it as it is (results may be stale; make the folder writable, or pass --index-dir DIR, to update it)\n`,
+        );
+      if (command === 'status') {
+        if (values.verify) return verify(engine);
+        await healed(() => engine.status());
+        return printStatus(engine, values.json === true);
+      }
+      if (values.rebuild) engine.recover('a rebuild was asked for (--rebuild)');
+      seen = engine.recoveries;
+      const { report, embedded } = readOnly ? { report: undefined, embedded: undefined } : await healed(bringUp);
+      if (command === 'index' && report) return printIndexReport(engine, report, embedded, values.json === true);
+      if (command === 'symbols')
+        return printSymbols(await healed(() => engine.symbolGraph(rest.join(' '), limit)), values.json === true);
+      if (values.batch) return await runBatch(engine, values.batch, limit, mode, healed);
       if (command === 'context') {
         const file = values.file === undefined ? undefined : repoRelative(config.repo, values.file);
-        const bundle = await engine.context(rest.join(' '), {
-          budgetTokens: budget,
-          format,
-          tokenizer,
-          repoMap: values['no-map'] !== true,
-          active: file && line !== undefined ? { repo: config.repo, path: file, line } : undefined,
-          openFiles: file ? [{ repo: config.repo, path: file }] : undefined,
-        });
+        const bundle = await healed(() =>
+          engine.context(rest.join(' '), {
+            budgetTokens: budget,
+            format,
+            tokenizer,
+            repoMap: values['no-map'] !== true,
+            active: file && line !== undefined ? { repo: config.repo, path: file, line } : undefined,
+            openFiles: file ? [{ repo: config.repo, path: file }] : undefined,
+          }),
+        );
         return printContext(bundle, values.json === true);
       }
       const query = rest.join(' ');
-      const { results } = await engine.search(query, { limit, mode, explain: values.explain === true });
+      const { results } = await healed(() => engine.search(query, { limit, mode, explain: values.explain === true }));
       if (values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
       else printResults(results, values.explain === true);
       if (results.length === 0 && !values.json) process.stderr.write(`codectx: no results for '${truncate(query, 80)}'\n`);
@@ -161,6 +191,8 @@ function checkUsage(command: string | undefined, rest: string[], values: ReturnT
   const contextFlags = ['budget', 'format', 'file', 'line', 'tokenizer', 'no-map'] as const;
   const misplaced = contextFlags.find((f) => values[f] !== undefined);
   if (command !== 'context' && misplaced) throw new UsageError(`--${misplaced} goes with context`);
+  if (command !== 'status' && values.verify) throw new UsageError('--verify goes with status');
+  if (command !== 'index' && values.rebuild) throw new UsageError('--rebuild goes with index');
   if (values.format !== undefined && !isContextFormat(values.format))
     throw new UsageError(`--format must be markdown, json or xml, got '${values.format}'`);
   if (values.tokenizer !== undefined && !isEncoding(values.tokenizer))
@@ -200,6 +232,8 @@ function parse(argv: string[]) {
       mode: { type: 'string' },
       embeddings: { type: 'string' },
       budget: { type: 'string' },
+      verify: { type: 'boolean' },
+      rebuild: { type: 'boolean' },
       format: { type: 'string' },
       file: { type: 'string' },
       line: { type: 'string' },
@@ -241,10 +275,11 @@ function progressPrinter(always: boolean): (p: IndexProgress) => void {
 function explainLine(e: NonNullable<EngineResult['explain']>): string {
   const parts: string[] = [];
   if (e.lexicalRank !== undefined) {
-    const alone = e.lexicalPosition === undefined ? '' : ` (#${e.lexicalPosition} in lexical search)`;
-    parts.push(`lexical rank ${e.lexicalRank}${alone}, bm25 ${(e.bm25 ?? 0).toFixed(3)}`);
+    // lexicalRank: the place among BM25's candidates; lexicalPosition: where `--mode lexical` (boosts included) puts it.
+    const alone = e.lexicalPosition === undefined ? '' : `, #${e.lexicalPosition} in --mode lexical`;
+    parts.push(`bm25 ${(e.bm25 ?? 0).toFixed(3)} (#${e.lexicalRank} by BM25${alone})`);
   }
-  if (e.denseRank !== undefined) parts.push(`dense rank ${e.denseRank}, cosine ${(e.similarity ?? 0).toFixed(3)}`);
+  if (e.denseRank !== undefined) parts.push(`cosine ${(e.similarity ?? 0).toFixed(3)} (#${e.denseRank} by embeddings)`);
   if (e.fusion) {
     parts.push(
       `fused ${(1 - e.fusion.denseWeight).toFixed(2)}×${e.fusion.lexical.toFixed(3)} + ${e.fusion.denseWeight.toFixed(2)}×${e.fusion.dense.toFixed(3)}`,
@@ -259,9 +294,13 @@ function explainLine(e: NonNullable<EngineResult['explain']>): string {
 function embedPrinter(always: boolean): (p: EmbedProgress) => void {
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
+  let finishedShown = false;
   return (p) => {
     const finished = p.embedded >= p.total;
     if (p.computed === 0 && p.fromCache === 0 && !always) return;
+    // The pass may report its end more than once (its last batch, then its summary): one final line.
+    if (finished && finishedShown) return;
+    finishedShown ||= finished;
     const secs = p.elapsedMs / 1000;
     const rate = secs > 0 ? Math.round((p.computed + p.fromCache) / secs) : 0;
     const text = `embedded ${p.embedded}/${p.total} chunks · ${p.computed} computed, ${p.fromCache} from cache · ${secs.toFixed(1)}s · ${rate} chunks/s`;
@@ -312,6 +351,21 @@ function printIndexReport(engine: Engine, report: IndexReport, embedded: EmbedPr
   return 0;
 }
 
+/** `status --verify`: SQLite's integrity check and FTS5's; exit 3 with advice when the index is damaged. */
+function verify(engine: Engine): number {
+  const problems = engine.verify(true);
+  const file = engine.status().indexPath;
+  if (problems.length === 0) {
+    process.stdout.write(`index ${file}: integrity check ok\n`);
+    return 0;
+  }
+  for (const p of problems.slice(0, 20)) process.stdout.write(`${p}\n`);
+  process.stderr.write(
+    `codectx: the index ${file} is damaged (${problems.length} problem${problems.length === 1 ? '' : 's'} above): run codectx index --rebuild to move it aside and build it again\n`,
+  );
+  return 3;
+}
+
 function printStatus(engine: Engine, json: boolean): number {
   const s = engine.status();
   if (json) {
@@ -341,15 +395,11 @@ function printStatus(engine: Engine, json: boolean): number {
 function embeddingLines(s: ReturnType<Engine['status']>): string[] {
   if (!s.embeddings.length) return ['embeddings: none yet (codectx index computes them)'];
   const lines = s.embeddings.map((e) => `embeddings: ${e.embedded}/${s.chunks} chunks, model ${e.model} (${e.dimensions} dims)`);
-  if (s.lastEmbeddingPass) {
-    try {
-      const p = JSON.parse(s.lastEmbeddingPass) as LastEmbeddingPass;
-      lines.push(
-        `last embedding pass: ${p.at}, ${p.computed} computed, ${p.fromCache} from cache in ${p.seconds.toFixed(1)}s (${p.chunksPerSecond} chunks/s)`,
-      );
-    } catch {
-      // A value written by another version: nothing to show.
-    }
+  const p = s.lastEmbeddingPass;
+  if (p) {
+    lines.push(
+      `last embedding pass: ${p.at}, ${p.computed} computed, ${p.fromCache} from cache in ${p.seconds.toFixed(1)}s (${p.chunksPerSecond} chunks/s)`,
+    );
   }
   return lines;
 }
@@ -430,7 +480,13 @@ function printResults(results: EngineResult[], explain: boolean): void {
   process.stdout.write(out.join('\n'));
 }
 
-async function runBatch(engine: Engine, file: string, limit: number, mode: RankMode): Promise<number> {
+async function runBatch(
+  engine: Engine,
+  file: string,
+  limit: number,
+  mode: RankMode,
+  healed: <T>(op: () => T | Promise<T>) => Promise<T>,
+): Promise<number> {
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -455,7 +511,7 @@ async function runBatch(engine: Engine, file: string, limit: number, mode: RankM
         // Not JSON after all: the whole line is the query.
       }
     }
-    const { results, tookMs } = await engine.search(query, { limit, mode });
+    const { results, tookMs } = await healed(() => engine.search(query, { limit, mode }));
     process.stdout.write(`${JSON.stringify({ id, query, results, tookMs: Math.round(tookMs * 100) / 100 })}\n`);
   }
   return 0;

@@ -147,6 +147,8 @@ export class EmbeddingsUnavailable extends Error {
 export interface EngineStatus extends StoreStatus {
   repo: string;
   indexPath: string;
+  /** Set when this process found the index damaged, moved it aside and started over: what happened and where it went. */
+  recovered?: string;
 }
 
 /** A chunk of the code graph: where a name is defined or used. */

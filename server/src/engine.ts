@@ -99,11 +99,17 @@ export class Engine {
   embedderProblem: string | undefined;
 
   /** KNN over the store's vector tables, with their in-memory copies. */
-  private readonly dense: DenseSearch;
+  private dense: DenseSearch;
+  /** How many times this engine found its index damaged and started a fresh one (see `recover`). */
+  recoveries = 0;
+  /** What the last recovery said, for status. */
+  private recovered: string | undefined;
+  /** Called after a recovery, so that a long-running front end rebuilds the fresh index (Engine.live). */
+  onRecovered: (() => void) | undefined;
 
   private constructor(
     readonly config: Config,
-    private readonly store: Store,
+    private store: Store,
     private readonly grammars: GrammarLoader,
     private readonly onWarning: (message: string) => void,
   ) {
@@ -124,7 +130,14 @@ export class Engine {
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;
       if (error.code !== 'corrupt') throw new RepositoryError(error.message);
-      const aside = Store.quarantine(config.indexDir);
+      let aside: string;
+      try {
+        aside = Store.quarantine(config.indexDir);
+      } catch (move) {
+        throw new RepositoryError(
+          `${error.message}; it cannot be moved aside (${(move as Error).message}): remove it or pass --index-dir DIR`,
+        );
+      }
       onWarning(`${error.message}; moved it to ${aside} and rebuilding the index from scratch`);
       try {
         store = Store.open(config.indexDir, config.repo);
@@ -140,12 +153,88 @@ export class Engine {
    * buffers, one writer per index. Its engine opens on `start()`; `engine` answers at once, `ready()` after the first run.
    */
   static live(config: Config, options: LiveIndexOptions): LiveIndex<Engine> {
-    return new LiveIndex(config, options, () => Engine.open(config, options.log));
+    const live: LiveIndex<Engine> = new LiveIndex(config, options, () => {
+      const engine = Engine.open(config, options.log);
+      // A damaged index found while serving: the fresh one fills in by a full run; searches answer `partial` meanwhile.
+      engine.onRecovered = () => void live.reindex(true);
+      return engine;
+    });
+    return live;
+  }
+
+  /**
+   * Runs `op`; when SQLite reports the index file damaged (in any statement), moves the file aside, opens a fresh one in
+   * its place and runs `op` once more against it. Also retries when another operation recovered while `op` ran.
+   */
+  private async guarded<T>(op: () => T | Promise<T>): Promise<T> {
+    const before = this.recoveries;
+    try {
+      return await op();
+    } catch (error) {
+      if (this.recoveries === before && !this.recoverFrom(error)) throw error;
+      return await op();
+    }
+  }
+
+  private guardedSync<T>(op: () => T): T {
+    const before = this.recoveries;
+    try {
+      return op();
+    } catch (error) {
+      if (this.recoveries === before && !this.recoverFrom(error)) throw error;
+      return op();
+    }
+  }
+
+  /** True (after recovering) when `error` means the index file is damaged. */
+  private recoverFrom(error: unknown): boolean {
+    if (!this.store.confirmsCorruption(error)) return false;
+    if (this.store.readOnly) {
+      throw new RepositoryError(
+        `the index ${this.store.file} is damaged (${(error as Error).message}) and read-only, so it cannot be rebuilt in place: pass --index-dir DIR to build another`,
+      );
+    }
+    this.recover(`the index ${this.store.file} is damaged (${(error as Error).message})`);
+    return true;
+  }
+
+  /**
+   * Moves the index file aside (`index.sqlite.corrupt-<time>`, kept for inspection) and opens a fresh, empty index in
+   * its place; the next index run fills it. `onWarning` says so; `status().recovered` keeps the message.
+   */
+  recover(reason: string): void {
+    try {
+      this.store.close();
+    } catch {
+      // Already closed, or closing failed on the damage: the file is moved aside all the same.
+    }
+    const aside = Store.quarantine(this.config.indexDir);
+    this.store = Store.open(this.config.indexDir, this.config.repo);
+    this.dense = new DenseSearch(this.store);
+    this.recoveries++;
+    this.recovered = `${reason}; moved it to ${aside} and rebuilding the index from scratch`;
+    this.onWarning(this.recovered);
+    this.onRecovered?.();
+  }
+
+  /** The problems an integrity check finds in the index (PRAGMA quick_check or integrity_check, FTS5 integrity-check). */
+  verify(full = false): string[] {
+    return this.store.verify(full);
+  }
+
+  /** True when the index was opened read-only (its folder cannot be written): searches answer from it as it is. */
+  get readOnly(): boolean {
+    return this.store.readOnly;
   }
 
   /** Brings the index up to date with the files on disk; only changed files are re-read. */
   async index(onProgress?: (p: IndexProgress) => void, options?: UpdateOptions): Promise<IndexReport> {
-    const report = await updateIndex(this.config, this.store, this.grammars, onProgress, options);
+    if (this.store.readOnly) {
+      throw new RepositoryError(
+        `the index ${this.store.file} is read-only, so it cannot be updated: make its folder writable, or pass --index-dir DIR (or set CODECTX_INDEX_DIR) to a folder you can write`,
+      );
+    }
+    const report = await this.guarded(() => updateIndex(this.config, this.store, this.grammars, onProgress, options));
     for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     if (report.recut) this.onWarning('the chunking rules changed since this index was built: every file was cut again');
     return report;
@@ -157,12 +246,12 @@ export class Engine {
    * The index stage decides, by the rules of an index run (index/update-index.ts).
    */
   async indexBuffer(path: string, text: string): Promise<boolean> {
-    return indexBuffer(this.config, this.store, this.grammars, path, text);
+    return this.guarded(() => indexBuffer(this.config, this.store, this.grammars, path, text));
   }
 
   /** Forgets an editor buffer: the file on disk (or its absence) is what the index holds again. */
   async dropBuffer(path: string): Promise<void> {
-    const stored = this.store.fileState(path);
+    const stored = this.guardedSync(() => this.store.fileState(path));
     if (stored && stored.overlay === process.pid) await this.index(undefined, { paths: [path] });
   }
 
@@ -172,7 +261,7 @@ export class Engine {
    */
   async search(query: string, options: SearchOptions = {}): Promise<EngineSearchResponse> {
     const started = performance.now();
-    const { ranked, terms, mode } = await this.rank(query, options);
+    const { ranked, terms, mode } = await this.guarded(() => this.rank(query, options));
     const results = ranked.map((r): EngineResult => {
       const result: EngineResult = {
         path: r.chunk.path,
@@ -195,7 +284,7 @@ export class Engine {
    * at `options.active` (the cursor) comes first. Any query text is valid.
    */
   context(query: string, options: ContextOptions = {}): Promise<ContextBundle> {
-    return Engine.contextAcross([this], query, options);
+    return this.guarded(() => Engine.contextAcross([this], query, options));
   }
 
   /**
@@ -214,7 +303,7 @@ export class Engine {
     const ranked: { engine: Engine; label: string; chunk: Chunk; score: number; pinned?: boolean }[] = [];
     const terms = new Set<string>();
     for (const [i, engine] of engines.entries()) {
-      const { ranked: found, terms: t } = await engine.rank(query, { limit: perEngine });
+      const { ranked: found, terms: t } = await engine.guarded(() => engine.rank(query, { limit: perEngine }));
       for (const term of t) terms.add(term);
       for (const r of found) {
         const inOpenFile = open.has(`${engine.config.repo}\0${r.chunk.path}`);
@@ -238,7 +327,7 @@ export class Engine {
     const at = options.active;
     const atIndex = at ? engines.findIndex((e) => e.config.repo === at.repo) : -1;
     const atEngine = engines[atIndex];
-    const here = at && atEngine?.store.chunkAt(at.path, at.line);
+    const here = at && atEngine?.guardedSync(() => atEngine.store.chunkAt(at.path, at.line));
     if (at && atEngine && here) {
       ranked.unshift({
         engine: atEngine,
@@ -439,8 +528,8 @@ export class Engine {
   /** Embeds every chunk that has no vector for the current model (cache first). Undefined without an embedder. */
   async embed(options: EmbedOptions = {}): Promise<EmbedProgress | undefined> {
     const embedder = await this.embedder();
-    if (!embedder) return undefined;
-    const progress = await embedPending(this.store, embedder, options);
+    if (!embedder || this.store.readOnly) return undefined;
+    const progress = await this.guarded(() => embedPending(this.store, embedder, options));
     for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     return progress;
   }
@@ -448,7 +537,7 @@ export class Engine {
   /** Definitions whose name fuzzily matches `query` (characters in order), best first: exact, prefix, substring, rest. */
   symbols(query: string, limit = 100): StoredSymbol[] {
     const q = query.trim().toLowerCase();
-    const found = this.store.symbols(q, Math.max(limit * 20, 500));
+    const found = this.guardedSync(() => this.store.symbols(q, Math.max(limit * 20, 500)));
     const rankOf = (name: string): number => {
       const n = name.toLowerCase();
       return n === q ? 0 : n.startsWith(q) ? 1 : n.includes(q) ? 2 : 3;
@@ -462,6 +551,10 @@ export class Engine {
 
   /** Where `name` is defined and which chunks reference it: the code graph, by exact name, at most `limit` of each. */
   symbolGraph(name: string, limit = 50): SymbolGraph {
+    return this.guardedSync(() => this.symbolGraphOf(name, limit));
+  }
+
+  private symbolGraphOf(name: string, limit: number): SymbolGraph {
     const n = checkLimit(limit);
     const defs = definitionChunks(this.store.db, [name], n);
     const refs = chunksReferencing(this.store.db, [name], n);
@@ -473,6 +566,10 @@ export class Engine {
    * the names the targets reference; callers the chunks referencing a name the targets define. By name, unresolved.
    */
   related(target: { path: string; line: number } | { symbol: string }, limit = 50): RelatedReport {
+    return this.guardedSync(() => this.relatedTo(target, limit));
+  }
+
+  private relatedTo(target: { path: string; line: number } | { symbol: string }, limit: number): RelatedReport {
     const n = checkLimit(limit);
     let targets: { id: number; name: string }[];
     if ('symbol' in target) targets = definitionChunks(this.store.db, [target.symbol], n);
@@ -501,15 +598,21 @@ export class Engine {
 
   /** A value the index keeps for its users (`state` is shared by servers following one index). */
   meta(key: string): string | undefined {
-    return this.store.getMeta(key);
+    return this.guardedSync(() => this.store.getMeta(key));
   }
 
   setMeta(key: string, value: string): void {
-    this.store.setMeta(key, value);
+    this.guardedSync(() => this.store.setMeta(key, value));
   }
 
   status(): EngineStatus {
-    return { repo: this.config.repo, indexPath: this.store.file, ...this.store.status() };
+    const status = this.guardedSync(() => this.store.status());
+    return {
+      repo: this.config.repo,
+      indexPath: this.store.file,
+      ...status,
+      ...(this.recovered ? { recovered: this.recovered } : {}),
+    };
   }
 
   /** Closes the index and stops the embedder (its worker thread). */

@@ -4,6 +4,7 @@
 import { chunkEmbeddingText } from '../embed/embed-text.js';
 import type { Embedder } from '../embed/embedder.js';
 import type { Store } from '../store/store.js';
+import type { LastEmbeddingPass } from '../store/store-types.js';
 
 export interface EmbedProgress {
   embedded: number;
@@ -21,14 +22,7 @@ export interface EmbedOptions {
 }
 
 /** The last embedding pass that did any work, as `codectx status` shows it. */
-export interface LastEmbeddingPass {
-  model: string;
-  at: string;
-  computed: number;
-  fromCache: number;
-  seconds: number;
-  chunksPerSecond: number;
-}
+export type { LastEmbeddingPass };
 
 /** Cached vectors stored per transaction. */
 const CACHE_SLICE = 128;

@@ -1,7 +1,8 @@
 // LiveIndex against a real index and the hash embedding double: shutdown while the embedding pass runs.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { makeConfig } from '../config.js';
 import { Engine } from '../engine.js';
@@ -71,5 +72,34 @@ it('ready() resolves with undefined when the index cannot be opened', async () =
   await live.start();
   expect(await live.ready()).toBeUndefined();
   expect(live.state).toBe('error');
+  await live.dispose();
+});
+
+it('damage found while serving: the index is moved aside, answers go on (partial) and the rebuild completes', async () => {
+  const logs: string[] = [];
+  const live = Engine.live(makeConfig(repo, { indexDir, embedder: { provider: 'none' } }), {
+    watch: false,
+    debounceMs: 50,
+    log: (m) => logs.push(m),
+  });
+  await live.start();
+  const engine = (await live.ready()) as Engine;
+  expect((await engine.search('total42', { mode: 'lexical' })).results.length).toBeGreaterThan(0);
+  // Another connection damages FTS5's structure record (through the WAL, so the server's connection sees it).
+  const db = new Database(join(indexDir, 'index.sqlite'));
+  db.unsafeMode(true);
+  db.prepare('UPDATE chunks_fts_data SET block = randomblob(64) WHERE id = 10').run();
+  db.close();
+  // The search that meets the damage answers (from the fresh index) instead of failing, and a rebuild starts.
+  await engine.search('total42', { mode: 'lexical' });
+  expect(live.partial).toBe(true);
+  expect(live.status()?.recovered).toMatch(/damaged .*moved it to .*index\.sqlite\.corrupt-/);
+  expect(logs.some((m) => /damaged/.test(m))).toBe(true);
+  expect(readdirSync(indexDir).some((f) => /^index\.sqlite\.corrupt-\d+$/.test(f))).toBe(true);
+  for (let i = 0; i < 200 && live.partial; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(live.partial).toBe(false);
+  expect(engine.status().files).toBe(1000);
+  expect((await engine.search('total42', { mode: 'lexical' })).results[0]?.path).toBe('pkg0/mod42.ts');
+  expect(engine.verify(true)).toEqual([]);
   await live.dispose();
 });

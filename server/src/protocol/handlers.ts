@@ -204,6 +204,7 @@ export function folderStatus(folder: Folder): FolderStatus {
     indexPath: s.indexPath,
     indexBytes: s.indexBytes,
     lastUpdate: s.lastUpdate,
+    recovered: s.recovered,
     progress:
       p && s.state === 'indexing'
         ? { filesDone: p.filesDone, filesTotal: p.filesTotal, filesPerSecond: secs ? Math.round(p.filesDone / secs) : 0 }

@@ -184,6 +184,11 @@ export interface FolderStatus {
   watcher: string;
   /** Unsaved editor buffers indexed in place of the files on disk. */
   openBuffers: number;
+  /**
+   * Set when the server found the index file damaged, moved it aside (`index.sqlite.corrupt-<time>`) and began a
+   * rebuild: what happened and where the damaged file went. Answers are `partial` until the rebuild is over.
+   */
+  recovered?: string;
   error?: string;
 }
 

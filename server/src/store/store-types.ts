@@ -54,6 +54,16 @@ export interface StoreStatus {
   lastUpdate: string | undefined;
   /** Per embedding model: chunks with a vector (of `chunks`), from the pending lists: no model is loaded. */
   embeddings: { model: string; dimensions: number; embedded: number }[];
-  /** The last embedding pass that did any work (embed-pass.ts), as JSON, or undefined. */
-  lastEmbeddingPass: string | undefined;
+  /** The last embedding pass that did any work (embed-pass.ts), or undefined. */
+  lastEmbeddingPass: LastEmbeddingPass | undefined;
+}
+
+/** What the last embedding pass that did any work did (kept in meta by index/embed-pass.ts). */
+export interface LastEmbeddingPass {
+  model: string;
+  at: string;
+  computed: number;
+  fromCache: number;
+  seconds: number;
+  chunksPerSecond: number;
 }

@@ -1,6 +1,7 @@
 // The index: one SQLite file (WAL) with files, chunks, symbols, skipped files and an FTS5 index over chunks.
 // Invariant: a file's row, chunks, symbols and FTS entries change together in one transaction, or not at all.
-import { mkdirSync, renameSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
@@ -8,12 +9,20 @@ import { sqliteBinding } from '../config.js';
 import type { ChunkKind, SkipReason } from '../model.js';
 import { addSizes, type FtsSizes, recomputeFtsTotals, subtractFtsTotals } from './fts-totals.js';
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
-import { StoreError } from './store-error.js';
-import type { FileState, FileWrite, SkippedFile, StoredChunk, StoredSymbol, StoreStatus } from './store-types.js';
+import { isCorruption, StoreError } from './store-error.js';
+import type {
+  FileState,
+  FileWrite,
+  LastEmbeddingPass,
+  SkippedFile,
+  StoredChunk,
+  StoredSymbol,
+  StoreStatus,
+} from './store-types.js';
 import { VectorStore } from './vectors.js';
 
 export type { ChunkFilter } from './chunk-filter.js';
-export { StoreError, type StoreErrorCode } from './store-error.js';
+export { isCorruption, isSqliteError, StoreError, type StoreErrorCode } from './store-error.js';
 export type { FileState, FileWrite, SkippedFile, StoredChunk, StoredSymbol, StoreStatus } from './store-types.js';
 
 const INDEX_FILE = 'index.sqlite';
@@ -28,6 +37,8 @@ export class Store {
   private constructor(
     readonly db: Database.Database,
     readonly file: string,
+    /** A private copy of a read-only index (see openReadOnly), removed on close. */
+    private readonly scratch?: string,
   ) {
     this.vectors = new VectorStore(db, file, this);
   }
@@ -38,10 +49,23 @@ export class Store {
    */
   static open(dir: string, repo: string): Store {
     const file = join(dir, INDEX_FILE);
+    // An index in a place this process cannot write (a read-only mount, another user's cache) is still searchable.
+    if (existsSync(file) && !(writable(dir) && writable(file))) return Store.openReadOnly(file, repo);
     try {
       mkdirSync(dir, { recursive: true });
     } catch (error) {
-      throw new StoreError('io', dir, `cannot create the index folder ${dir}: ${(error as Error).message}`);
+      throw new StoreError(
+        'io',
+        dir,
+        `cannot create the index folder ${dir} (${(error as Error).message}): pass --index-dir DIR (or set CODECTX_INDEX_DIR) to a folder you can write`,
+      );
+    }
+    if (!writable(dir)) {
+      throw new StoreError(
+        'io',
+        dir,
+        `the index folder ${dir} is read-only and holds no index yet: pass --index-dir DIR (or set CODECTX_INDEX_DIR) to a folder you can write`,
+      );
     }
     let db: Database.Database | undefined;
     try {
@@ -60,14 +84,74 @@ export class Store {
       }
       return store;
     } catch (error) {
+      const corrupt = !(error instanceof StoreError) && (isCorruption(error) || (isLogicError(error) && db && damaged(db)));
       db?.close();
       if (error instanceof StoreError) throw error;
-      const code = (error as { code?: string }).code ?? '';
-      if (/SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+      if (corrupt) {
         throw new StoreError('corrupt', file, `the index ${file} is corrupt (${(error as Error).message})`);
       }
-      throw new StoreError('io', file, `cannot open the index ${file}: ${(error as Error).message}`);
+      const code = (error as { code?: unknown }).code;
+      const advice =
+        code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN'
+          ? ': make the index folder and its files writable, or pass --index-dir DIR (or set CODECTX_INDEX_DIR) to a folder you can write'
+          : '';
+      throw new StoreError('io', file, `cannot open the index ${file}: ${(error as Error).message}${advice}`);
     }
+  }
+
+  /**
+   * Opens an existing index without writing anything (no migration, no repair): searches answer from it as it is.
+   * Throws StoreError when it needs a migration, belongs to another repository, or cannot be read.
+   */
+  private static openReadOnly(file: string, repo: string): Store {
+    let db: Database.Database | undefined;
+    let scratch: string | undefined;
+    try {
+      const nativeBinding = sqliteBinding();
+      const options = { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) };
+      try {
+        db = new Database(file, options);
+        db.pragma('user_version');
+      } catch {
+        db?.close();
+        // A WAL index can be read in place only when its -shm file exists or can be made; in a read-only folder that
+        // was closed cleanly it does not, and this build has no `immutable` URIs: read a private copy instead.
+        scratch = mkdtempSync(join(tmpdir(), 'codectx-read-only-'));
+        for (const suffix of ['', '-wal']) {
+          if (existsSync(file + suffix)) copyFileSync(file + suffix, join(scratch, INDEX_FILE + suffix));
+        }
+        db = new Database(join(scratch, INDEX_FILE), nativeBinding ? { nativeBinding } : {});
+      }
+      sqliteVec.load(db);
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version !== SCHEMA_VERSION) {
+        throw new StoreError(
+          'io',
+          file,
+          `the index ${file} is read-only and was built by ${version > SCHEMA_VERSION ? 'a newer' : 'an older'} codectx (schema ${version}, this one reads ${SCHEMA_VERSION}): make its folder writable or pass --index-dir DIR`,
+        );
+      }
+      const store = new Store(db, file, scratch);
+      const owner = store.getMeta('repo');
+      if (owner !== undefined && owner !== repo) {
+        throw new StoreError('other-repo', file, `the index ${file} belongs to ${owner}, not ${repo}: use another --index-dir`);
+      }
+      return store;
+    } catch (error) {
+      db?.close();
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+      if (error instanceof StoreError) throw error;
+      throw new StoreError(
+        'io',
+        file,
+        `cannot read the read-only index ${file} (${(error as Error).message}): make its folder writable or pass --index-dir DIR`,
+      );
+    }
+  }
+
+  /** True when the index was opened read-only (its folder or file cannot be written): it is searched as it is. */
+  get readOnly(): boolean {
+    return this.db.readonly || this.scratch !== undefined;
   }
 
   /** Moves a corrupt index aside (kept for inspection) so that a fresh one can be built in its place. */
@@ -353,7 +437,7 @@ export class Store {
           dimensions: number;
         }[]
       ).map((t) => ({ model: t.model, dimensions: t.dimensions, embedded: this.vectors.embeddedCount(t.name) })),
-      lastEmbeddingPass: this.getMeta('last_embedding_pass'),
+      lastEmbeddingPass: parseJson(this.getMeta('last_embedding_pass')) as LastEmbeddingPass | undefined,
     };
   }
 
@@ -362,7 +446,77 @@ export class Store {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
+  /**
+   * The problems SQLite finds in the file: `PRAGMA quick_check` (or the slower `integrity_check` with `full`), then
+   * FTS5's own 'integrity-check' of chunks_fts against its content. Empty when the index is sound.
+   */
+  verify(full = false): string[] {
+    const problems: string[] = [];
+    try {
+      const rows = this.db.pragma(full ? 'integrity_check(100)' : 'quick_check(100)') as Record<string, string>[];
+      for (const row of rows) {
+        const text = Object.values(row)[0];
+        if (text !== 'ok') problems.push(String(text));
+      }
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+    if (!this.db.readonly) {
+      try {
+        this.db.prepare("INSERT INTO chunks_fts(chunks_fts) VALUES('integrity-check')").run();
+      } catch (error) {
+        problems.push(`chunks_fts: ${(error as Error).message}`);
+      }
+    }
+    return problems;
+  }
+
+  /** True when `error` means the file is damaged: a corruption code, or an SQLite error that a quick check confirms. */
+  confirmsCorruption(error: unknown): boolean {
+    if (isCorruption(error)) return true;
+    return isLogicError(error) && this.db.open && damaged(this.db);
+  }
+
   close(): void {
     this.db.close();
+    if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
+
+/** A quick check of an open database (a check that itself fails on the damage counts as damage). */
+function damaged(db: Database.Database): boolean {
+  try {
+    const rows = db.pragma('quick_check(1)') as Record<string, string>[];
+    if (rows.some((row) => Object.values(row)[0] !== 'ok')) return true;
+    if (!db.readonly) db.prepare("INSERT INTO chunks_fts(chunks_fts) VALUES('integrity-check')").run();
+    return false;
+  } catch (error) {
+    // An index still being created has no chunks_fts yet: that is not damage.
+    return isCorruption(error) || (isLogicError(error) && !/no such table/.test((error as Error).message));
+  }
+}
+
+/** SQLITE_ERROR ("SQL logic error"): what a damaged FTS5 structure gives, among other things. Read-only, busy, I/O: not damage. */
+function isLogicError(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === 'SQLITE_ERROR';
+}
+
+/** True when this process may write `path` (false on a read-only mount, or without permission). */
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A JSON value kept in meta; undefined when absent or written by something else. */
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
