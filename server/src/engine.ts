@@ -1,29 +1,21 @@
 // The one door: open(config) → index(), search(), context(), symbols(), status(). The CLI, the language server and
 // eval call only this; the stages below never see them.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import type { ContextCandidate, FileOutline } from './assemble/context-types.js';
-import { type CountTokens, type Encoding, loadTokenizer, memoizeCount } from './assemble/count-tokens.js';
-import { citation } from './assemble/format-context.js';
-import { packContext } from './assemble/pack-context.js';
-import { MAX_MAP_ENTRIES } from './assemble/repo-map.js';
+import { existsSync, statSync } from 'node:fs';
 import { GrammarLoader } from './chunk/grammar-loader.js';
 import type { Config } from './config.js';
 import { createEmbedder } from './embed/create-embedder.js';
 import { queryEmbeddingText } from './embed/embed-text.js';
 import type { Embedder } from './embed/embedder.js';
+import { type ContextSide, contextAcross, indexedSource } from './engine-context.js';
+import { relatedTo, symbolGraphOf } from './engine-graph.js';
 import {
   type ContextBundle,
-  type ContextItem,
   type ContextOptions,
-  checkBudget,
   checkLimit,
   EmbeddingsUnavailable,
   type EngineResult,
   type EngineSearchResponse,
   type EngineStatus,
-  type GraphLocation,
   type RelatedReport,
   RepositoryError,
   type SearchOptions,
@@ -32,7 +24,6 @@ import {
 import { type EmbedOptions, type EmbedProgress, embedPending } from './index/embed-pass.js';
 import { LiveIndex, type LiveIndexOptions } from './index/live-index.js';
 import { type IndexProgress, type IndexReport, indexBuffer, type UpdateOptions, updateIndex } from './index/update-index.js';
-import type { Chunk } from './model.js';
 import { params } from './rank/params.js';
 import {
   type Candidate,
@@ -44,15 +35,14 @@ import {
 } from './rank/rank-candidates.js';
 import { rerank } from './rank/rerank.js';
 import { DenseSearch } from './search/dense-search.js';
-import { expandCallees } from './search/expand-graph.js';
 import { lexicalSearch, matchExpression } from './search/lexical-search.js';
 import { snippet } from './search/snippet.js';
-import { chunksReferencing, definitionChunks, refsOf } from './store/graph.js';
-import { Store, type StoredChunk, type StoredSymbol, StoreError } from './store/store.js';
+import { Store, type StoredSymbol, StoreError } from './store/store.js';
 import { type ParsedQuery, parseQuery } from './tokens/parse-query.js';
 
 export { CONTEXT_FORMATS, type ContextFormat, isContextFormat } from './assemble/context-types.js';
 export { ENCODINGS, type Encoding, isEncoding } from './assemble/count-tokens.js';
+export { definedNames } from './engine-graph.js';
 export * from './engine-types.js';
 export { type ChunkPool, WorkerChunkPool } from './index/chunk-pool.js';
 export type { EmbedProgress, LastEmbeddingPass } from './index/embed-pass.js';
@@ -60,38 +50,6 @@ export type { FolderState, LiveIndex, LiveIndexOptions } from './index/live-inde
 export type { IndexProgress, IndexReport, UpdateOptions } from './index/update-index.js';
 export type { RankMode } from './rank/rank-candidates.js';
 export type { StoredSymbol } from './store/store.js';
-
-/**
- * The budget from which context follows the code graph by default. Measured with bench/context-graph.mjs (lexical,
- * ctx-pack's packer, context recall = gold ranges wholly inside the lines shown): callees at 0.3 of their hit's score add
- * 3 points at 4k and 8k on bolt and lose nowhere (fixture, fsspec, commander equal); at 0.5 they lost 3.7 on fsspec and
- * 1.3 on the fixture at 4k. Below 4k there is no room for them.
- */
-const GRAPH_MIN_BUDGET = 4000;
-
-/** Ranked chunks per repository offered to the context packer. */
-const CONTEXT_CANDIDATES = 60;
-/** Chunks of files open in the editor: their score is multiplied by this (a mild preference, not measured on a suite). */
-const OPEN_FILE_BOOST = 1.2;
-
-/** One memoized exact counter per encoding for the process: a chunk packed again is not counted again. */
-const counters = new Map<Encoding, Promise<CountTokens>>();
-function countingWith(encoding: Encoding): Promise<CountTokens> {
-  let counter = counters.get(encoding);
-  if (!counter) {
-    counter = loadTokenizer(encoding).then((count) => memoizeCount(count));
-    counters.set(encoding, counter);
-  }
-  return counter;
-}
-
-/** Names that tell folders apart: '' for a single one, else each folder's name (with its position when names repeat). */
-function folderLabels(repos: string[]): string[] {
-  if (repos.length <= 1) return repos.map(() => '');
-  const names = repos.map((r) => basename(r) || r);
-  return names.map((n, i) => (names.indexOf(n) === names.lastIndexOf(n) ? n : `${n}#${i + 1}`));
-}
-
 /** One repository's index, open for indexing and searching. */
 export class Engine {
   private embedderPromise: Promise<Embedder | undefined> | undefined;
@@ -287,145 +245,28 @@ export class Engine {
     return this.guarded(() => Engine.contextAcross([this], query, options));
   }
 
-  /**
-   * Context from several indexes at once (the workspace folders of an editor): their chunks ranked together and packed
-   * into one budget (assemble/pack-context.ts). Files of different repositories never merge, even at equal relative
-   * paths: with more than one engine, each file is shown under its folder's name.
-   */
-  static async contextAcross(engines: Engine[], query: string, options: ContextOptions = {}): Promise<ContextBundle> {
-    const started = performance.now();
-    const budgetTokens = checkBudget(options.budgetTokens ?? 4000, 'budgetTokens');
-    const format = options.format ?? 'markdown';
-    const tokenizer = options.tokenizer ?? 'o200k';
-    const perEngine = checkLimit(options.candidates ?? CONTEXT_CANDIDATES, 'candidates');
-    const labels = folderLabels(engines.map((e) => e.config.repo));
-    const open = new Set((options.openFiles ?? []).map((f) => `${f.repo}\0${f.path}`));
-    const ranked: { engine: Engine; label: string; chunk: Chunk; score: number; pinned?: boolean }[] = [];
-    const terms = new Set<string>();
-    for (const [i, engine] of engines.entries()) {
-      const { ranked: found, terms: t } = await engine.guarded(() => engine.rank(query, { limit: perEngine }));
-      for (const term of t) terms.add(term);
-      for (const r of found) {
-        const inOpenFile = open.has(`${engine.config.repo}\0${r.chunk.path}`);
-        ranked.push({ engine, label: labels[i] ?? '', chunk: r.chunk, score: r.score * (inOpenFile ? OPEN_FILE_BOOST : 1) });
-      }
-      // The code graph: the definitions the top hits reference, worth less than their hit (search/expand-graph.ts).
-      if (options.graph ?? budgetTokens >= GRAPH_MIN_BUDGET) {
-        const callees = expandCallees(
-          engine.store.db,
-          found.map((r) => ({ id: r.id, score: r.score })),
-        );
-        const chunks = engine.store.chunks(callees.map((c) => c.id));
-        for (const c of callees) {
-          const chunk = chunks.get(c.id);
-          if (chunk) ranked.push({ engine, label: labels[i] ?? '', chunk, score: c.score });
-        }
-      }
-    }
-    ranked.sort((a, b) => b.score - a.score);
-    // The chunk under the cursor is taken first: it is what the user is looking at.
-    const at = options.active;
-    const atIndex = at ? engines.findIndex((e) => e.config.repo === at.repo) : -1;
-    const atEngine = engines[atIndex];
-    const here = at && atEngine?.guardedSync(() => atEngine.store.chunkAt(at.path, at.line));
-    if (at && atEngine && here) {
-      ranked.unshift({
-        engine: atEngine,
-        label: labels[atIndex] ?? '',
-        chunk: here,
-        score: Number.POSITIVE_INFINITY,
-        pinned: true,
-      });
-    }
-    const sources = new Map<string, readonly string[] | undefined>();
-    const sourceOf = (engine: Engine, path: string) => {
-      const key = `${engine.config.repo}\0${path}`;
-      if (!sources.has(key)) sources.set(key, engine.indexedSource(path));
-      return sources.get(key);
-    };
-    const candidates: ContextCandidate[] = ranked.map((r) => ({
-      folder: r.label,
-      path: r.chunk.path,
-      language: r.chunk.language,
-      symbol: r.chunk.symbol,
-      kind: r.chunk.kind,
-      startLine: r.chunk.startLine,
-      endLine: r.chunk.endLine,
-      content: r.chunk.content,
-      signature: r.chunk.signature,
-      doc: r.chunk.doc,
-      score: r.score,
-      source: sourceOf(r.engine, r.chunk.path),
-      pinned: r.pinned,
-    }));
-    const outlines: FileOutline[] = [];
-    if (options.repoMap !== false) {
-      const seen = new Set<string>();
-      for (const r of ranked) {
-        const key = `${r.label}\0${r.chunk.path}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const entries = r.engine.store.outline(r.chunk.path, MAX_MAP_ENTRIES).map((e) => ({ line: e.line, text: e.signature }));
-        outlines.push({ folder: r.label, path: r.chunk.path, entries });
-      }
-    }
-    const packed = packContext(candidates, {
-      budget: budgetTokens,
-      countTokens: await countingWith(tokenizer),
-      format,
-      terms: [...terms],
-      outlines,
-    });
-    const repoOf = (label: string) => engines[labels.indexOf(label)]?.config.repo ?? engines[0]?.config.repo ?? '';
-    const chunks: ContextItem[] = packed.blocks.map((b) => ({
-      repo: repoOf(b.folder),
-      path: b.path,
-      language: b.language,
-      startLine: b.startLine,
-      endLine: b.endLine,
-      citation: citation(b),
-      symbol: b.symbols[0] ?? '',
-      symbols: b.symbols,
-      rank: b.rank,
-      ranks: b.ranks,
-      score: b.score,
-      elided: b.elided,
-      shown: b.shown,
-      content: b.content,
-      tokens: b.tokens,
-    }));
-    return {
-      text: packed.text,
-      format,
-      tokenizer,
-      chunks,
-      repoMap: packed.repoMap.map((f) => ({ repo: repoOf(f.folder), path: f.path, entries: f.entries })),
-      usedTokens: packed.tokens,
-      budgetTokens,
-      candidates: packed.candidates,
-      duplicates: packed.duplicates,
-      omitted: packed.omitted,
-      tookMs: performance.now() - started,
-    };
+  /** Context from several indexes at once, ranked together into one budget (engine-context.ts). */
+  static contextAcross(engines: Engine[], query: string, options: ContextOptions = {}): Promise<ContextBundle> {
+    return contextAcross(
+      engines.map((e) => e.side()),
+      query,
+      options,
+    );
   }
 
-  /**
-   * The lines of `path` as indexed: read from disk, and only when its bytes still hash to what the index holds (an
-   * edited file, or an editor buffer indexed in its place, gives undefined: its chunks are then shown as stored).
-   */
-  private indexedSource(path: string): string[] | undefined {
-    const state = this.store.fileState(path);
-    if (!state) return undefined;
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(join(this.config.repo, path));
-    } catch {
-      return undefined;
-    }
-    if (createHash('sha1').update(bytes).digest('hex') !== state.hash) return undefined;
-    const lines = new TextDecoder().decode(bytes).split('\n');
-    if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-    return lines;
+  /** This engine as context assembly sees it (engine-context.ts); `store` follows a recovery. */
+  private side(): ContextSide {
+    const engine = this;
+    return {
+      repo: this.config.repo,
+      get store() {
+        return engine.store;
+      },
+      guarded: (op) => this.guarded(op),
+      guardedSync: (op) => this.guardedSync(op),
+      rank: (query, options) => this.rank(query, options),
+      indexedSource: (path) => indexedSource(this.store, this.config.repo, path),
+    };
   }
 
   private async rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
@@ -551,14 +392,7 @@ export class Engine {
 
   /** Where `name` is defined and which chunks reference it: the code graph, by exact name, at most `limit` of each. */
   symbolGraph(name: string, limit = 50): SymbolGraph {
-    return this.guardedSync(() => this.symbolGraphOf(name, limit));
-  }
-
-  private symbolGraphOf(name: string, limit: number): SymbolGraph {
-    const n = checkLimit(limit);
-    const defs = definitionChunks(this.store.db, [name], n);
-    const refs = chunksReferencing(this.store.db, [name], n);
-    return { name, definitions: this.locations(defs), references: this.locations(refs) };
+    return this.guardedSync(() => symbolGraphOf(this.store, name, limit));
   }
 
   /**
@@ -566,34 +400,7 @@ export class Engine {
    * the names the targets reference; callers the chunks referencing a name the targets define. By name, unresolved.
    */
   related(target: { path: string; line: number } | { symbol: string }, limit = 50): RelatedReport {
-    return this.guardedSync(() => this.relatedTo(target, limit));
-  }
-
-  private relatedTo(target: { path: string; line: number } | { symbol: string }, limit: number): RelatedReport {
-    const n = checkLimit(limit);
-    let targets: { id: number; name: string }[];
-    if ('symbol' in target) targets = definitionChunks(this.store.db, [target.symbol], n);
-    else {
-      const here = this.store.chunkAt(target.path, target.line);
-      targets = here ? [{ id: here.id, name: definedNames(here)[0] ?? '' }] : [];
-    }
-    const ids = new Set(targets.map((t) => t.id));
-    const targetChunks = this.store.chunks([...ids]);
-    const referenced = [...new Set([...refsOf(this.store.db, [...ids]).values()].flat())];
-    const defined = [...new Set([...targetChunks.values()].flatMap(definedNames))];
-    const callees = definitionChunks(this.store.db, referenced, n).filter((c) => !ids.has(c.id));
-    const callers = chunksReferencing(this.store.db, defined, n).filter((c) => !ids.has(c.id));
-    return { targets: this.locations(targets), callees: this.locations(callees), callers: this.locations(callers) };
-  }
-
-  private locations(rows: { id: number; name: string }[]): GraphLocation[] {
-    const chunks = this.store.chunks(rows.map((r) => r.id));
-    return rows.flatMap((r) => {
-      const c = chunks.get(r.id);
-      return c
-        ? [{ path: c.path, startLine: c.startLine, endLine: c.endLine, symbol: c.symbol, kind: c.kind, name: r.name }]
-        : [];
-    });
+    return this.guardedSync(() => relatedTo(this.store, target, limit));
   }
 
   /** A value the index keeps for its users (`state` is shared by servers following one index). */
@@ -634,13 +441,4 @@ export function toSqlGlobs(glob: string): string[] {
     .replace(/\*\*\/?/g, '*');
   if (g.endsWith('/')) g += '*';
   return g.includes('/') ? [g] : [g, `*/${g}`];
-}
-
-/** The names a chunk defines, for finding its callers: the last part of each qualified symbol (`Cls.get` → `get`). */
-export function definedNames(chunk: Pick<StoredChunk, 'symbol' | 'kind'>): string[] {
-  if (!chunk.symbol || chunk.kind === 'section' || chunk.kind === 'window') return [];
-  return chunk.symbol
-    .split(', ')
-    .map((s) => s.slice(s.lastIndexOf('.') + 1))
-    .filter((s) => s.length > 1);
 }

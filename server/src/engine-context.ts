@@ -1,0 +1,205 @@
+// Context assembly for Engine.context and Engine.contextAcross: rank each index, follow the code graph, pin the cursor's
+// chunk, pack into one budget. Reads the indexes only through each engine's ContextSide, so recovery stays the engine's.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { ContextCandidate, FileOutline } from './assemble/context-types.js';
+import { type CountTokens, type Encoding, loadTokenizer, memoizeCount } from './assemble/count-tokens.js';
+import { citation } from './assemble/format-context.js';
+import { packContext } from './assemble/pack-context.js';
+import { MAX_MAP_ENTRIES } from './assemble/repo-map.js';
+import {
+  type ContextBundle,
+  type ContextItem,
+  type ContextOptions,
+  checkBudget,
+  checkLimit,
+  type SearchOptions,
+} from './engine-types.js';
+import type { Chunk } from './model.js';
+import type { Ranked } from './rank/rank-candidates.js';
+import { expandCallees } from './search/expand-graph.js';
+import type { Store } from './store/store.js';
+
+/** What context needs of one engine: its repository, its current store, its ranking, and its corruption guard. */
+export interface ContextSide {
+  readonly repo: string;
+  /** The engine's store as it is now (a recovery replaces it). */
+  readonly store: Store;
+  guarded<T>(op: () => T | Promise<T>): Promise<T>;
+  guardedSync<T>(op: () => T): T;
+  rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[] }>;
+  indexedSource(path: string): string[] | undefined;
+}
+
+/**
+ * The budget from which context follows the code graph by default. Measured with bench/context-graph.mjs (lexical,
+ * ctx-pack's packer, context recall = gold ranges wholly inside the lines shown): callees at 0.3 of their hit's score add
+ * 3 points at 4k and 8k on bolt and lose nowhere (fixture, fsspec, commander equal); at 0.5 they lost 3.7 on fsspec and
+ * 1.3 on the fixture at 4k. Below 4k there is no room for them.
+ */
+const GRAPH_MIN_BUDGET = 4000;
+
+/** Ranked chunks per repository offered to the context packer. */
+const CONTEXT_CANDIDATES = 60;
+/** Chunks of files open in the editor: their score is multiplied by this (a mild preference, not measured on a suite). */
+const OPEN_FILE_BOOST = 1.2;
+
+/** One memoized exact counter per encoding for the process: a chunk packed again is not counted again. */
+const counters = new Map<Encoding, Promise<CountTokens>>();
+function countingWith(encoding: Encoding): Promise<CountTokens> {
+  let counter = counters.get(encoding);
+  if (!counter) {
+    counter = loadTokenizer(encoding).then((count) => memoizeCount(count));
+    counters.set(encoding, counter);
+  }
+  return counter;
+}
+
+/** Names that tell folders apart: '' for a single one, else each folder's name (with its position when names repeat). */
+function folderLabels(repos: string[]): string[] {
+  if (repos.length <= 1) return repos.map(() => '');
+  const names = repos.map((r) => basename(r) || r);
+  return names.map((n, i) => (names.indexOf(n) === names.lastIndexOf(n) ? n : `${n}#${i + 1}`));
+}
+
+/**
+ * Context from several indexes at once (the workspace folders of an editor): their chunks ranked together and packed
+ * into one budget (assemble/pack-context.ts). Files of different repositories never merge, even at equal relative
+ * paths: with more than one engine, each file is shown under its folder's name.
+ */
+export async function contextAcross(engines: ContextSide[], query: string, options: ContextOptions = {}): Promise<ContextBundle> {
+  const started = performance.now();
+  const budgetTokens = checkBudget(options.budgetTokens ?? 4000, 'budgetTokens');
+  const format = options.format ?? 'markdown';
+  const tokenizer = options.tokenizer ?? 'o200k';
+  const perEngine = checkLimit(options.candidates ?? CONTEXT_CANDIDATES, 'candidates');
+  const labels = folderLabels(engines.map((e) => e.repo));
+  const open = new Set((options.openFiles ?? []).map((f) => `${f.repo}\0${f.path}`));
+  const ranked: { engine: ContextSide; label: string; chunk: Chunk; score: number; pinned?: boolean }[] = [];
+  const terms = new Set<string>();
+  for (const [i, engine] of engines.entries()) {
+    const { ranked: found, terms: t } = await engine.guarded(() => engine.rank(query, { limit: perEngine }));
+    for (const term of t) terms.add(term);
+    for (const r of found) {
+      const inOpenFile = open.has(`${engine.repo}\0${r.chunk.path}`);
+      ranked.push({ engine, label: labels[i] ?? '', chunk: r.chunk, score: r.score * (inOpenFile ? OPEN_FILE_BOOST : 1) });
+    }
+    // The code graph: the definitions the top hits reference, worth less than their hit (search/expand-graph.ts).
+    if (options.graph ?? budgetTokens >= GRAPH_MIN_BUDGET) {
+      const callees = expandCallees(
+        engine.store.db,
+        found.map((r) => ({ id: r.id, score: r.score })),
+      );
+      const chunks = engine.store.chunks(callees.map((c) => c.id));
+      for (const c of callees) {
+        const chunk = chunks.get(c.id);
+        if (chunk) ranked.push({ engine, label: labels[i] ?? '', chunk, score: c.score });
+      }
+    }
+  }
+  ranked.sort((a, b) => b.score - a.score);
+  // The chunk under the cursor is taken first: it is what the user is looking at.
+  const at = options.active;
+  const atIndex = at ? engines.findIndex((e) => e.repo === at.repo) : -1;
+  const atEngine = engines[atIndex];
+  const here = at && atEngine?.guardedSync(() => atEngine.store.chunkAt(at.path, at.line));
+  if (at && atEngine && here) {
+    ranked.unshift({
+      engine: atEngine,
+      label: labels[atIndex] ?? '',
+      chunk: here,
+      score: Number.POSITIVE_INFINITY,
+      pinned: true,
+    });
+  }
+  const sources = new Map<string, readonly string[] | undefined>();
+  const sourceOf = (engine: ContextSide, path: string) => {
+    const key = `${engine.repo}\0${path}`;
+    if (!sources.has(key)) sources.set(key, engine.indexedSource(path));
+    return sources.get(key);
+  };
+  const candidates: ContextCandidate[] = ranked.map((r) => ({
+    folder: r.label,
+    path: r.chunk.path,
+    language: r.chunk.language,
+    symbol: r.chunk.symbol,
+    kind: r.chunk.kind,
+    startLine: r.chunk.startLine,
+    endLine: r.chunk.endLine,
+    content: r.chunk.content,
+    signature: r.chunk.signature,
+    doc: r.chunk.doc,
+    score: r.score,
+    source: sourceOf(r.engine, r.chunk.path),
+    pinned: r.pinned,
+  }));
+  const outlines: FileOutline[] = [];
+  if (options.repoMap !== false) {
+    const seen = new Set<string>();
+    for (const r of ranked) {
+      const key = `${r.label}\0${r.chunk.path}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const entries = r.engine.store.outline(r.chunk.path, MAX_MAP_ENTRIES).map((e) => ({ line: e.line, text: e.signature }));
+      outlines.push({ folder: r.label, path: r.chunk.path, entries });
+    }
+  }
+  const packed = packContext(candidates, {
+    budget: budgetTokens,
+    countTokens: await countingWith(tokenizer),
+    format,
+    terms: [...terms],
+    outlines,
+  });
+  const repoOf = (label: string) => engines[labels.indexOf(label)]?.repo ?? engines[0]?.repo ?? '';
+  const chunks: ContextItem[] = packed.blocks.map((b) => ({
+    repo: repoOf(b.folder),
+    path: b.path,
+    language: b.language,
+    startLine: b.startLine,
+    endLine: b.endLine,
+    citation: citation(b),
+    symbol: b.symbols[0] ?? '',
+    symbols: b.symbols,
+    rank: b.rank,
+    ranks: b.ranks,
+    score: b.score,
+    elided: b.elided,
+    shown: b.shown,
+    content: b.content,
+    tokens: b.tokens,
+  }));
+  return {
+    text: packed.text,
+    format,
+    tokenizer,
+    chunks,
+    repoMap: packed.repoMap.map((f) => ({ repo: repoOf(f.folder), path: f.path, entries: f.entries })),
+    usedTokens: packed.tokens,
+    budgetTokens,
+    candidates: packed.candidates,
+    duplicates: packed.duplicates,
+    omitted: packed.omitted,
+    tookMs: performance.now() - started,
+  };
+}
+
+/**
+ * The lines of `path` as indexed: read from disk, and only when its bytes still hash to what the index holds (an
+ * edited file, or an editor buffer indexed in its place, gives undefined: its chunks are then shown as stored).
+ */
+export function indexedSource(store: Store, repo: string, path: string): string[] | undefined {
+  const state = store.fileState(path);
+  if (!state) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(repo, path));
+  } catch {
+    return undefined;
+  }
+  if (createHash('sha1').update(bytes).digest('hex') !== state.hash) return undefined;
+  const lines = new TextDecoder().decode(bytes).split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
