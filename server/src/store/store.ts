@@ -1,6 +1,6 @@
 // The index: one SQLite file (WAL) with files, chunks, symbols, skipped files and an FTS5 index over chunks.
 // Invariant: a file's row, chunks, symbols and FTS entries change together in one transaction, or not at all.
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -20,6 +20,7 @@ import type {
   StoreStatus,
 } from './store-types.js';
 import { VectorStore } from './vectors.js';
+import { damaged, isLogicError, moveAside, verifyDatabase } from './verify.js';
 
 export type { ChunkFilter } from './chunk-filter.js';
 export { isCorruption, isSqliteError, StoreError, type StoreErrorCode } from './store-error.js';
@@ -156,17 +157,7 @@ export class Store {
 
   /** Moves a corrupt index aside (kept for inspection) so that a fresh one can be built in its place. */
   static quarantine(dir: string): string {
-    const file = join(dir, INDEX_FILE);
-    const aside = `${file}.corrupt-${Date.now()}`;
-    renameSync(file, aside);
-    for (const suffix of ['-wal', '-shm']) {
-      try {
-        renameSync(file + suffix, aside + suffix);
-      } catch {
-        // No such sidecar: nothing to move.
-      }
-    }
-    return aside;
+    return moveAside(join(dir, INDEX_FILE));
   }
 
   private migrate(repo: string): void {
@@ -451,24 +442,7 @@ export class Store {
    * FTS5's own 'integrity-check' of chunks_fts against its content. Empty when the index is sound.
    */
   verify(full = false): string[] {
-    const problems: string[] = [];
-    try {
-      const rows = this.db.pragma(full ? 'integrity_check(100)' : 'quick_check(100)') as Record<string, string>[];
-      for (const row of rows) {
-        const text = Object.values(row)[0];
-        if (text !== 'ok') problems.push(String(text));
-      }
-    } catch (error) {
-      problems.push((error as Error).message);
-    }
-    if (!this.db.readonly) {
-      try {
-        this.db.prepare("INSERT INTO chunks_fts(chunks_fts) VALUES('integrity-check')").run();
-      } catch (error) {
-        problems.push(`chunks_fts: ${(error as Error).message}`);
-      }
-    }
-    return problems;
+    return verifyDatabase(this.db, full);
   }
 
   /** True when `error` means the file is damaged: a corruption code, or an SQLite error that a quick check confirms. */
@@ -482,25 +456,6 @@ export class Store {
     if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
   }
 }
-
-/** A quick check of an open database (a check that itself fails on the damage counts as damage). */
-function damaged(db: Database.Database): boolean {
-  try {
-    const rows = db.pragma('quick_check(1)') as Record<string, string>[];
-    if (rows.some((row) => Object.values(row)[0] !== 'ok')) return true;
-    if (!db.readonly) db.prepare("INSERT INTO chunks_fts(chunks_fts) VALUES('integrity-check')").run();
-    return false;
-  } catch (error) {
-    // An index still being created has no chunks_fts yet: that is not damage.
-    return isCorruption(error) || (isLogicError(error) && !/no such table/.test((error as Error).message));
-  }
-}
-
-/** SQLITE_ERROR ("SQL logic error"): what a damaged FTS5 structure gives, among other things. Read-only, busy, I/O: not damage. */
-function isLogicError(error: unknown): boolean {
-  return (error as { code?: unknown })?.code === 'SQLITE_ERROR';
-}
-
 /** True when this process may write `path` (false on a read-only mount, or without permission). */
 function writable(path: string): boolean {
   try {
