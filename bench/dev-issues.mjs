@@ -1,0 +1,326 @@
+// Real GitHub issues as a dev suite (../shared/dev-issues: 52 SWE-bench Lite instances from six Python repositories,
+// issue text → the files and functions the fix changed). For each instance: the repository's tree at `baseCommit` is
+// written into one working folder per repository (git read-tree -u, so moving from one commit to the next rewrites only
+// the files that differ and the re-index is incremental, as a branch switch would be), indexed with `codectx index`
+// (embeddings on: the shipped local model), then
+//  (a) `codectx search --batch --limit 50` with the issue text → file Acc@1/5/10 (every gold file among the first k
+//      distinct files) and function Acc@10 (every gold `path::symbol` among the first 10 distinct (path, symbol)
+//      pairs; results without a symbol and class chunks take a slot too);
+//  (b) `codectx context --json --budget B` for B in 2000, 4000, 8000 → file recall (every gold file has a block in the
+//      packed context) and function recall, strict (every gold definition's lines, from the index's symbols table, are
+//      all shown; trimmed lines do not count) and lenient (every gold definition is wholly shown or named by a block,
+//      maybe trimmed to its signature and matching lines).
+// Gold entries without a real symbol (`imports`, `impl`, an empty list) are left out of the function metrics, and an
+// instance with none is left out of their denominators. Dev data only: nothing here runs in tests or CI, the trees and
+// indexes live outside the repository (--work, default $TMPDIR/codectx-dev-issues).
+//
+// Usage: node bench/dev-issues.mjs [MIRROR_GIT_DIR…] [--suite FILE] [--repos psf/requests,pallets/flask]
+//        [--modes hybrid,lexical] [--budgets 2000,4000,8000] [--work DIR] [--limit N] [--resume]
+// --resume keeps the rows already in the output file and runs only the other instances (the results are written after
+// every instance, so a run cut short can be resumed).
+// A mirror dir is a bare git dir (…/owner+name/repo, as the fetch tool writes under /work/.mirror); without any, each
+// repository is looked up as /work/.mirror/owner+name/repo. Needs `npm run build` (dist/cli.js).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const cli = join(root, 'dist', 'cli.js');
+
+function parseArgs(argv) {
+  const opts = {
+    suite: '/work/shared/dev-issues/swebench-lite-dev.jsonl',
+    repos: null,
+    modes: ['hybrid'],
+    budgets: [2000, 4000, 8000],
+    work: join(tmpdir(), 'codectx-dev-issues'),
+    limit: 0,
+    mirrors: [],
+    out: join(root, 'bench', 'results', 'dev-issues.json'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--suite') opts.suite = next();
+    else if (a === '--repos') opts.repos = next().split(',');
+    else if (a === '--modes') opts.modes = next().split(',');
+    else if (a === '--budgets') opts.budgets = next().split(',').map(Number);
+    else if (a === '--work') opts.work = next();
+    else if (a === '--limit') opts.limit = Number(next());
+    else if (a === '--out') opts.out = next();
+    else if (a === '--resume') opts.resume = true;
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else opts.mirrors.push(a);
+  }
+  return opts;
+}
+
+const REAL_SYMBOL = (s) => s !== '' && !/^(imports|impl)(:\d+)?$/.test(s);
+
+function mirrorFor(repo, mirrors) {
+  const slug = repo.replace('/', '+');
+  const given = mirrors.find((m) => m.includes(slug));
+  const dir = given ?? `/work/.mirror/${slug}/repo`;
+  return existsSync(dir) ? dir : null;
+}
+
+function run(args, input) {
+  return execFileSync('node', [cli, ...args], {
+    input,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+function checkout(gitDir, tree, gitIndex, commit) {
+  mkdirSync(tree, { recursive: true });
+  execFileSync('git', [`--git-dir=${gitDir}`, `--work-tree=${tree}`, 'read-tree', '-u', '--reset', commit], {
+    env: { ...process.env, GIT_INDEX_FILE: gitIndex },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+/** Definition ranges of each gold symbol, from the index's symbols table (qualified names such as `Class.method`). */
+function goldDefinitions(indexDir, gold) {
+  const db = new Database(join(indexDir, 'index.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const q = db.prepare(
+      'SELECT s.qualified, s.start_line AS start, s.end_line AS end FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ? AND s.qualified = ?',
+    );
+    const defs = [];
+    for (const g of gold) {
+      for (const sym of g.symbols.filter(REAL_SYMBOL)) {
+        const rows = q.all(g.path, sym);
+        defs.push({ path: g.path, symbol: sym, ranges: rows.map((r) => [r.start, r.end]) });
+      }
+    }
+    return defs;
+  } finally {
+    db.close();
+  }
+}
+
+const symbolMatches = (resultSymbol, gold) => resultSymbol === gold || resultSymbol.endsWith(`.${gold}`);
+
+function searchMetrics(results, gold, defs) {
+  const files = [];
+  for (const r of results) if (!files.includes(r.path)) files.push(r.path);
+  const pairs = [];
+  for (const r of results) {
+    const key = `${r.path}::${r.symbol}`;
+    if (!pairs.some((p) => p.key === key)) pairs.push({ key, path: r.path, symbol: r.symbol });
+  }
+  const goldFiles = gold.map((g) => g.path);
+  const fileAcc = (k) => goldFiles.every((f) => files.slice(0, k).includes(f));
+  const fileRank = Math.max(...goldFiles.map((f) => (files.includes(f) ? files.indexOf(f) + 1 : Number.POSITIVE_INFINITY)));
+  const funcRankOf = (d) => {
+    const i = pairs.findIndex((p) => p.path === d.path && symbolMatches(p.symbol, d.symbol));
+    return i < 0 ? Number.POSITIVE_INFINITY : i + 1;
+  };
+  const funcRank = defs.length ? Math.max(...defs.map(funcRankOf)) : null;
+  return {
+    fileAcc1: fileAcc(1),
+    fileAcc5: fileAcc(5),
+    fileAcc10: fileAcc(10),
+    fileRank: Number.isFinite(fileRank) ? fileRank : null,
+    funcAcc10: defs.length ? funcRank <= 10 : null,
+    funcRank: defs.length && Number.isFinite(funcRank) ? funcRank : null,
+  };
+}
+
+function covered(range, shown) {
+  // every line of range inside the union of shown ranges
+  const [s, e] = range;
+  const sorted = [...shown].sort((a, b) => a[0] - b[0]);
+  let next = s;
+  for (const [a, b] of sorted) {
+    if (a > next) break;
+    if (b >= next) next = b + 1;
+    if (next > e) return true;
+  }
+  return next > e;
+}
+
+function contextMetrics(ctx, gold, defs) {
+  const files = new Set(ctx.chunks.map((c) => c.path));
+  const fileRecall = gold.every((g) => files.has(g.path));
+  const shownIn = (path) =>
+    ctx.chunks
+      .filter((c) => c.path === path)
+      .flatMap((c) => (Array.isArray(c.shown) && c.shown.length ? c.shown : [[c.startLine, c.endLine]]));
+  const named = (d) =>
+    ctx.chunks.some((c) => c.path === d.path && [c.symbol, ...(c.symbols ?? [])].some((s) => s && symbolMatches(s, d.symbol)));
+  const whole = (d) => d.ranges.length > 0 && d.ranges.some((r) => covered(r, shownIn(d.path)));
+  return {
+    fileRecall,
+    funcRecallWhole: defs.length ? defs.every(whole) : null,
+    funcRecallNamed: defs.length ? defs.every((d) => named(d) || whole(d)) : null,
+    defs: defs.map((d) => ({ def: `${d.path}::${d.symbol}`, whole: whole(d), named: named(d) })),
+    usedTokens: ctx.usedTokens,
+    blocks: ctx.chunks.length,
+  };
+}
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  let instances = readFileSync(opts.suite, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+  if (opts.repos) {
+    instances = instances.filter((x) => opts.repos.includes(x.repo));
+    instances.sort((a, b) => opts.repos.indexOf(a.repo) - opts.repos.indexOf(b.repo));
+  }
+  const rows = [];
+  const skipped = [];
+  if (opts.resume && existsSync(opts.out)) {
+    const done = JSON.parse(readFileSync(opts.out, 'utf8')).rows ?? [];
+    rows.push(...done.filter((r) => instances.some((x) => x.id === r.id)));
+    instances = instances.filter((x) => !rows.some((r) => r.id === x.id));
+  }
+  const save = () => {
+    mkdirSync(dirname(opts.out), { recursive: true });
+    const summary = summarize(rows, opts);
+    writeFileSync(
+      opts.out,
+      `${JSON.stringify({ suite: opts.suite, date: new Date().toISOString(), modes: opts.modes, budgets: opts.budgets, summary, skipped, rows }, null, 1)}\n`,
+    );
+    return summary;
+  };
+  const byRepo = new Map();
+  for (const x of instances) {
+    if (!byRepo.has(x.repo)) byRepo.set(x.repo, []);
+    byRepo.get(x.repo).push(x);
+  }
+  mkdirSync(opts.work, { recursive: true });
+  for (const [repo, list] of byRepo) {
+    const gitDir = mirrorFor(repo, opts.mirrors);
+    if (!gitDir) {
+      for (const x of list) skipped.push({ id: x.id, reason: `no mirror of ${repo}` });
+      continue;
+    }
+    const slug = repo.replace('/', '+');
+    const tree = join(opts.work, 'trees', slug);
+    const indexDir = join(opts.work, 'index', slug);
+    const gitIndex = join(opts.work, `${slug}.gitindex`);
+    const todo = opts.limit ? list.slice(0, opts.limit) : list;
+    for (const x of todo) {
+      const t0 = Date.now();
+      try {
+        checkout(gitDir, tree, gitIndex, x.baseCommit);
+      } catch (e) {
+        skipped.push({
+          id: x.id,
+          reason: `checkout failed: ${
+            String(e.stderr ?? e.message)
+              .trim()
+              .split('\n')[0]
+          }`,
+        });
+        continue;
+      }
+      const common = ['--repo', tree, '--index-dir', indexDir];
+      const idx = JSON.parse(run(['index', ...common, '--json']));
+      const defs = goldDefinitions(indexDir, x.gold);
+      const row = {
+        id: x.id,
+        repo,
+        gold: x.gold,
+        missingDefinitions: defs.filter((d) => d.ranges.length === 0).map((d) => `${d.path}::${d.symbol}`),
+        index: { filesIndexed: idx.filesIndexed, files: idx.files, chunks: idx.chunks, elapsedMs: idx.elapsedMs },
+        search: {},
+        context: {},
+      };
+      const batch = join(opts.work, 'query.jsonl');
+      writeFileSync(batch, `${JSON.stringify({ id: x.id, query: x.query })}\n`);
+      for (const mode of opts.modes) {
+        const out = JSON.parse(
+          run(['search', '--batch', batch, ...common, '--limit', '50', '--mode', mode])
+            .trim()
+            .split('\n')[0],
+        );
+        row.search[mode] = { ...searchMetrics(out.results, x.gold, defs), tookMs: out.tookMs };
+      }
+      for (const budget of opts.budgets) {
+        const ctx = JSON.parse(run(['context', x.query, ...common, '--budget', String(budget), '--json']));
+        row.context[budget] = contextMetrics(ctx, x.gold, defs);
+      }
+      row.ms = Date.now() - t0;
+      rows.push(row);
+      save();
+      const h = row.search.hybrid ?? Object.values(row.search)[0];
+      const c = row.context[8000] ?? Object.values(row.context).at(-1);
+      process.stderr.write(
+        `${x.id}: file rank ${h?.fileRank ?? '-'}, func rank ${h?.funcRank ?? (row.missingDefinitions.length ? 'missing' : '-')}, ctx file ${c?.fileRecall} func ${c?.funcRecallWhole}/${c?.funcRecallNamed} (${row.index.filesIndexed} files re-indexed, ${row.ms} ms)\n`,
+      );
+    }
+  }
+  const summary = save();
+  process.stdout.write(table(summary, opts));
+  if (skipped.length) process.stdout.write(`\nSkipped: ${skipped.map((s) => `${s.id} (${s.reason})`).join(', ')}\n`);
+}
+
+function share(rows, get) {
+  const vals = rows.map(get).filter((v) => v !== null && v !== undefined);
+  return { n: vals.length, pct: vals.length ? (100 * vals.filter(Boolean).length) / vals.length : null };
+}
+
+function summarize(rows, opts) {
+  const groups = new Map([['all', rows]]);
+  for (const r of rows) {
+    if (!groups.has(r.repo)) groups.set(r.repo, []);
+    groups.get(r.repo).push(r);
+  }
+  const out = {};
+  for (const [name, rs] of groups) {
+    const g = { instances: rs.length, search: {}, context: {} };
+    for (const mode of opts.modes) {
+      g.search[mode] = {
+        fileAcc1: share(rs, (r) => r.search[mode].fileAcc1),
+        fileAcc5: share(rs, (r) => r.search[mode].fileAcc5),
+        fileAcc10: share(rs, (r) => r.search[mode].fileAcc10),
+        funcAcc10: share(rs, (r) => r.search[mode].funcAcc10),
+      };
+    }
+    for (const b of opts.budgets) {
+      g.context[b] = {
+        fileRecall: share(rs, (r) => r.context[b].fileRecall),
+        funcRecallWhole: share(rs, (r) => r.context[b].funcRecallWhole),
+        funcRecallNamed: share(rs, (r) => r.context[b].funcRecallNamed),
+      };
+    }
+    out[name] = g;
+  }
+  return out;
+}
+
+function table(summary, opts) {
+  const f = (s) => (s.pct === null ? '–' : `${s.pct.toFixed(0)}`);
+  const groups = Object.keys(summary).sort((a, b) => (a === 'all' ? 1 : b === 'all' ? -1 : a.localeCompare(b)));
+  let md = '';
+  for (const mode of opts.modes) {
+    md += `\nSearch (${mode}, --limit 50), % of instances:\n\n| repo | n | file Acc@1 | file Acc@5 | file Acc@10 | function Acc@10 (n) |\n|---|---|---|---|---|---|\n`;
+    for (const g of groups) {
+      const s = summary[g].search[mode];
+      md += `| ${g} | ${summary[g].instances} | ${f(s.fileAcc1)} | ${f(s.fileAcc5)} | ${f(s.fileAcc10)} | ${f(s.funcAcc10)} (${s.funcAcc10.n}) |\n`;
+    }
+  }
+  md += `\nContext (codectx context --json), % of instances: file recall / function recall, whole definition shown / named (maybe trimmed):\n\n| repo | ${opts.budgets.map((b) => `${b / 1000}k`).join(' | ')} |\n|---|${opts.budgets.map(() => '---|').join('')}\n`;
+  for (const g of groups) {
+    const c = summary[g].context;
+    md += `| ${g} | ${opts.budgets.map((b) => `${f(c[b].fileRecall)} / ${f(c[b].funcRecallWhole)} / ${f(c[b].funcRecallNamed)}`).join(' | ')} |\n`;
+  }
+  return md;
+}
+
+main();
