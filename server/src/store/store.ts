@@ -20,7 +20,7 @@ import type {
   StoreStatus,
 } from './store-types.js';
 import { VectorStore } from './vectors.js';
-import { damaged, isLogicError, moveAside, verifyDatabase } from './verify.js';
+import { damaged, isAmbiguousError, moveAside, verifyDatabase } from './verify.js';
 
 export type { ChunkFilter } from './chunk-filter.js';
 export { isCorruption, isSqliteError, StoreError, type StoreErrorCode } from './store-error.js';
@@ -85,7 +85,7 @@ export class Store {
       }
       return store;
     } catch (error) {
-      const corrupt = !(error instanceof StoreError) && (isCorruption(error) || (isLogicError(error) && db && damaged(db)));
+      const corrupt = !(error instanceof StoreError) && (isCorruption(error) || (isAmbiguousError(error) && db && damaged(db)));
       db?.close();
       if (error instanceof StoreError) throw error;
       if (corrupt) {
@@ -448,7 +448,7 @@ export class Store {
   /** True when `error` means the file is damaged: a corruption code, or an SQLite error that a quick check confirms. */
   confirmsCorruption(error: unknown): boolean {
     if (isCorruption(error)) return true;
-    return isLogicError(error) && this.db.open && damaged(this.db);
+    return isAmbiguousError(error) && this.db.open && damaged(this.db);
   }
 
   close(): void {

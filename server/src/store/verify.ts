@@ -38,13 +38,18 @@ export function damaged(db: Database.Database): boolean {
     return false;
   } catch (error) {
     // An index still being created has no chunks_fts yet: that is not damage.
-    return isCorruption(error) || (isLogicError(error) && !/no such table/.test((error as Error).message));
+    return isCorruption(error) || (isAmbiguousError(error) && !/no such table/.test((error as Error).message));
   }
 }
 
-/** SQLITE_ERROR ("SQL logic error"): what a damaged FTS5 structure gives, among other things. Read-only, busy, I/O: not damage. */
-export function isLogicError(error: unknown): boolean {
-  return (error as { code?: unknown })?.code === 'SQLITE_ERROR';
+/**
+ * An error that damage can cause but that has other causes too, so a check must confirm it: SQLITE_ERROR ("SQL logic
+ * error", what a damaged FTS5 structure record gives) and SQLITE_NOMEM ("out of memory": a damaged record can claim an
+ * absurd size, which FTS5 then fails to allocate; seen in live-index.test.ts's damage test). Read-only, busy, I/O: never.
+ */
+export function isAmbiguousError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === 'SQLITE_ERROR' || code === 'SQLITE_NOMEM';
 }
 
 /** Moves a damaged index file and its WAL sidecars to `<file>.corrupt-<time>` (kept for inspection); returns that name. */
