@@ -53,9 +53,13 @@ for (const major of majors) {
   for (const part of ['binding.gyp', 'deps', 'src', 'lib', 'package.json'])
     cpSync(join(bsqDir, part), join(work, part), { recursive: true });
   console.log(`compiling better-sqlite3 for Node ${major} (ABI ${abi}); this takes minutes…`);
-  execFileSync(process.execPath, [nodeGyp, 'rebuild', '--release', `--nodedir=${join(nodeDir, 'package')}`, '-j', '2'], {
+  // Under `npm run`, npm's own nodedir setting (npm_config_nodedir, e.g. /usr from a global npmrc) reaches node-gyp
+  // from the environment and wins over --nodedir: the build would silently target the running Node. Set it here.
+  const headers = join(nodeDir, 'package');
+  execFileSync(process.execPath, [nodeGyp, 'rebuild', '--release', `--nodedir=${headers}`, '-j', '2'], {
     cwd: work,
     stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, npm_config_nodedir: headers },
   });
   // Proof that the build loads in the Node it was made for, before it is shipped.
   const built = join(work, 'build', 'Release', 'better_sqlite3.node');
