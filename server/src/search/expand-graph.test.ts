@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../store/store.js';
-import { fileWrite } from '../store/test-files.js';
+import { graphFileWrite } from '../store/test-files.js';
 import { EXPAND_DEFAULTS, expandCallees } from './expand-graph.js';
 
 let dir: string;
@@ -16,22 +16,7 @@ afterEach(() => {
 });
 
 /** One file whose chunks are named `names` (symbols too) and reference `refs`. */
-function file(path: string, names: string[], refs: string[][]) {
-  const w = fileWrite(path, 'go', names);
-  w.chunks.forEach((c, i) => {
-    c.chunk.symbol = names[i] as string;
-    c.refs = refs[i] ?? [];
-  });
-  w.symbols = w.chunks.map((c) => ({
-    name: c.chunk.symbol,
-    qualified: c.chunk.symbol,
-    kind: 'function',
-    startLine: c.chunk.startLine,
-    endLine: c.chunk.endLine,
-    parent: '',
-  }));
-  return w;
-}
+const file = (path: string, names: string[], refs: string[][]) => graphFileWrite(path, names, refs, names);
 
 describe('expandCallees', () => {
   it('adds the definitions a hit references, below it, and skips names defined too often', () => {

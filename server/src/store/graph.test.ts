@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chunksReferencing, definitionChunks, refsOf } from './graph.js';
 import { Store } from './store.js';
-import { fileWrite } from './test-files.js';
+import { graphFileWrite } from './test-files.js';
 
 let dir: string;
 beforeEach(() => {
@@ -15,25 +15,12 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function withRefs(path: string, refs: string[][]) {
-  const w = fileWrite(
+const withRefs = (path: string, refs: string[][]) =>
+  graphFileWrite(
     path,
-    'go',
     refs.map((_, i) => `chunk ${i}`),
+    refs,
   );
-  w.chunks.forEach((c, i) => {
-    c.refs = refs[i] ?? [];
-  });
-  w.symbols = w.chunks.map((c) => ({
-    name: c.chunk.symbol,
-    qualified: c.chunk.symbol,
-    kind: 'function',
-    startLine: c.chunk.startLine,
-    endLine: c.chunk.endLine,
-    parent: '',
-  }));
-  return w;
-}
 
 describe('code graph in the store', () => {
   it('writes refs with the chunks, replaces them on change and deletes them with the file', () => {
