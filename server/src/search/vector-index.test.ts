@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quantize } from '../store/int8-codes.js';
+import { seededRandom } from '../store/test-random.js';
 import { VectorIndex } from './vector-index.js';
-
-/** A seeded PRNG (mulberry32), so that every run sees the same vectors. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(r: () => number): number {
   return Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
@@ -26,13 +15,13 @@ function unit(v: Float32Array): Float32Array {
 }
 
 function randomVectors(n: number, dims: number, seed: number): Float32Array[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   return Array.from({ length: n }, () => unit(Float32Array.from({ length: dims }, () => gaussian(r))));
 }
 
 /** Vectors around a few centres, as embeddings of code are: neighbours are close and many are near-ties. */
 function clusteredVectors(n: number, dims: number, clusters: number, spread: number, seed: number): Float32Array[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const centres = randomVectors(clusters, dims, seed + 1);
   return Array.from({ length: n }, () => {
     const c = centres[Math.floor(r() * clusters)] as Float32Array;

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { packageRoot } from '../chunk/grammar-loader.js';
+import { seededRandom } from './test-random.js';
 
 const cli = join(packageRoot(), 'dist', 'cli.js');
 const TRIALS = Number(process.env.CODECTX_FAULT_TRIALS ?? 3);
@@ -32,18 +33,6 @@ function run(args: string[], indexDir: string) {
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** mulberry32: a small seeded generator, so that a failing trial can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 beforeAll(() => {
@@ -77,7 +66,7 @@ it(`${TRIALS} trials of random 4-64 KB damage: every one ends with a working ind
   const rows: string[] = [];
   const outcomes: Record<string, number> = {};
   for (let trial = 1; trial <= TRIALS; trial++) {
-    const next = random(trial * 7919);
+    const next = seededRandom(trial * 7919);
     const dir = join(work, `t${trial}`);
     mkdirSync(dir);
     copyFileSync(join(pristine, 'index.sqlite'), join(dir, 'index.sqlite'));
