@@ -20,8 +20,8 @@ export interface SearchParams {
   folders?: string[];
 }
 
-/** One ranked chunk. */
-export interface SearchHit {
+/** Where a chunk is, and what it defines. */
+export interface ChunkLocation {
   uri: string;
   /** The workspace folder the chunk belongs to. */
   folder: string;
@@ -33,6 +33,10 @@ export interface SearchHit {
   endLine: number;
   symbol: string;
   kind: string;
+}
+
+/** One ranked chunk. */
+export interface SearchHit extends ChunkLocation {
   language: string;
   score: number;
   snippet: string;
@@ -129,15 +133,7 @@ export interface RelatedParams {
 }
 
 /** A chunk of the code graph. */
-export interface RelatedLocation {
-  uri: string;
-  folder: string;
-  path: string;
-  range: Range;
-  startLine: number;
-  endLine: number;
-  symbol: string;
-  kind: string;
+export interface RelatedLocation extends ChunkLocation {
   /** The linking name: what a callee defines, what a caller references. */
   name: string;
 }
