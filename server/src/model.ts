@@ -80,6 +80,7 @@ export type SkipReason =
   | 'lock-file'
   | 'secret'
   | 'symlink-outside-root'
+  | 'symlink-dangling' // a link whose target does not exist (or a loop of links)
   | 'unreadable';
 
 /** A file the walk selected for indexing. */

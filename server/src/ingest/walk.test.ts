@@ -46,6 +46,8 @@ beforeAll(() => {
   symlinkSync(outside, join(root, 'outside-dir'));
   symlinkSync(join(root, 'src/app.ts'), join(root, 'src/alias.ts'));
   symlinkSync(join(root, 'src'), join(root, 'src-loop'));
+  symlinkSync(join(root, 'src/removed.ts'), join(root, 'src/dangling.ts'));
+  symlinkSync(join(outside, 'gone.ts'), join(root, 'src/dangling-outside.ts'));
   result = walkRepository(root, { maxFileBytes: 1000 });
 });
 
@@ -96,6 +98,12 @@ describe('walkRepository', () => {
     expect(reasonOf('outside-dir')).toBe('symlink-outside-root');
     expect(reasonOf('src-loop')).toBe('ignored');
     expect(result.files.some((f) => f.path.includes('secret'))).toBe(false);
+  });
+
+  it('skips a link to nothing as dangling, not as outside the root', () => {
+    expect(reasonOf('src/dangling.ts')).toBe('symlink-dangling');
+    expect(reasonOf('src/dangling-outside.ts')).toBe('symlink-dangling');
+    expect(result.files.some((f) => f.path.includes('dangling'))).toBe(false);
   });
 
   it('records size and modification time', () => {

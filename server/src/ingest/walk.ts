@@ -123,8 +123,8 @@ class Walker {
     const { files, skipped } = this.result;
     if (isLink) {
       const target = resolveLink(join(this.realRoot, rel), this.realRoot);
-      if (target === undefined) {
-        skipped.push({ path: rel, reason: 'symlink-outside-root', dir: false });
+      if (typeof target === 'string') {
+        skipped.push({ path: rel, reason: target, dir: false });
         return;
       }
       // A link to a folder inside the root would index the same files twice (or loop): only files are followed.
@@ -185,14 +185,21 @@ function isIgnored(sets: RuleSet[], rel: string, isDir: boolean): boolean {
   return ignored;
 }
 
-function resolveLink(abs: string, realRoot: string): Stats | undefined {
+/** A link's target inside the root, or why it is not followed: it points nowhere, or out of the root. */
+function resolveLink(abs: string, realRoot: string): Stats | 'symlink-dangling' | 'symlink-outside-root' {
+  let target: string;
   try {
-    const target = realpathSync(abs);
-    const rel = relative(realRoot, target);
-    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+    target = realpathSync(abs);
+  } catch {
+    // realpath fails for a missing target (or a loop of links): nothing to read either way.
+    return 'symlink-dangling';
+  }
+  const rel = relative(realRoot, target);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return 'symlink-outside-root';
+  try {
     return statSync(target);
   } catch {
-    return undefined;
+    return 'symlink-dangling';
   }
 }
 
