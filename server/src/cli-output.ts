@@ -44,6 +44,7 @@ export function explainLine(e: NonNullable<EngineResult['explain']>): string {
   }
   parts.push(`coverage ${e.coverage.toFixed(2)}`);
   if (e.rerank) parts.push(`rerank ${e.rerank.score.toFixed(3)} (was #${e.rerank.before})`);
+  if (e.ownScore !== undefined) parts.push(`own score ${e.ownScore.toFixed(3)}`);
   return parts.join(', ');
 }
 

@@ -81,6 +81,19 @@ describe('codectx CLI', () => {
     }
   });
 
+  it('search prints scores that never increase down the list, in its order (the per-file cap moves results)', () => {
+    const evalRepo = join(packageRoot(), 'fixtures', 'eval', 'repo');
+    for (const mode of ['lexical', 'hybrid']) {
+      const r = run(['search', 'job', '--repo', evalRepo, '--limit', '50', '--mode', mode, '--json']);
+      expect(r.code).toBe(0);
+      const scores = (JSON.parse(r.stdout).results as { score: number }[]).map((x) => x.score);
+      expect(scores.length).toBeGreaterThan(20);
+      for (let i = 1; i < scores.length; i++) expect(scores[i]).toBeLessThanOrEqual(scores[i - 1] as number);
+    }
+    const shown = run(['search', 'job', '--repo', evalRepo, '--limit', '50', '--mode', 'lexical', '--explain']);
+    expect(shown.stdout).toMatch(/own score \d+\.\d{3}/);
+  });
+
   it("search --explain shows each result's rank and score in every stage (the shipped model: hybrid)", () => {
     const r = run(['search', 'enqueue job', '--repo', repo, '--explain']);
     expect(r.code).toBe(0);

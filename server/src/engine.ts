@@ -31,6 +31,7 @@ import {
   type Ranked,
   type RankMode,
   rankCandidates,
+  scoresInListOrder,
   termCoverage,
 } from './rank/rank-candidates.js';
 import { rerank } from './rank/rerank.js';
@@ -220,7 +221,7 @@ export class Engine {
   async search(query: string, options: SearchOptions = {}): Promise<EngineSearchResponse> {
     const started = performance.now();
     const { ranked, terms, mode } = await this.guarded(() => this.rank(query, options));
-    const results = ranked.map((r): EngineResult => {
+    const results = scoresInListOrder(ranked).map((r): EngineResult => {
       const result: EngineResult = {
         path: r.chunk.path,
         startLine: r.chunk.startLine,

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseError } from 'vscode-languageserver/node';
+import { packageRoot } from '../chunk/grammar-loader.js';
 import { FolderRegistry } from './folders.js';
 import { handleContext, handleSearch, handleStatus } from './handlers.js';
 
@@ -99,5 +100,27 @@ describe('handlers, called directly', () => {
 
   it('status lists both folders ready', () => {
     expect(handleStatus(folders).folders.map((f) => f.state)).toEqual(['ready', 'ready']);
+  });
+});
+
+describe('search order', () => {
+  it("keeps the engine's order (per-file cap, diversity, rerank), with scores that never increase down the list", async () => {
+    const one = new FolderRegistry({ log: () => {}, warn: () => {}, createProgress: () => undefined, onStarted: () => {} });
+    one.settings = { cacheDir: cache, watch: false, embeddings: { provider: 'none' } };
+    const root = join(packageRoot(), 'fixtures', 'eval', 'repo');
+    one.add({ uri: uri(root), name: 'eval' });
+    try {
+      const [folder] = one.all();
+      const engine = await folder?.live.ready();
+      // "job" matches many chunks of a few files: the per-file cap moves some below lower-scored ones.
+      const r = await handleSearch(one, { query: 'job', limit: 50 });
+      const direct = await engine?.search('job', { limit: 50, explain: true });
+      expect(direct?.results.some((x) => x.explain?.ownScore !== undefined)).toBe(true);
+      expect(r.results.map((h) => `${h.path}:${h.startLine}`)).toEqual(direct?.results.map((x) => `${x.path}:${x.startLine}`));
+      const scores = r.results.map((h) => h.score);
+      for (let i = 1; i < scores.length; i++) expect(scores[i]).toBeLessThanOrEqual(scores[i - 1] as number);
+    } finally {
+      await one.close();
+    }
   });
 });

@@ -3,7 +3,15 @@ import type { Chunk } from '../model.js';
 import { longestRun, phraseWords, stringLiterals } from '../tokens/code-tokens.js';
 import { parseQuery } from '../tokens/parse-query.js';
 import { params } from './params.js';
-import { type Candidate, capPerFile, denseWeight, diversify, type RankMode, rankCandidates } from './rank-candidates.js';
+import {
+  type Candidate,
+  capPerFile,
+  denseWeight,
+  diversify,
+  type RankMode,
+  rankCandidates,
+  scoresInListOrder,
+} from './rank-candidates.js';
 
 const chunk = (path: string, symbol: string, content = '', kind: Chunk['kind'] = 'function'): Chunk => ({
   path,
@@ -230,6 +238,17 @@ describe('rankCandidates', () => {
       'def f():\n    """Return the port."""\n    raise ValueError(f"bad port {p}: \\"x\\"")\n    log(\'it\\\'s ok\', `a ${b}`)';
     const lits = stringLiterals(src).split(' \u0000 ');
     expect(lits).toEqual(['bad port  ⁂ : \\"x\\"', "it\\'s ok", 'a  ⁂ ']);
+  });
+
+  it('scoresInListOrder: scores never increase down the list, the order stays, a moved result keeps its own score', () => {
+    const rows = [3, 5, 1, 4].map((score, i) => ({ score, i, explain: { coverage: 1, boosts: {} } }));
+    const shown = scoresInListOrder(rows);
+    expect(shown.map((r) => r.i)).toEqual([0, 1, 2, 3]);
+    expect(shown.map((r) => r.score)).toEqual([5, 4, 3, 1]);
+    expect(shown.map((r) => r.explain.ownScore)).toEqual([3, 5, 1, 4]);
+    // A list already in score order is left as it is, explanations included.
+    const sorted = scoresInListOrder(shown.map((r) => ({ ...r, explain: { coverage: 1, boosts: {} } })));
+    expect(sorted.map((r) => r.explain.ownScore)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('capPerFile lets N per file first, keeps the rest after', () => {

@@ -47,6 +47,11 @@ export interface Explanation {
   boosts: Record<string, number>;
   /** Hybrid only: the learned rerank stage's score and the result's position before it (see rerank.ts). */
   rerank?: { score: number; before: number };
+  /**
+   * The result's own score (fusion and boosts) when the shown one differs: the per-file cap, diversity and the rerank
+   * order results by more than their score, and the list shows scores in its own order (`scoresInListOrder`).
+   */
+  ownScore?: number;
 }
 
 export interface Ranked extends Candidate {
@@ -280,4 +285,17 @@ export function diversify<T extends { chunk: { path: string }; score: number }>(
     best.factor *= decay;
   }
   return out;
+}
+
+/**
+ * The scores a list shows: the i-th result gets the i-th highest score of the list, so scores never increase down it
+ * (the per-file cap, diversity and the rerank move results past better-scored ones). A result whose shown score is not
+ * its own keeps that in `explain.ownScore`. The order, and so every quality measure, is unchanged.
+ */
+export function scoresInListOrder<T extends { score: number; explain: Explanation }>(ranked: T[]): T[] {
+  const scores = ranked.map((r) => r.score).sort((a, b) => b - a);
+  return ranked.map((r, i) => {
+    const score = scores[i] as number;
+    return score === r.score ? r : { ...r, score, explain: { ...r.explain, ownScore: r.score } };
+  });
 }
