@@ -8,6 +8,7 @@ import {
   capPerFile,
   denseWeight,
   diversify,
+  type Explanation,
   type RankMode,
   rankCandidates,
   scoresInListOrder,
@@ -241,13 +242,13 @@ describe('rankCandidates', () => {
   });
 
   it('scoresInListOrder: scores never increase down the list, the order stays, a moved result keeps its own score', () => {
-    const rows = [3, 5, 1, 4].map((score, i) => ({ score, i, explain: { coverage: 1, boosts: {} } }));
+    const rows = [3, 5, 1, 4].map((score, i) => ({ score, i, explain: { coverage: 1, boosts: {} } as Explanation }));
     const shown = scoresInListOrder(rows);
     expect(shown.map((r) => r.i)).toEqual([0, 1, 2, 3]);
     expect(shown.map((r) => r.score)).toEqual([5, 4, 3, 1]);
     expect(shown.map((r) => r.explain.ownScore)).toEqual([3, 5, 1, 4]);
     // A list already in score order is left as it is, explanations included.
-    const sorted = scoresInListOrder(shown.map((r) => ({ ...r, explain: { coverage: 1, boosts: {} } })));
+    const sorted = scoresInListOrder(shown.map((r) => ({ ...r, explain: { coverage: 1, boosts: {} } as Explanation })));
     expect(sorted.map((r) => r.explain.ownScore)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
