@@ -1,10 +1,10 @@
 // The benchmark corpora (real code shipped by Debian packages), their installation, and plain file/line counts.
 // Invariant: walks are sorted and never follow symbolic links, so counts and query samples are reproducible.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildQueries, extractGo, extractPython, hashSeed, prng, shuffle } from './queries.mjs';
+import { buildQueries, extractC, extractGo, extractPython, hashSeed, prng, shuffle } from './queries.mjs';
 
 /** The bench's work folder (git-ignored): queries, logs, kept indexes, and the trees of combined corpora. */
 export const WORK = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), '.bench');
@@ -36,6 +36,43 @@ const django = {
 };
 
 /**
+ * The Linux kernel from Debian's `linux-source-6.1` (a tarball, not a tree): unpacked once into .bench/ by
+ * `ensureInstalled`. Opt-in (`optIn`): `--corpus all` leaves it out, and neither `npm test` nor .ci/run runs it.
+ * Source files are C (`.c` and `.h`); `tools/` is user-space code with its own copies of kernel headers, left out of the
+ * query sample.
+ */
+const linux = {
+  name: 'linux',
+  title: 'Linux 6.1 kernel',
+  path: join(WORK, 'corpus-linux'),
+  tarball: '/usr/src/linux-source-6.1.tar.xz',
+  pkg: 'linux-source-6.1',
+  ext: '.c/.h',
+  language: 'C',
+  optIn: true,
+  isSource: (rel) => rel.endsWith('.c') || rel.endsWith('.h'),
+  extract: extractC,
+  sampleFile: (rel) => rel.endsWith('.c') && !/^(tools|scripts|samples)\//.test(rel),
+};
+
+/**
+ * A folder of a corpus as a corpus of its own (`--subdir fs`: the kernel's fs/, ~2k files), for a sample that a loaded
+ * machine measures in minutes. Paths are relative to the folder; the tree is the parent's, installed as for it.
+ */
+export function subdirCorpus(corpus, subdir) {
+  const dir = subdir.replace(/^\/+|\/+$/g, '');
+  if (!dir || dir.split('/').includes('..')) throw new Error(`--subdir must be a folder inside the corpus: ${subdir}`);
+  return {
+    ...corpus,
+    name: `${corpus.name}-${dir.replaceAll('/', '-')}`,
+    title: `${corpus.title}, ${dir}/ only`,
+    path: join(corpus.path, dir),
+    subdir: dir,
+    of: corpus,
+  };
+}
+
+/**
  * A corpus made of other corpora (`parts`), to have one index larger than any of them: each part's tree is copied
  * (`cp -a`) into its own folder under one root in .bench/. Its source files, lines and queries are its parts', with
  * paths prefixed by the part's folder.
@@ -58,11 +95,12 @@ export const CORPORA = {
     { dir: 'go', corpus: go },
     { dir: 'django', corpus: django },
   ]),
+  linux,
 };
 
 /** The corpora whose trees come from a package: the corpus itself, or the parts of a combined one. */
 function packaged(corpora) {
-  return [...new Set(corpora.flatMap((c) => (c.parts ? c.parts.map((p) => p.corpus) : [c])))];
+  return [...new Set(corpora.flatMap((c) => (c.parts ? c.parts.map((p) => p.corpus) : [c.of ?? c])))].filter((c) => !c.tarball);
 }
 
 /** The part of a combined corpus that holds `rel`, with the path inside that part; null outside every part. */
@@ -73,6 +111,7 @@ function partOf(corpus, rel) {
 
 /** Whether `rel` is a file of the corpus's main language (in a combined corpus: of its part's, in its part's folder). */
 export function isSourceFile(corpus, rel) {
+  if (corpus.isSource) return corpus.isSource(rel);
   if (!corpus.parts) return rel.endsWith(corpus.ext);
   const p = partOf(corpus, rel);
   return p ? isSourceFile(p.corpus, p.rel) : false;
@@ -147,7 +186,41 @@ export function ensureInstalled(corpora, log) {
     for (const c of trees) if (!existsSync(c.path)) throw new Error(`${c.pkg} installed but ${c.path} is missing`);
   }
   for (const c of corpora) if (c.parts) copyParts(c, log);
+  for (const c of new Set(corpora.map((x) => x.of ?? x))) if (c.tarball) unpackTarball(c, log);
   return missing;
+}
+
+/**
+ * Unpack a corpus's tarball (its one top folder stripped) beside `corpus.path` and rename it into place, unless the
+ * tree is there. The kernel's top-level .gitignore ends with Debian's packaging block (`/*` then `!/debian/`), which
+ * ignores the whole tree for git and codectx alike; it is cut, upstream's rules stay.
+ */
+function unpackTarball(corpus, log) {
+  if (existsSync(corpus.path)) return;
+  if (!existsSync(corpus.tarball)) {
+    throw new Error(`${corpus.tarball} is missing; run as root: apt-get install -y --no-install-recommends ${corpus.pkg}`);
+  }
+  const tmp = join(dirname(corpus.path), `.unpacking-${corpus.name}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  log(`unpacking ${corpus.tarball} into ${corpus.path}`);
+  const r = spawnSync('tar', ['-xJf', corpus.tarball, '-C', tmp, '--strip-components=1'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (r.status !== 0) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`tar -xJf ${corpus.tarball} failed: ${(r.stderr || r.error?.message || '').trim()}`);
+  }
+  const gitignore = join(tmp, '.gitignore');
+  if (existsSync(gitignore)) writeFileSync(gitignore, withoutDebianBlock(readFileSync(gitignore, 'utf8')));
+  renameSync(tmp, corpus.path);
+}
+
+/** The text of a .gitignore without a trailing Debian packaging block (its comment, `/*` and `!/debian/`). */
+export function withoutDebianBlock(text) {
+  const at = text.search(/\n#\n# Debian packaging:[\s\S]*?\n\/\*\n!\/debian\/\n?$/);
+  return at === -1 ? text : `${text.slice(0, at)}\n`;
 }
 
 /**

@@ -155,6 +155,34 @@ export function extractPython(text, path) {
 }
 
 /**
+ * C (kernel style): functions defined at column 0 (their `{` at column 0 within a few lines) as identifiers; the
+ * summary of a kernel-doc comment (`/**` then ` * name() - what it does`) as natural language.
+ */
+export function extractC(text, path) {
+  const lines = text.split('\n');
+  const identifiers = [];
+  const naturals = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const doc = lines[i - 1]?.startsWith('/**') ? line.match(/^ \* (\w+)(?:\(\))?\s+-\s+(.+)$/) : null;
+    if (doc) {
+      const q = toNaturalQuery(doc[2]);
+      if (q.split(' ').length >= MIN_WORDS && contentWords(q).length >= 2) naturals.push({ query: q, path, line: i + 1 });
+      continue;
+    }
+    const m = line.match(/^[a-z_][\w\s*]*?\b([a-z_]\w*)\(/i);
+    if (!m || /;\s*$/.test(line) || /^(if|for|while|switch|return|else)\b/.test(line)) continue;
+    let body = false;
+    for (let j = i; j < Math.min(lines.length, i + 6) && !body; j++) {
+      if (lines[j].startsWith('{')) body = true;
+      else if (j > i && /;\s*$/.test(lines[j])) break;
+    }
+    if (body && m[1].length >= 4 && !/^[A-Z0-9_]+$/.test(m[1])) identifiers.push({ query: m[1], path, line: i + 1 });
+  }
+  return { identifiers, naturals };
+}
+
+/**
  * Build `count` queries (half identifiers, half natural language) from `files` (sorted absolute paths with `rel`).
  * Returns queries in a shuffled, deterministic order, each with its source location kept apart for sanity checks.
  */

@@ -17,7 +17,7 @@ import {
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CORPORA, corpusQueries, countCorpus, ensureInstalled, WORK } from './corpora.mjs';
+import { CORPORA, corpusQueries, countCorpus, ensureInstalled, subdirCorpus, WORK } from './corpora.mjs';
 import { readOptions } from './options.mjs';
 import { contentWords } from './queries.mjs';
 import { generatedSection, median, replaceSection, summarize } from './report.mjs';
@@ -26,8 +26,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 let CLI = join(ROOT, 'dist', 'cli.js');
 
 const USAGE = `usage: npm run bench -- [options]
-  --corpus NAME            go, django, go+django (both trees copied under one root in .bench/, ≥ 100k chunks)
-                           or all, the three (default all)
+  --corpus NAME            go, django, go+django (both trees copied under one root in .bench/, ≥ 100k chunks),
+                           all, the three (default all), or linux (opt-in: Debian's linux-source-6.1 tarball,
+                           unpacked once into .bench/corpus-linux; ~77k files, 32M lines)
+  --subdir DIR             only this folder of the corpus (e.g. --corpus linux --subdir fs: ~2k files)
   --queries N              queries per corpus, half identifiers, half natural language (default 200)
   --cold N                 single-search processes timed per corpus (default 10)
   --keep                   keep the index folders under .bench/index-<corpus> (default: a temp folder, deleted)
@@ -56,6 +58,7 @@ function parseArgs(argv) {
         '--results': resolve,
         '--seed': String,
         '--cli': resolve,
+        '--subdir': String,
       },
       USAGE,
       fail,
@@ -64,6 +67,7 @@ function parseArgs(argv) {
   if (o.cli) CLI = o.cli;
   if (o.corpus !== 'all' && !Object.hasOwn(CORPORA, o.corpus))
     fail(`--corpus must be ${[...Object.keys(CORPORA), 'all'].join(', ').replace(/, (?=[^,]*$)/, ' or ')}`);
+  if (o.subdir !== undefined && o.corpus === 'all') fail('--subdir needs one --corpus');
   if (!Number.isInteger(o.queries) || o.queries < 2) fail('--queries must be an integer ≥ 2');
   if (!Number.isInteger(o.cold) || o.cold < 1) fail('--cold must be an integer ≥ 1');
   return o;
@@ -410,7 +414,7 @@ async function benchCorpus(c, opts, meta) {
               pkgVersion: pkgVersion(p.corpus.pkg),
             })),
           }
-        : { pkg: c.pkg, pkgVersion: pkgVersion(c.pkg) }),
+        : { pkg: c.pkg, pkgVersion: pkgVersion(c.pkg), tarball: c.tarball, subdir: c.subdir }),
       ext: c.ext,
       language: c.language,
     },
@@ -517,8 +521,8 @@ async function benchCorpus(c, opts, meta) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const names = opts.corpus === 'all' ? Object.keys(CORPORA) : [opts.corpus];
-  const corpora = names.map((n) => CORPORA[n]);
+  const names = opts.corpus === 'all' ? Object.keys(CORPORA).filter((n) => !CORPORA[n].optIn) : [opts.corpus];
+  const corpora = names.map((n) => (opts.subdir === undefined ? CORPORA[n] : subdirCorpus(CORPORA[n], opts.subdir)));
   mkdirSync(WORK, { recursive: true });
   ensureInstalled(corpora, log);
   const meta = { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), commit: commitInfo(), machine: machineInfo() };
@@ -534,7 +538,7 @@ async function main() {
     date: meta.date,
     commit: meta.commit,
     machine: meta.machine,
-    options: { corpus: opts.corpus, queries: opts.queries, cold: opts.cold, seed: opts.seed },
+    options: { corpus: opts.corpus, subdir: opts.subdir, queries: opts.queries, cold: opts.cold, seed: opts.seed },
     corpora: { ...previous },
   };
   for (const c of corpora) results.corpora[c.name] = await benchCorpus(c, opts, meta);
