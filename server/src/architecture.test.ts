@@ -21,7 +21,7 @@ const LAYERS: [layer: number, prefixes: string[]][] = [
   [4, ['store/']],
   [5, ['search/']],
   [6, ['index/']],
-  [7, ['engine.ts', 'engine-types.ts', 'engine-context.ts', 'engine-graph.ts', 'lib.ts']],
+  [7, ['engine.ts', 'engine-types.ts', 'engine-context.ts', 'engine-graph.ts', 'engine-search.ts', 'lib.ts']],
   [8, ['protocol/', 'cli.ts', 'cli-', 'main.ts', 'eval/', 'mcp/']],
 ];
 const FRONT_END = 8;

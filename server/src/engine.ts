@@ -4,16 +4,14 @@ import { existsSync, statSync } from 'node:fs';
 import { GrammarLoader } from './chunk/grammar-loader.js';
 import type { Config } from './config.js';
 import { createEmbedder } from './embed/create-embedder.js';
-import { queryEmbeddingText } from './embed/embed-text.js';
 import type { Embedder } from './embed/embedder.js';
 import { type ContextSide, contextAcross, indexedSource } from './engine-context.js';
 import { relatedTo, symbolGraphOf } from './engine-graph.js';
+import { collectCandidates, type DenseSide, rankFound, type SearchSources, toResult } from './engine-search.js';
 import {
   type ContextBundle,
   type ContextOptions,
   checkLimit,
-  EmbeddingsUnavailable,
-  type EngineResult,
   type EngineSearchResponse,
   type EngineStatus,
   type RelatedReport,
@@ -24,26 +22,15 @@ import {
 import { type EmbedOptions, type EmbedProgress, embedPending } from './index/embed-pass.js';
 import { LiveIndex, type LiveIndexOptions } from './index/live-index.js';
 import { type IndexProgress, type IndexReport, indexBuffer, type UpdateOptions, updateIndex } from './index/update-index.js';
-import { params } from './rank/params.js';
-import {
-  type Candidate,
-  diversityFor,
-  type Ranked,
-  type RankMode,
-  rankCandidates,
-  scoresInListOrder,
-  termCoverage,
-} from './rank/rank-candidates.js';
-import { rerank } from './rank/rerank.js';
+import { type Candidate, type Ranked, type RankMode, scoresInListOrder } from './rank/rank-candidates.js';
 import { DenseSearch } from './search/dense-search.js';
-import { lexicalSearch, matchExpression } from './search/lexical-search.js';
-import { snippet } from './search/snippet.js';
 import { Store, type StoredSymbol, StoreError } from './store/store.js';
 import { type ParsedQuery, parseQuery } from './tokens/parse-query.js';
 
 export { CONTEXT_FORMATS, type ContextFormat, isContextFormat } from './assemble/context-types.js';
 export { ENCODINGS, type Encoding, isEncoding } from './assemble/count-tokens.js';
 export { definedNames } from './engine-graph.js';
+export { toSqlGlobs } from './engine-search.js';
 export * from './engine-types.js';
 export { type ChunkPool, WorkerChunkPool } from './index/chunk-pool.js';
 export type { EmbedProgress, LastEmbeddingPass } from './index/embed-pass.js';
@@ -221,20 +208,7 @@ export class Engine {
   async search(query: string, options: SearchOptions = {}): Promise<EngineSearchResponse> {
     const started = performance.now();
     const { ranked, terms, mode } = await this.guarded(() => this.rank(query, options));
-    const results = scoresInListOrder(ranked).map((r): EngineResult => {
-      const result: EngineResult = {
-        path: r.chunk.path,
-        startLine: r.chunk.startLine,
-        endLine: r.chunk.endLine,
-        symbol: r.chunk.symbol,
-        kind: r.chunk.kind,
-        language: r.chunk.language,
-        score: Math.round(r.score * 1000) / 1000,
-        snippet: snippet(r.chunk.content, terms),
-      };
-      if (options.explain) result.explain = r.explain;
-      return result;
-    });
+    const results = scoresInListOrder(ranked).map((r) => toResult(r, terms, options.explain));
     return { results, mode, tookMs: performance.now() - started };
   }
 
@@ -273,10 +247,7 @@ export class Engine {
   private async rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
     const limit = checkLimit(options.limit ?? 10);
     const { found, q, mode } = await this.collect(query, options);
-    let ranked = diversityFor(rankCandidates(found, q, params, mode), mode, params);
-    if (mode === 'hybrid') ranked = rerank(ranked, q, params);
-    ranked = ranked.slice(0, limit);
-    return { ranked, terms: [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())], mode };
+    return rankFound(found, q, mode, limit);
   }
 
   /**
@@ -286,64 +257,24 @@ export class Engine {
   async collect(query: string, options: SearchOptions = {}): Promise<{ found: Candidate[]; q: ParsedQuery; mode: RankMode }> {
     const limit = checkLimit(options.limit ?? 10);
     const q = parseQuery(query);
-    const filter = { globs: options.paths?.flatMap(toSqlGlobs), languages: options.languages };
-    let mode: RankMode = options.mode ?? 'hybrid';
-    const dense = mode === 'lexical' ? undefined : await this.denseSide();
-    if (!dense) {
-      if (mode === 'dense') throw new EmbeddingsUnavailable(this.embedderProblem ?? 'no embeddings in this index yet');
-      mode = 'lexical';
-    }
-    const candidates = new Map<number, Candidate>();
-    const match = matchExpression(q);
-    if (mode !== 'dense' && match) {
-      const hits = lexicalSearch(this.store, match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
-      hits.forEach((h, i) => {
-        candidates.set(h.id, { id: h.id, bm25: h.bm25, lexicalRank: i + 1 } as Candidate);
-      });
-    }
-    // Hybrid adds meaning to words the repository has; when none of the query's words occur anywhere, nearest
-    // neighbours of the query are noise (a typo, gibberish), so hybrid answers nothing, like lexical. Dense still answers.
-    const lexicalEmpty = mode === 'hybrid' && candidates.size === 0;
-    if (dense && !lexicalEmpty) {
-      const text = queryEmbeddingText(query);
-      if (text) {
-        const vector = await dense.embedder.embedQuery(text);
-        const k = Math.max(params.denseCandidates, limit * 2);
-        const near = this.dense.nearest(dense.table, vector, k, {
-          shortlist: params.denseShortlist,
-          rescore: params.denseRescore,
-          // vec0's KNN answers the first dense query of this engine (a one-shot search skips the load: 67 ms against
-          // 190 ms at 94k vectors); later ones load the in-memory index, which answers in a fraction of vec0's time.
-          vec0Below: this.denseQueries++ === 0 ? Number.POSITIVE_INFINITY : 0,
-          filter,
-        });
-        // No answer: the vector table was damaged and is being rebuilt; this search answers from what still works.
-        if (!near) {
-          if (mode === 'dense') throw new EmbeddingsUnavailable(this.store.vectors.takeRepairs().join('; '));
-          mode = 'lexical';
-        }
-        for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
-        near?.forEach((n, i) => {
-          const c = candidates.get(n.id) ?? ({ id: n.id } as Candidate);
-          c.similarity = n.similarity;
-          c.denseRank = i + 1;
-          candidates.set(n.id, c);
-        });
-      }
-    }
-    const chunks = this.store.chunks([...candidates.keys()]);
-    const found = [...candidates.values()].flatMap((c) => {
-      const chunk = chunks.get(c.id);
-      return chunk ? [{ ...c, chunk, coverage: termCoverage(chunk, q) }] : [];
-    });
+    const denseSide = (options.mode ?? 'hybrid') === 'lexical' ? undefined : await this.denseSide();
+    const sources: SearchSources = {
+      store: this.store,
+      dense: this.dense,
+      denseSide,
+      embedderProblem: this.embedderProblem,
+      firstDenseQuery: () => this.denseQueries++ === 0,
+      onWarning: (message) => this.onWarning(message),
+    };
+    const { found, mode } = await collectCandidates(sources, query, q, limit, options);
     return { found, q, mode };
   }
 
-  /** Dense searches this engine has run (see `vec0Below` in collect). */
+  /** Dense searches this engine has run (see `vec0Below` in engine-search.ts). */
   private denseQueries = 0;
 
   /** The embedder and its vector table, when the index has vectors for the current model. */
-  private async denseSide(): Promise<{ embedder: Embedder; table: string } | undefined> {
+  private async denseSide(): Promise<DenseSide | undefined> {
     const embedder = await this.embedder();
     if (!embedder) return undefined;
     const table = this.store.vectors.vectorTable(embedder.id, embedder.dimensions);
@@ -429,17 +360,4 @@ export class Engine {
     const embedder = await this.embedderPromise;
     await embedder?.close();
   }
-}
-
-/**
- * A user's glob (`src/**`, `*.py`, `docs/`) as SQLite GLOB patterns, where `*` also crosses `/`. A pattern without a
- * slash matches a file name at any depth, as in .gitignore.
- */
-export function toSqlGlobs(glob: string): string[] {
-  let g = glob
-    .trim()
-    .replace(/^\.\//, '')
-    .replace(/\*\*\/?/g, '*');
-  if (g.endsWith('/')) g += '*';
-  return g.includes('/') ? [g] : [g, `*/${g}`];
 }

@@ -1,0 +1,142 @@
+// The search path of Engine.search and Engine.collect: FTS5 and KNN candidates with their chunks, ranked, fused,
+// reranked and cut to the limit, then shaped into results. Reads the index only through the SearchSources it is given.
+import { queryEmbeddingText } from './embed/embed-text.js';
+import type { Embedder } from './embed/embedder.js';
+import { EmbeddingsUnavailable, type EngineResult, type SearchOptions } from './engine-types.js';
+import { params } from './rank/params.js';
+import {
+  type Candidate,
+  diversityFor,
+  type Ranked,
+  type RankMode,
+  rankCandidates,
+  termCoverage,
+} from './rank/rank-candidates.js';
+import { rerank } from './rank/rerank.js';
+import type { DenseSearch } from './search/dense-search.js';
+import { lexicalSearch, matchExpression } from './search/lexical-search.js';
+import { snippet } from './search/snippet.js';
+import type { Store } from './store/store.js';
+import type { ParsedQuery } from './tokens/parse-query.js';
+
+/** The embedder and its vector table, when the index has vectors for the current model. */
+export interface DenseSide {
+  embedder: Embedder;
+  table: string;
+}
+
+/** What a search reads of one engine, as it is now (a recovery replaces the store and the dense search). */
+export interface SearchSources {
+  store: Store;
+  dense: DenseSearch;
+  /** Undefined when the index has no vectors for the current model (or the mode is lexical). */
+  denseSide: DenseSide | undefined;
+  /** Why there is no dense side, when there is none. */
+  embedderProblem: string | undefined;
+  /** Counts a dense query of the engine; true for its first (see `vec0Below`). */
+  firstDenseQuery(): boolean;
+  onWarning(message: string): void;
+}
+
+/** The candidates of a search before ranking: FTS5 and KNN hits with their chunks, and the mode that can actually run. */
+export async function collectCandidates(
+  sources: SearchSources,
+  query: string,
+  q: ParsedQuery,
+  limit: number,
+  options: SearchOptions,
+): Promise<{ found: Candidate[]; mode: RankMode }> {
+  const { store, denseSide: dense } = sources;
+  const filter = { globs: options.paths?.flatMap(toSqlGlobs), languages: options.languages };
+  let mode: RankMode = options.mode ?? 'hybrid';
+  if (!dense) {
+    if (mode === 'dense') throw new EmbeddingsUnavailable(sources.embedderProblem ?? 'no embeddings in this index yet');
+    mode = 'lexical';
+  }
+  const candidates = new Map<number, Candidate>();
+  const match = matchExpression(q);
+  if (mode !== 'dense' && match) {
+    const hits = lexicalSearch(store, match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
+    hits.forEach((h, i) => {
+      candidates.set(h.id, { id: h.id, bm25: h.bm25, lexicalRank: i + 1 } as Candidate);
+    });
+  }
+  // Hybrid adds meaning to words the repository has; when none of the query's words occur anywhere, nearest
+  // neighbours of the query are noise (a typo, gibberish), so hybrid answers nothing, like lexical. Dense still answers.
+  const lexicalEmpty = mode === 'hybrid' && candidates.size === 0;
+  if (dense && !lexicalEmpty) {
+    const text = queryEmbeddingText(query);
+    if (text) {
+      const vector = await dense.embedder.embedQuery(text);
+      const k = Math.max(params.denseCandidates, limit * 2);
+      const near = sources.dense.nearest(dense.table, vector, k, {
+        shortlist: params.denseShortlist,
+        rescore: params.denseRescore,
+        // vec0's KNN answers the first dense query of this engine (a one-shot search skips the load: 67 ms against
+        // 190 ms at 94k vectors); later ones load the in-memory index, which answers in a fraction of vec0's time.
+        vec0Below: sources.firstDenseQuery() ? Number.POSITIVE_INFINITY : 0,
+        filter,
+      });
+      // No answer: the vector table was damaged and is being rebuilt; this search answers from what still works.
+      if (!near) {
+        if (mode === 'dense') throw new EmbeddingsUnavailable(store.vectors.takeRepairs().join('; '));
+        mode = 'lexical';
+      }
+      for (const r of store.vectors.takeRepairs()) sources.onWarning(r);
+      near?.forEach((n, i) => {
+        const c = candidates.get(n.id) ?? ({ id: n.id } as Candidate);
+        c.similarity = n.similarity;
+        c.denseRank = i + 1;
+        candidates.set(n.id, c);
+      });
+    }
+  }
+  const chunks = store.chunks([...candidates.keys()]);
+  const found = [...candidates.values()].flatMap((c) => {
+    const chunk = chunks.get(c.id);
+    return chunk ? [{ ...c, chunk, coverage: termCoverage(chunk, q) }] : [];
+  });
+  return { found, mode };
+}
+
+/** Candidates ranked (fusion and boosts, per-file diversity, the rerank in hybrid), the best `limit`, and the terms to show. */
+export function rankFound(
+  found: Candidate[],
+  q: ParsedQuery,
+  mode: RankMode,
+  limit: number,
+): { ranked: Ranked[]; terms: string[]; mode: RankMode } {
+  let ranked = diversityFor(rankCandidates(found, q, params, mode), mode, params);
+  if (mode === 'hybrid') ranked = rerank(ranked, q, params);
+  ranked = ranked.slice(0, limit);
+  return { ranked, terms: [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())], mode };
+}
+
+/** One ranked chunk as a search result: its place, score to three decimals, a snippet around `terms`. */
+export function toResult(r: Ranked, terms: string[], explain: boolean | undefined): EngineResult {
+  const result: EngineResult = {
+    path: r.chunk.path,
+    startLine: r.chunk.startLine,
+    endLine: r.chunk.endLine,
+    symbol: r.chunk.symbol,
+    kind: r.chunk.kind,
+    language: r.chunk.language,
+    score: Math.round(r.score * 1000) / 1000,
+    snippet: snippet(r.chunk.content, terms),
+  };
+  if (explain) result.explain = r.explain;
+  return result;
+}
+
+/**
+ * A user's glob (`src/**`, `*.py`, `docs/`) as SQLite GLOB patterns, where `*` also crosses `/`. A pattern without a
+ * slash matches a file name at any depth, as in .gitignore.
+ */
+export function toSqlGlobs(glob: string): string[] {
+  let g = glob
+    .trim()
+    .replace(/^\.\//, '')
+    .replace(/\*\*\/?/g, '*');
+  if (g.endsWith('/')) g += '*';
+  return g.includes('/') ? [g] : [g, `*/${g}`];
+}
