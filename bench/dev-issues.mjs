@@ -6,8 +6,8 @@
 //  (a) `codectx search --batch --limit 50` with the issue text → file Acc@1/5/10 (every gold file among the first k
 //      distinct files) and function Acc@10 (every gold `path::symbol` among the first 10 distinct (path, symbol)
 //      pairs; results without a symbol and class chunks take a slot too);
-//  (b) `codectx context --json --budget B` for B in 2000, 4000, 8000 → file recall (every gold file has a block in the
-//      packed context) and function recall, strict (every gold definition's lines, from the index's symbols table, are
+//  (b) `codectx context --batch` with one line per budget B in 2000, 4000, 8000 (one process: the model and index are
+//      loaded once) → file recall (every gold file has a block in the packed context) and function recall, strict (every gold definition's lines, from the index's symbols table, are
 //      all shown; trimmed lines do not count) and lenient (every gold definition is wholly shown or named by a block,
 //      maybe trimmed to its signature and matching lines).
 // Gold entries without a real symbol (`imports`, `impl`, an empty list) are left out of the function metrics, and an
@@ -16,6 +16,10 @@
 //
 // Usage: node bench/dev-issues.mjs [MIRROR_GIT_DIR…] [--suite FILE] [--repos psf/requests,pallets/flask]
 //        [--modes hybrid,lexical] [--budgets 2000,4000,8000] [--work DIR] [--limit N] [--resume]
+//        [--variant NAME=JSON …]
+// --variant NAME=JSON (repeatable) also packs each instance's context in this process (dist/lib.js, Engine.context on
+// the same index) with JSON as extra ContextOptions, e.g. --variant no-graph='{"graph":false}': variants are compared
+// on the same checkouts and indexes in one run. The CLI's answer is the variant `cli`.
 // --resume keeps the rows already in the output file and runs only the other instances (the results are written after
 // every instance, so a run cut short can be resumed).
 // A mirror dir is a bare git dir (…/owner+name/repo, as the fetch tool writes under /work/.mirror); without any, each
@@ -30,6 +34,7 @@ import Database from 'better-sqlite3';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const cli = join(root, 'dist', 'cli.js');
+const lib = join(root, 'dist', 'lib.js');
 
 function parseArgs(argv) {
   const opts = {
@@ -41,6 +46,7 @@ function parseArgs(argv) {
     limit: 0,
     mirrors: [],
     out: join(root, 'bench', 'results', 'dev-issues.json'),
+    variants: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -57,7 +63,12 @@ function parseArgs(argv) {
     else if (a === '--limit') opts.limit = Number(next());
     else if (a === '--out') opts.out = next();
     else if (a === '--resume') opts.resume = true;
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else if (a === '--variant') {
+      const v = next();
+      const eq = v.indexOf('=');
+      if (eq < 1) throw new Error(`--variant needs NAME=JSON, got ${v}`);
+      opts.variants.push({ name: v.slice(0, eq), options: JSON.parse(v.slice(eq + 1)) });
+    } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else opts.mirrors.push(a);
   }
   return opts;
@@ -170,8 +181,10 @@ function contextMetrics(ctx, gold, defs) {
   };
 }
 
-function main() {
+async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  const variantNames = ['cli', ...opts.variants.map((v) => v.name)];
+  const { Engine, makeConfig } = opts.variants.length ? await import(lib) : {};
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   let instances = readFileSync(opts.suite, 'utf8')
     .split('\n')
@@ -190,10 +203,10 @@ function main() {
   }
   const save = () => {
     mkdirSync(dirname(opts.out), { recursive: true });
-    const summary = summarize(rows, opts);
+    const summary = summarize(rows, opts, variantNames);
     writeFileSync(
       opts.out,
-      `${JSON.stringify({ suite: opts.suite, date: new Date().toISOString(), modes: opts.modes, budgets: opts.budgets, summary, skipped, rows }, null, 1)}\n`,
+      `${JSON.stringify({ suite: opts.suite, date: new Date().toISOString(), modes: opts.modes, budgets: opts.budgets, variants: opts.variants, summary, skipped, rows }, null, 1)}\n`,
     );
     return summary;
   };
@@ -251,22 +264,41 @@ function main() {
         );
         row.search[mode] = { ...searchMetrics(out.results, x.gold, defs), tookMs: out.tookMs };
       }
-      for (const budget of opts.budgets) {
-        const ctx = JSON.parse(run(['context', x.query, ...common, '--budget', String(budget), '--json']));
-        row.context[budget] = contextMetrics(ctx, x.gold, defs);
+      // One context process for every budget (codectx context --batch).
+      writeFileSync(batch, opts.budgets.map((budget) => `${JSON.stringify({ id: budget, query: x.query, budget })}\n`).join(''));
+      row.context.cli = {};
+      for (const line of run(['context', '--batch', batch, ...common])
+        .trim()
+        .split('\n')) {
+        const ctx = JSON.parse(line);
+        row.context.cli[ctx.id] = contextMetrics(ctx, x.gold, defs);
+      }
+      if (opts.variants.length) {
+        const engine = Engine.open(makeConfig(tree, { indexDir }));
+        try {
+          for (const v of opts.variants) {
+            row.context[v.name] = {};
+            for (const budget of opts.budgets) {
+              const ctx = await engine.context(x.query, { ...v.options, budgetTokens: budget });
+              row.context[v.name][budget] = contextMetrics(ctx, x.gold, defs);
+            }
+          }
+        } finally {
+          await engine.close();
+        }
       }
       row.ms = Date.now() - t0;
       rows.push(row);
       save();
       const h = row.search.hybrid ?? Object.values(row.search)[0];
-      const c = row.context[8000] ?? Object.values(row.context).at(-1);
+      const c = row.context.cli[8000] ?? Object.values(row.context.cli).at(-1);
       process.stderr.write(
         `${x.id}: file rank ${h?.fileRank ?? '-'}, func rank ${h?.funcRank ?? (row.missingDefinitions.length ? 'missing' : '-')}, ctx file ${c?.fileRecall} func ${c?.funcRecallWhole}/${c?.funcRecallNamed} (${row.index.filesIndexed} files re-indexed, ${row.ms} ms)\n`,
       );
     }
   }
   const summary = save();
-  process.stdout.write(table(summary, opts));
+  process.stdout.write(table(summary, opts, variantNames));
   if (skipped.length) process.stdout.write(`\nSkipped: ${skipped.map((s) => `${s.id} (${s.reason})`).join(', ')}\n`);
 }
 
@@ -275,7 +307,7 @@ function share(rows, get) {
   return { n: vals.length, pct: vals.length ? (100 * vals.filter(Boolean).length) / vals.length : null };
 }
 
-function summarize(rows, opts) {
+function summarize(rows, opts, variantNames) {
   const groups = new Map([['all', rows]]);
   for (const r of rows) {
     if (!groups.has(r.repo)) groups.set(r.repo, []);
@@ -292,19 +324,22 @@ function summarize(rows, opts) {
         funcAcc10: share(rs, (r) => r.search[mode].funcAcc10),
       };
     }
-    for (const b of opts.budgets) {
-      g.context[b] = {
-        fileRecall: share(rs, (r) => r.context[b].fileRecall),
-        funcRecallWhole: share(rs, (r) => r.context[b].funcRecallWhole),
-        funcRecallNamed: share(rs, (r) => r.context[b].funcRecallNamed),
-      };
+    for (const v of variantNames) {
+      g.context[v] = {};
+      for (const b of opts.budgets) {
+        g.context[v][b] = {
+          fileRecall: share(rs, (r) => r.context[v][b].fileRecall),
+          funcRecallWhole: share(rs, (r) => r.context[v][b].funcRecallWhole),
+          funcRecallNamed: share(rs, (r) => r.context[v][b].funcRecallNamed),
+        };
+      }
     }
     out[name] = g;
   }
   return out;
 }
 
-function table(summary, opts) {
+function table(summary, opts, variantNames) {
   const f = (s) => (s.pct === null ? '–' : `${s.pct.toFixed(0)}`);
   const groups = Object.keys(summary).sort((a, b) => (a === 'all' ? 1 : b === 'all' ? -1 : a.localeCompare(b)));
   let md = '';
@@ -315,12 +350,18 @@ function table(summary, opts) {
       md += `| ${g} | ${summary[g].instances} | ${f(s.fileAcc1)} | ${f(s.fileAcc5)} | ${f(s.fileAcc10)} | ${f(s.funcAcc10)} (${s.funcAcc10.n}) |\n`;
     }
   }
-  md += `\nContext (codectx context --json), % of instances: file recall / function recall, whole definition shown / named (maybe trimmed):\n\n| repo | ${opts.budgets.map((b) => `${b / 1000}k`).join(' | ')} |\n|---|${opts.budgets.map(() => '---|').join('')}\n`;
-  for (const g of groups) {
-    const c = summary[g].context;
-    md += `| ${g} | ${opts.budgets.map((b) => `${f(c[b].fileRecall)} / ${f(c[b].funcRecallWhole)} / ${f(c[b].funcRecallNamed)}`).join(' | ')} |\n`;
+  for (const v of variantNames) {
+    const how =
+      v === 'cli'
+        ? 'codectx context --batch'
+        : `variant ${v}: ${JSON.stringify(opts.variants.find((x) => x.name === v).options)}`;
+    md += `\nContext (${how}), % of instances: file recall / function recall, whole definition shown / named (maybe trimmed):\n\n| repo | ${opts.budgets.map((b) => `${b / 1000}k`).join(' | ')} |\n|---|${opts.budgets.map(() => '---|').join('')}\n`;
+    for (const g of groups) {
+      const c = summary[g].context[v];
+      md += `| ${g} | ${opts.budgets.map((b) => `${f(c[b].fileRecall)} / ${f(c[b].funcRecallWhole)} / ${f(c[b].funcRecallNamed)}`).join(' | ')} |\n`;
+    }
   }
   return md;
 }
 
-main();
+await main();

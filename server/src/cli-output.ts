@@ -173,12 +173,7 @@ export function embeddingLines(s: ReturnType<Engine['status']>): string[] {
  */
 export function printContext(bundle: ContextBundle, json: boolean): number {
   if (json) {
-    const chunks = bundle.chunks.map(({ repo: _repo, score, ...c }) => ({
-      ...c,
-      score: Number.isFinite(score) ? Math.round(score * 1000) / 1000 : null,
-    }));
-    const repoMap = bundle.repoMap.map(({ repo: _repo, ...f }) => f);
-    process.stdout.write(`${JSON.stringify({ ...bundle, tookMs: Math.round(bundle.tookMs), chunks, repoMap })}\n`);
+    process.stdout.write(`${JSON.stringify(contextJson(bundle))}\n`);
     return 0;
   }
   process.stdout.write(bundle.text);
@@ -189,6 +184,16 @@ export function printContext(bundle: ContextBundle, json: boolean): number {
         `${bundle.budgetTokens} tokens (${bundle.tokenizer})\n`,
     );
   return 0;
+}
+
+/** What `context --json` prints (and each line of `context --batch`, with its id): the bundle without repository paths. */
+export function contextJson(bundle: ContextBundle) {
+  const chunks = bundle.chunks.map(({ repo: _repo, score, ...c }) => ({
+    ...c,
+    score: Number.isFinite(score) ? Math.round(score * 1000) / 1000 : null,
+  }));
+  const repoMap = bundle.repoMap.map(({ repo: _repo, ...f }) => f);
+  return { ...bundle, tookMs: Math.round(bundle.tookMs), chunks, repoMap };
 }
 
 /** Definitions, then references, one `path:start-end  symbol` line each; JSON with `--json`. */

@@ -215,6 +215,49 @@ describe('codectx CLI', () => {
     expect(first).toMatchObject({ path: 'lib/queue.js', score: null });
   });
 
+  it('context --batch answers one --json object a line with its id, each line within its own budget', () => {
+    const file = join(cache, 'questions.txt');
+    writeFileSync(
+      file,
+      'enqueueJob pushes a job\n{"id":"small","query":"enqueueJob pushes a job","budget":60}\n\n{"query":"zzzqqq","budget":5}\n',
+    );
+    const r = run(['context', '--batch', file, '--repo', repo, '--budget', '700', '--no-map']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.id, l.budgetTokens])).toEqual([
+      [1, 700],
+      ['small', 60],
+      [3, 5],
+    ]);
+    // The same answer as the single question with --json.
+    const { tookMs: _single, ...single } = JSON.parse(
+      run(['context', 'enqueueJob pushes a job', '--repo', repo, '--budget', '700', '--no-map', '--json']).stdout,
+    );
+    const { id: _id, tookMs: _first, ...first } = lines[0];
+    expect(first).toEqual(single);
+    expect(lines[0].chunks.find((c: { rank: number }) => c.rank === 1)).toMatchObject({
+      citation: 'lib/queue.js:1-4',
+      symbol: 'enqueueJob',
+    });
+    expect(lines[1].usedTokens).toBeLessThanOrEqual(60);
+    expect(lines[1].usedTokens).toBeLessThan(lines[0].usedTokens);
+    expect(lines[2]).toMatchObject({ chunks: [], usedTokens: 0 });
+  });
+
+  it('context --batch with a bad budget on a line exits 2 naming the line, before answering any', () => {
+    const file = join(cache, 'bad-budget.txt');
+    writeFileSync(file, 'enqueue\n{"id":"x","query":"queue","budget":0}\n');
+    const r = run(['context', '--batch', file, '--repo', repo]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `codectx: --batch ${file} line 2: budget must be an integer from 1 to 1000000, got 0 (codectx --help shows the usage)\n`,
+    );
+  });
+
   it('--limit is an integer from 1 to 1000: one line and exit 2 outside it', () => {
     expect(run(['search', 'queue', '--repo', repo, '--limit', '1000', '--json']).code).toBe(0);
     for (const bad of ['0', '1001', '2.5']) {
@@ -277,7 +320,8 @@ describe('codectx CLI', () => {
     ['an unknown flag', ['search', 'x', '--frob']],
     ['a bad --limit', ['search', 'x', '--limit', 'many']],
     ['search without a query', ['search']],
-    ['--batch outside search', ['index', '--batch', 'f']],
+    ['--batch outside search and context', ['index', '--batch', 'f']],
+    ['--batch beside a question', ['context', 'x', '--batch', 'f']],
     ['context without a question', ['context']],
     ['a bad --budget', ['context', 'x', '--budget', '0']],
     ['--budget outside context', ['search', 'x', '--budget', '10']],

@@ -4,6 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  contextJson,
   embedPrinter,
   printContext,
   printIndexReport,
@@ -16,6 +17,7 @@ import {
 } from './cli-output.js';
 import { ConfigError, configFrom } from './config.js';
 import {
+  type ContextOptions,
   checkBudget,
   checkLimit,
   EmbeddingsUnavailable,
@@ -39,6 +41,7 @@ const USAGE = `usage:
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
   codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--format markdown|json|xml]
                  [--file PATH [--line N]] [--tokenizer o200k|cl100k] [--no-map] [--json]
+  codectx context --batch FILE [--repo DIR] [--index-dir DIR] [--budget N] [--format …] [--tokenizer …] [--no-map]
   codectx symbols NAME [--repo DIR] [--index-dir DIR] [--limit N] [--json]
   codectx status [--repo DIR] [--index-dir DIR] [--json] [--verify]
   codectx --version
@@ -46,6 +49,8 @@ const USAGE = `usage:
 
 --limit is an integer from 1 to ${MAX_LIMIT} (default 10); --budget a number of tokens from 1 to 1000000 (default 4000),
 counted exactly in the --tokenizer's encoding. --file PATH --line N: the chunk at that line is taken first.
+--batch FILE (- for stdin): one question a line, plain or JSON {"id","query"} (context: also "budget"), answered as
+JSON Lines in order (search: {"id","query","results","tookMs"}; context: {"id"} and the fields of --json).
 --repo defaults to the current folder; the index lives under ~/.cache/codectx unless --index-dir or CODECTX_INDEX_DIR says otherwise.
 --embeddings SPEC (or CODECTX_EMBEDDINGS) picks the embedding model of index, search and eval: none, local (the shipped
 model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).`;
@@ -94,6 +99,8 @@ async function main(argv: string[]): Promise<number | undefined> {
     if (!['lexical', 'dense', 'hybrid'].includes(mode))
       throw new UsageError(`--mode must be lexical, dense or hybrid, got '${mode}'`);
 
+    // Read before the index is opened: a bad file or line is a usage error that costs no indexing.
+    const batch = values.batch === undefined ? undefined : readBatch(values.batch);
     const config = configFrom({
       repo: values.repo ?? process.cwd(),
       indexDir: values['index-dir'],
@@ -142,21 +149,21 @@ async function main(argv: string[]): Promise<number | undefined> {
       if (command === 'index' && report) return printIndexReport(engine, report, embedded, values.json === true);
       if (command === 'symbols')
         return printSymbols(await healed(() => engine.symbolGraph(rest.join(' '), limit)), values.json === true);
-      if (values.batch) return await runBatch(engine, values.batch, limit, mode, healed);
       if (command === 'context') {
         const file = values.file === undefined ? undefined : repoRelative(config.repo, values.file);
-        const bundle = await healed(() =>
-          engine.context(rest.join(' '), {
-            budgetTokens: budget,
-            format,
-            tokenizer,
-            repoMap: values['no-map'] !== true,
-            active: file && line !== undefined ? { repo: config.repo, path: file, line } : undefined,
-            openFiles: file ? [{ repo: config.repo, path: file }] : undefined,
-          }),
-        );
+        const options: ContextOptions = {
+          budgetTokens: budget,
+          format,
+          tokenizer,
+          repoMap: values['no-map'] !== true,
+          active: file && line !== undefined ? { repo: config.repo, path: file, line } : undefined,
+          openFiles: file ? [{ repo: config.repo, path: file }] : undefined,
+        };
+        if (batch) return await runContextBatch(engine, batch, options, healed);
+        const bundle = await healed(() => engine.context(rest.join(' '), options));
         return printContext(bundle, values.json === true);
       }
+      if (batch) return await runSearchBatch(engine, batch, limit, mode, healed);
       const query = rest.join(' ');
       const { results } = await healed(() => engine.search(query, { limit, mode, explain: values.explain === true }));
       if (values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
@@ -189,11 +196,14 @@ function checkUsage(command: string | undefined, rest: string[], values: ReturnT
   if (!['index', 'search', 'context', 'symbols', 'status'].includes(command))
     throw new UsageError(`unknown command '${command}'`);
   if (command === 'search' && !values.batch && rest.length === 0) throw new UsageError('search needs a QUERY or --batch FILE');
-  if (command === 'context' && rest.length === 0) throw new UsageError('context needs a QUESTION');
+  if (command === 'context' && !values.batch && rest.length === 0)
+    throw new UsageError('context needs a QUESTION or --batch FILE');
+  if (values.batch && rest.length > 0) throw new UsageError(`--batch takes its questions from FILE, not '${rest[0]}'`);
   if (command === 'symbols' && rest.length !== 1) throw new UsageError('symbols needs one NAME');
   if (command !== 'search' && command !== 'context' && command !== 'symbols' && rest.length > 0)
     throw new UsageError(`unexpected argument '${rest[0]}'`);
-  if (command !== 'search' && (values.batch || values.explain)) throw new UsageError('--batch and --explain go with search');
+  if (command !== 'search' && values.explain) throw new UsageError('--explain goes with search');
+  if (command !== 'search' && command !== 'context' && values.batch) throw new UsageError('--batch goes with search and context');
   if (command !== 'search' && command !== 'symbols' && values.limit) throw new UsageError('--limit goes with search and symbols');
   const contextFlags = ['budget', 'format', 'file', 'line', 'tokenizer', 'no-map'] as const;
   const misplaced = contextFlags.find((f) => values[f] !== undefined);
@@ -267,39 +277,78 @@ function realpathOr(path: string): string {
   }
 }
 
-async function runBatch(
-  engine: Engine,
-  file: string,
-  limit: number,
-  mode: RankMode,
-  healed: <T>(op: () => T | Promise<T>) => Promise<T>,
-): Promise<number> {
+/** One line of a --batch file: plain text (the whole line is the query) or JSON `{id, query, budget}`. */
+interface BatchLine {
+  id: unknown;
+  query: string;
+  budget?: number;
+}
+
+/**
+ * The lines of a --batch file (`-` for stdin), all read and checked before any is answered, so that a bad line (a
+ * budget out of range) is a usage error naming its line number, not an answer cut halfway.
+ */
+function readBatch(file: string): BatchLine[] {
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (error) {
     throw new UsageError(`cannot read --batch ${file}: ${(error as Error).message}`);
   }
-  let n = 0;
-  for (const raw of text.split('\n')) {
+  const lines: BatchLine[] = [];
+  for (const [i, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     if (!line) continue;
-    n++;
-    let id: unknown = n;
-    let query = line;
+    const id = lines.length + 1;
+    let obj: { id?: unknown; query?: unknown; budget?: unknown } | undefined;
     if (line.startsWith('{')) {
       try {
-        const obj = JSON.parse(line) as { id?: unknown; query?: unknown };
-        if (typeof obj.query === 'string') {
-          query = obj.query;
-          id = obj.id ?? n;
-        }
+        obj = JSON.parse(line);
       } catch {
         // Not JSON after all: the whole line is the query.
       }
     }
+    if (typeof obj?.query !== 'string') {
+      lines.push({ id, query: line });
+      continue;
+    }
+    let budget: number | undefined;
+    if (obj.budget !== undefined) {
+      try {
+        budget = checkBudget(obj.budget, 'budget');
+      } catch (error) {
+        throw new UsageError(`--batch ${file} line ${i + 1}: ${(error as Error).message}`);
+      }
+    }
+    lines.push({ id: obj.id ?? id, query: obj.query, budget });
+  }
+  return lines;
+}
+
+async function runSearchBatch(
+  engine: Engine,
+  lines: BatchLine[],
+  limit: number,
+  mode: RankMode,
+  healed: <T>(op: () => T | Promise<T>) => Promise<T>,
+): Promise<number> {
+  for (const { id, query } of lines) {
     const { results, tookMs } = await healed(() => engine.search(query, { limit, mode }));
     process.stdout.write(`${JSON.stringify({ id, query, results, tookMs: Math.round(tookMs * 100) / 100 })}\n`);
+  }
+  return 0;
+}
+
+/** `context --batch`: one `context --json` object a line, with the line's id, in the order of the file. */
+async function runContextBatch(
+  engine: Engine,
+  lines: BatchLine[],
+  options: ContextOptions,
+  healed: <T>(op: () => T | Promise<T>) => Promise<T>,
+): Promise<number> {
+  for (const { id, query, budget } of lines) {
+    const bundle = await healed(() => engine.context(query, { ...options, budgetTokens: budget ?? options.budgetTokens }));
+    process.stdout.write(`${JSON.stringify({ id, ...contextJson(bundle) })}\n`);
   }
   return 0;
 }
