@@ -1,15 +1,12 @@
 // The index: one SQLite file (WAL) with files, chunks, symbols, skipped files and an FTS5 index over chunks.
 // Invariant: a file's row, chunks, symbols and FTS entries change together in one transaction, or not at all.
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import * as sqliteVec from 'sqlite-vec';
-import { sqliteBinding } from '../config.js';
+import type Database from 'better-sqlite3';
 import type { ChunkKind, SkipReason } from '../model.js';
-import { addSizes, type FtsSizes, recomputeFtsTotals, subtractFtsTotals } from './fts-totals.js';
-import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
-import { isCorruption, StoreError } from './store-error.js';
+import { addSizes, type FtsSizes, subtractFtsTotals } from './fts-totals.js';
+import { FTS_COLUMNS, INDEX_FILE, openDatabase, readMeta, writeMeta } from './open.js';
+import { isCorruption } from './store-error.js';
 import type {
   FileState,
   FileWrite,
@@ -26,11 +23,6 @@ export type { ChunkFilter } from './chunk-filter.js';
 export { isCorruption, isSqliteError, StoreError, type StoreErrorCode } from './store-error.js';
 export type { FileState, FileWrite, SkippedFile, StoredChunk, StoredSymbol, StoreStatus } from './store-types.js';
 
-const INDEX_FILE = 'index.sqlite';
-
-/** chunks_fts columns: symbol, sigdoc, body, path. */
-const FTS_COLUMNS = 4;
-
 export class Store {
   /** The vectors: embedding cache, vec0 tables, pending list, generations, repairs (vectors.ts). */
   readonly vectors: VectorStore;
@@ -38,116 +30,19 @@ export class Store {
   private constructor(
     readonly db: Database.Database,
     readonly file: string,
-    /** A private copy of a read-only index (see openReadOnly), removed on close. */
+    /** A private copy of a read-only index (see open.ts), removed on close. */
     private readonly scratch?: string,
   ) {
     this.vectors = new VectorStore(db, file, this);
   }
 
   /**
-   * Opens (creating or migrating) the index of `repo` in `dir`. Throws StoreError when the file is corrupt, was written
-   * by a newer codectx, or belongs to another repository.
+   * Opens (creating or migrating) the index of `repo` in `dir` (open.ts). Throws StoreError when the file is corrupt,
+   * was written by a newer codectx, or belongs to another repository.
    */
   static open(dir: string, repo: string): Store {
-    const file = join(dir, INDEX_FILE);
-    // An index in a place this process cannot write (a read-only mount, another user's cache) is still searchable.
-    if (existsSync(file) && !(writable(dir) && writable(file))) return Store.openReadOnly(file, repo);
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (error) {
-      throw new StoreError(
-        'io',
-        dir,
-        `cannot create the index folder ${dir} (${(error as Error).message}): pass --index-dir DIR (or set CODECTX_INDEX_DIR) to a folder you can write`,
-      );
-    }
-    if (!writable(dir)) {
-      throw new StoreError(
-        'io',
-        dir,
-        `the index folder ${dir} is read-only and holds no index yet: pass --index-dir DIR (or set CODECTX_INDEX_DIR) to a folder you can write`,
-      );
-    }
-    let db: Database.Database | undefined;
-    try {
-      const nativeBinding = sqliteBinding();
-      db = new Database(file, nativeBinding ? { nativeBinding } : {});
-      sqliteVec.load(db);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 10000');
-      const store = new Store(db, file);
-      store.migrate(repo);
-      // BM25's row and token counts: true unless a delete's correction never ran (an older codectx, a crash).
-      if (store.getMeta('fts_totals') !== 'ok') {
-        recomputeFtsTotals(db, 'chunks_fts', FTS_COLUMNS);
-        store.setMeta('fts_totals', 'ok');
-      }
-      return store;
-    } catch (error) {
-      const corrupt = !(error instanceof StoreError) && (isCorruption(error) || (isAmbiguousError(error) && db && damaged(db)));
-      db?.close();
-      if (error instanceof StoreError) throw error;
-      if (corrupt) {
-        throw new StoreError('corrupt', file, `the index ${file} is corrupt (${(error as Error).message})`);
-      }
-      const code = (error as { code?: unknown }).code;
-      const advice =
-        code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN'
-          ? ': make the index folder and its files writable, or pass --index-dir DIR (or set CODECTX_INDEX_DIR) to a folder you can write'
-          : '';
-      throw new StoreError('io', file, `cannot open the index ${file}: ${(error as Error).message}${advice}`);
-    }
-  }
-
-  /**
-   * Opens an existing index without writing anything (no migration, no repair): searches answer from it as it is.
-   * Throws StoreError when it needs a migration, belongs to another repository, or cannot be read.
-   */
-  private static openReadOnly(file: string, repo: string): Store {
-    let db: Database.Database | undefined;
-    let scratch: string | undefined;
-    try {
-      const nativeBinding = sqliteBinding();
-      const options = { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) };
-      try {
-        db = new Database(file, options);
-        db.pragma('user_version');
-      } catch {
-        db?.close();
-        // A WAL index can be read in place only when its -shm file exists or can be made; in a read-only folder that
-        // was closed cleanly it does not, and this build has no `immutable` URIs: read a private copy instead.
-        scratch = mkdtempSync(join(tmpdir(), 'codectx-read-only-'));
-        for (const suffix of ['', '-wal']) {
-          if (existsSync(file + suffix)) copyFileSync(file + suffix, join(scratch, INDEX_FILE + suffix));
-        }
-        db = new Database(join(scratch, INDEX_FILE), nativeBinding ? { nativeBinding } : {});
-      }
-      sqliteVec.load(db);
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version !== SCHEMA_VERSION) {
-        throw new StoreError(
-          'io',
-          file,
-          `the index ${file} is read-only and was built by ${version > SCHEMA_VERSION ? 'a newer' : 'an older'} codectx (schema ${version}, this one reads ${SCHEMA_VERSION}): make its folder writable or pass --index-dir DIR`,
-        );
-      }
-      const store = new Store(db, file, scratch);
-      const owner = store.getMeta('repo');
-      if (owner !== undefined && owner !== repo) {
-        throw new StoreError('other-repo', file, `the index ${file} belongs to ${owner}, not ${repo}: use another --index-dir`);
-      }
-      return store;
-    } catch (error) {
-      db?.close();
-      if (scratch) rmSync(scratch, { recursive: true, force: true });
-      if (error instanceof StoreError) throw error;
-      throw new StoreError(
-        'io',
-        file,
-        `cannot read the read-only index ${file} (${(error as Error).message}): make its folder writable or pass --index-dir DIR`,
-      );
-    }
+    const { db, file, scratch } = openDatabase(dir, repo);
+    return new Store(db, file, scratch);
   }
 
   /** True when the index was opened read-only (its folder or file cannot be written): it is searched as it is. */
@@ -160,47 +55,12 @@ export class Store {
     return moveAside(join(dir, INDEX_FILE));
   }
 
-  private migrate(repo: string): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new StoreError(
-        'too-new',
-        this.file,
-        `the index ${this.file} has schema version ${version}, newer than this codectx (${SCHEMA_VERSION}): update codectx or use another --index-dir`,
-      );
-    }
-    if (version < SCHEMA_VERSION) {
-      this.db
-        .transaction(() => {
-          for (let v = version; v < SCHEMA_VERSION; v++) {
-            const migration = MIGRATIONS[v] as Migration;
-            if (typeof migration === 'string') this.db.exec(migration);
-            else migration(this.db);
-          }
-          this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-          if (version === 0) this.setMeta('repo', repo);
-        })
-        .immediate();
-    }
-    const owner = this.getMeta('repo');
-    if (owner !== undefined && owner !== repo) {
-      throw new StoreError(
-        'other-repo',
-        this.file,
-        `the index ${this.file} belongs to ${owner}, not ${repo}: use another --index-dir (or CODECTX_INDEX_DIR)`,
-      );
-    }
-  }
-
   getMeta(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
-    return row?.value;
+    return readMeta(this.db, key);
   }
 
   setMeta(key: string, value: string): void {
-    this.db
-      .prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run(key, value);
+    writeMeta(this.db, key, value);
   }
 
   fileStates(): Map<string, FileState> {
@@ -456,16 +316,6 @@ export class Store {
     if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
   }
 }
-/** True when this process may write `path` (false on a read-only mount, or without permission). */
-function writable(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A JSON value kept in meta; undefined when absent or written by something else. */
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
