@@ -1,7 +1,8 @@
 // Pure. Cuts one file into chunks: AST definitions from the tags query, Markdown sections, or line windows.
 // Never throws on malformed source: errors are returned beside the chunks, and every non-blank line lands in a chunk.
-import type { Node, QueryMatch, Tree } from 'web-tree-sitter';
-import type { Chunk, ChunkedFile, ChunkKind, SymbolDef } from '../model.js';
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Chunk, ChunkedFile, ChunkKind } from '../model.js';
+import { CALLABLE, CLASS_LIKE, collectDefs, type Def, qualifierOf, toSymbol } from './definitions.js';
 import { referenceSites, refsByChunk } from './extract-refs.js';
 import { lineWindows, type WindowBudget } from './line-windows.js';
 import type { LoadedGrammar } from './loaded-grammar.js';
@@ -15,32 +16,8 @@ export interface ChunkBudget extends WindowBudget {
   windowLines: number;
 }
 
-const KINDS = new Set<ChunkKind>([
-  'function',
-  'method',
-  'class',
-  'interface',
-  'type',
-  'enum',
-  'struct',
-  'trait',
-  'impl',
-  'module',
-  'constant',
-  'variable',
-  'field',
-  'macro',
-]);
-const CLASS_LIKE = new Set<ChunkKind>(['class', 'interface', 'struct', 'trait', 'impl', 'enum', 'module']);
-const CALLABLE = new Set<ChunkKind>(['function', 'method']);
 /** Small pieces of top-level code that read better merged with their neighbours than alone. */
 const MERGEABLE = new Set<ChunkKind>(['block', 'constant', 'variable', 'field']);
-/** Nodes that wrap a definition and belong to it (decorators, `export`, templates, `declare`). */
-const WRAPPERS = new Set(['decorated_definition', 'export_statement', 'template_declaration', 'ambient_declaration']);
-/** Siblings just above a definition that belong to it: doc comments and attributes. */
-const ATTACHED = /comment|^attribute_item$|^attribute$|^decorator$|^annotation$/;
-/** A documentation block comment (`/** … *\/`), which may stand one blank line above what it documents. */
-const DOC_BLOCK = /^\/\*\*(?!\/)/;
 /** A line of a container's skeleton: its own line, a member's signature line, or the elision of a member's body. */
 interface SkeletonLine {
   line: number;
@@ -50,25 +27,6 @@ interface SkeletonLine {
 
 /** A member this short stays whole in its container's skeleton instead of getting a chunk of its own. */
 const INLINE_MEMBER_LINES = 3;
-
-interface Def {
-  node: Node;
-  kind: ChunkKind;
-  name: string;
-  scope: string;
-  docNode: Node | undefined;
-  /** First line of the definition with its doc comment, attributes and wrappers (1-based). */
-  start: number;
-  /** First line of the definition node itself. */
-  nodeStart: number;
-  end: number;
-  /** Last line of the signature: the line before the body starts, or the first line. */
-  signatureEnd: number;
-  doc: string;
-  qualified: string;
-  parent: Def | undefined;
-  children: Def[];
-}
 
 /**
  * Chunks a file with its grammar when it has one. `grammar` undefined means: no grammar for this language. `hash` gives
@@ -122,135 +80,6 @@ export function chunkFile(
   } finally {
     tree?.delete();
   }
-}
-
-function toSymbol(d: Def): SymbolDef {
-  return {
-    name: d.name,
-    qualified: d.qualified,
-    kind: d.kind,
-    startLine: d.nodeStart,
-    endLine: d.end,
-    parent: qualifierOf(d),
-  };
-}
-
-/** What qualifies a definition's name: `ns.Foo` for `ns.Foo.bar`, '' at the top level. */
-function qualifierOf(d: Def): string {
-  return d.qualified.length > d.name.length ? d.qualified.slice(0, d.qualified.length - d.name.length - 1) : '';
-}
-
-function collectDefs(matches: QueryMatch[], src: SourceLines): Def[] {
-  const byId = new Map<number, Def>();
-  for (const match of matches) {
-    let defNode: Node | undefined;
-    let kind: ChunkKind | undefined;
-    let nameNode: Node | undefined;
-    let scope = '';
-    let docNode: Node | undefined;
-    for (const capture of match.captures) {
-      if (capture.name.startsWith('definition.')) {
-        const k = capture.name.slice('definition.'.length) as ChunkKind;
-        if (KINDS.has(k)) {
-          defNode = capture.node;
-          kind = k;
-        }
-      } else if (capture.name === 'name') nameNode = capture.node;
-      else if (capture.name === 'scope') scope = capture.node.text;
-      else if (capture.name === 'doc') docNode = capture.node;
-    }
-    if (!defNode || !kind || !nameNode) continue;
-    const existing = byId.get(defNode.id);
-    if (existing) {
-      if (!existing.docNode && docNode) {
-        existing.docNode = docNode;
-        existing.doc = docNode.text;
-      }
-      if (!existing.scope) existing.scope = scope;
-      continue;
-    }
-    byId.set(defNode.id, makeDef(defNode, kind, nameNode.text, scope, docNode, src));
-  }
-  const defs = [...byId.values()].sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
-  // Nesting by containment of the definition nodes.
-  const stack: Def[] = [];
-  for (const def of defs) {
-    while (stack.length) {
-      const top = stack[stack.length - 1] as Def;
-      if (def.node.startIndex >= top.node.startIndex && def.node.endIndex <= top.node.endIndex) break;
-      stack.pop();
-    }
-    const parent = stack[stack.length - 1];
-    if (parent) {
-      def.parent = parent;
-      parent.children.push(def);
-      // A function in a class, or in a declared object literal (`const api = { get() {} }`), is a method.
-      if (
-        def.kind === 'function' &&
-        ((CLASS_LIKE.has(parent.kind) && parent.kind !== 'module') || parent.kind === 'constant' || parent.kind === 'variable')
-      )
-        def.kind = 'method';
-      // A member's doc comments may start before the parent's own first line only in broken code: clamp.
-      if (def.start < parent.nodeStart) def.start = parent.nodeStart;
-    }
-    // `Foo::bar` defined inside `namespace ns {}` is `ns.Foo.bar`: the enclosing definition, then the written scope.
-    const qualifier = parent ? (def.scope ? `${parent.qualified}.${def.scope}` : parent.qualified) : def.scope;
-    def.qualified = qualifier ? `${qualifier}.${def.name}` : def.name;
-    if (def.kind === 'function' && def.scope && !parent) def.kind = 'method';
-    stack.push(def);
-  }
-  return defs;
-}
-
-/** An expression statement that is nothing but the definition (a TS `namespace N {}`, a Python `X = 1`). */
-function isSoleStatement(node: Node): boolean {
-  return node.type === 'expression_statement' && node.namedChildCount === 1;
-}
-
-function makeDef(node: Node, kind: ChunkKind, name: string, scope: string, docNode: Node | undefined, src: SourceLines): Def {
-  let outer = node;
-  while (outer.parent && (WRAPPERS.has(outer.parent.type) || isSoleStatement(outer.parent))) outer = outer.parent;
-  let start = outer.startPosition.row + 1;
-  const docs: string[] = [];
-  let prev = outer.previousNamedSibling;
-  let top = outer;
-  // Attached: right above, or a `/** … */` doc block one blank line above (as TypeScript and JSDoc attach it).
-  while (
-    prev &&
-    ATTACHED.test(prev.type) &&
-    (prev.endPosition.row >= top.startPosition.row - 1 ||
-      (prev.endPosition.row === top.startPosition.row - 2 && top === outer && DOC_BLOCK.test(prev.text)))
-  ) {
-    if (/comment/.test(prev.type)) docs.unshift(prev.text);
-    start = prev.startPosition.row + 1;
-    top = prev;
-    prev = prev.previousNamedSibling;
-  }
-  const body = node.childForFieldName('body');
-  const nodeStart = node.startPosition.row + 1;
-  const end = Math.max(node.endPosition.row + (node.endPosition.column === 0 ? 0 : 1), nodeStart);
-  let signatureEnd = nodeStart;
-  if (body && body.startPosition.row + 1 > nodeStart) {
-    // Body on a later line: the signature runs up to it (and includes the body's opening line when it is `{`).
-    signatureEnd = body.startPosition.row + 1;
-    if (!/^\s*[{:]?\s*$/.test(src.line(signatureEnd))) signatureEnd -= 1;
-  }
-  const doc = docNode ? docNode.text : docs.join('\n');
-  return {
-    node,
-    kind,
-    name,
-    scope,
-    docNode,
-    start,
-    nodeStart,
-    end,
-    signatureEnd: Math.min(signatureEnd, end),
-    doc,
-    qualified: name,
-    parent: undefined,
-    children: [],
-  };
 }
 
 interface Unit {
