@@ -18,10 +18,10 @@ const LAYERS: [layer: number, prefixes: string[]][] = [
   [1, ['tokens/']],
   [2, ['chunk/', 'rank/', 'assemble/', 'eval/metrics.ts']],
   [3, ['embed/', 'ingest/']],
-  [4, ['store/']],
+  [4, ['store/', 'remote/']],
   [5, ['search/']],
   [6, ['index/']],
-  [7, ['engine.ts', 'engine-types.ts', 'engine-context.ts', 'engine-graph.ts', 'engine-search.ts', 'lib.ts']],
+  [7, ['engine.ts', 'engine-types.ts', 'engine-context.ts', 'engine-graph.ts', 'engine-search.ts', 'engine-remote.ts', 'lib.ts']],
   [8, ['protocol/', 'cli.ts', 'cli-', 'main.ts', 'eval/', 'mcp/']],
 ];
 const FRONT_END = 8;
@@ -38,7 +38,7 @@ const FRONT_END_MAY_IMPORT = [
   'mcp/mcp-command.ts',
 ];
 /** Test support: imported by tests only, exempt like them. */
-const TEST_SUPPORT = ['protocol/lsp-test-client.ts', 'store/test-files.ts'];
+const TEST_SUPPORT = ['protocol/lsp-test-client.ts', 'store/test-files.ts', 'remote/test-postgres.ts'];
 
 export interface SourceFile {
   /** Path relative to server/src, with `/`. */
@@ -146,5 +146,7 @@ describe('architecture', () => {
     ['eval/run-eval.ts', "import { scoreQuery } from './metrics.js';", undefined],
     ['rank/x.ts', "import { parseQuery } from '../tokens/parse-query.js';", undefined],
     ['search/x.ts', "import type { Store } from '../store/store.js';", undefined],
+    ['remote/x.ts', "import type { Store } from '../store/store.js';", undefined],
+    ['remote/x.ts', "import { DenseSearch } from '../search/dense-search.js';", /layer 4\) imports search\/dense-search\.ts/],
   ])('%s: %s', (path, text, expected) => check(path, text, expected));
 });

@@ -1,6 +1,15 @@
 // What the CLI prints: progress lines, index reports, status, search results, context and the symbol graph, as text
 // or --json. A public contract (README.md): every function here writes stdout/stderr and returns the exit code, if any.
-import type { ContextBundle, EmbedProgress, Engine, EngineResult, IndexProgress, IndexReport, SymbolGraph } from './engine.js';
+import type {
+  ContextBundle,
+  EmbedProgress,
+  Engine,
+  EngineResult,
+  IndexProgress,
+  IndexReport,
+  PushReport,
+  SymbolGraph,
+} from './engine.js';
 
 /** A bar on a TTY; otherwise a plain line every few seconds (and one at the end when anything was indexed). */
 export function progressPrinter(always: boolean): (p: IndexProgress) => void {
@@ -111,6 +120,18 @@ export function printIndexReport(
       `${s.files} files, ${s.chunks} chunks (${report.filesIndexed} files indexed, ${report.filesUnchanged} unchanged, ${report.filesDeleted} removed) in ${(report.elapsedMs / 1000).toFixed(1)}s\nindex: ${s.indexPath}\n`,
     );
   }
+  return 0;
+}
+
+/** `codectx push`: one line (or JSON) saying what the team index has now and what this push sent. */
+export function printPushReport(report: PushReport, json: boolean): number {
+  if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else if (report.alreadyThere)
+    process.stdout.write(`${report.repoName}@${report.commit.slice(0, 12)} was already in the team index: nothing sent\n`);
+  else
+    process.stdout.write(
+      `pushed ${report.repoName}@${report.commit.slice(0, 12)}: ${report.files} files, ${report.chunks} chunks (${report.chunksSent} chunks and ${report.vectorsSent} vectors sent, ${(report.bytesSent / 1048576).toFixed(1)} MiB)\n`,
+    );
   return 0;
 }
 

@@ -8,6 +8,7 @@ import {
   embedPrinter,
   printContext,
   printIndexReport,
+  printPushReport,
   printResults,
   printStatus,
   printSymbols,
@@ -29,6 +30,7 @@ import {
   isEncoding,
   MAX_LIMIT,
   type RankMode,
+  RemoteError,
   RepositoryError,
 } from './engine.js';
 import { runEvalCommand } from './eval/eval-command.js';
@@ -44,6 +46,7 @@ const USAGE = `usage:
   codectx context --batch FILE [--repo DIR] [--index-dir DIR] [--budget N] [--format …] [--tokenizer …] [--no-map]
   codectx symbols NAME [--repo DIR] [--index-dir DIR] [--limit N] [--json]
   codectx status [--repo DIR] [--index-dir DIR] [--json] [--verify]
+  codectx push   --remote URL [--repo DIR] [--index-dir DIR] [--repo-name NAME] [--commit ID] [--json]
   codectx --version
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
@@ -53,7 +56,9 @@ counted exactly in the --tokenizer's encoding. --file PATH --line N: the chunk a
 JSON Lines in order (search: {"id","query","results","tookMs"}; context: {"id"} and the fields of --json).
 --repo defaults to the current folder; the index lives under ~/.cache/codectx unless --index-dir or CODECTX_INDEX_DIR says otherwise.
 --embeddings SPEC (or CODECTX_EMBEDDINGS) picks the embedding model of index, search and eval: none, local (the shipped
-model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).`;
+model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).
+--remote URL (or CODECTX_REMOTE) names the team index, a PostgreSQL server (postgres://user:password@host/db): push
+writes this index there under --repo-name (default: the folder's name) and --commit (default: HEAD).`;
 
 /** package.json's version, put in by the build (esbuild.config.mjs). */
 declare const CODECTX_VERSION: string;
@@ -105,7 +110,9 @@ async function main(argv: string[]): Promise<number | undefined> {
       repo: values.repo ?? process.cwd(),
       indexDir: values['index-dir'],
       embeddings: values.embeddings,
+      remote: values.remote,
     });
+    if (command === 'push' && !config.remote) throw new UsageError('push needs --remote URL (or CODECTX_REMOTE)');
     const engine = Engine.open(config, (message) => process.stderr.write(`codectx: warning: ${message}\n`));
     try {
       // A damaged index found by any statement is moved aside and started afresh by the engine (Engine.recover); the
@@ -147,6 +154,10 @@ async function main(argv: string[]): Promise<number | undefined> {
       seen = engine.recoveries;
       const { report, embedded } = readOnly ? { report: undefined, embedded: undefined } : await healed(bringUp);
       if (command === 'index' && report) return printIndexReport(engine, report, embedded, values.json === true);
+      if (command === 'push') {
+        const pushed = await engine.push({ repoName: values['repo-name'], commit: values.commit });
+        return printPushReport(pushed, values.json === true);
+      }
       if (command === 'symbols')
         return printSymbols(await healed(() => engine.symbolGraph(rest.join(' '), limit)), values.json === true);
       if (command === 'context') {
@@ -182,7 +193,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       process.stderr.write(`codectx: --mode dense needs embeddings: ${error.message}\n`);
       return 3;
     }
-    if (error instanceof RepositoryError) {
+    if (error instanceof RepositoryError || error instanceof RemoteError) {
       process.stderr.write(`codectx: ${error.message}\n`);
       return 3;
     }
@@ -193,7 +204,7 @@ async function main(argv: string[]): Promise<number | undefined> {
 /** Throws a UsageError for a missing or unknown command, a missing argument, or a flag of another command. */
 function checkUsage(command: string | undefined, rest: string[], values: ReturnType<typeof parse>['values']): void {
   if (command === undefined) throw new UsageError('missing command');
-  if (!['index', 'search', 'context', 'symbols', 'status'].includes(command))
+  if (!['index', 'search', 'context', 'symbols', 'status', 'push'].includes(command))
     throw new UsageError(`unknown command '${command}'`);
   if (command === 'search' && !values.batch && rest.length === 0) throw new UsageError('search needs a QUERY or --batch FILE');
   if (command === 'context' && !values.batch && rest.length === 0)
@@ -210,6 +221,9 @@ function checkUsage(command: string | undefined, rest: string[], values: ReturnT
   if (command !== 'context' && misplaced) throw new UsageError(`--${misplaced} goes with context`);
   if (command !== 'status' && values.verify) throw new UsageError('--verify goes with status');
   if (command !== 'index' && values.rebuild) throw new UsageError('--rebuild goes with index');
+  if (command !== 'push' && values.commit) throw new UsageError('--commit goes with push');
+  if (command !== 'push' && command !== 'search' && values['repo-name'] !== undefined)
+    throw new UsageError('--repo-name goes with push and search');
   if (values.format !== undefined && !isContextFormat(values.format))
     throw new UsageError(`--format must be markdown, json or xml, got '${values.format}'`);
   if (values.tokenizer !== undefined && !isEncoding(values.tokenizer))
@@ -251,6 +265,9 @@ function parse(argv: string[]) {
       budget: { type: 'string' },
       verify: { type: 'boolean' },
       rebuild: { type: 'boolean' },
+      remote: { type: 'string' },
+      'repo-name': { type: 'string' },
+      commit: { type: 'string' },
       format: { type: 'string' },
       file: { type: 'string' },
       line: { type: 'string' },

@@ -36,6 +36,11 @@ export interface Config {
   embedder: EmbedderConfig;
   /** Run the local model in a worker thread (the language server), or in this thread (the CLI). */
   embedInWorker: boolean;
+  /**
+   * The team index, a postgres:// URL (`--remote`, the `remote` setting, CODECTX_REMOTE): vectors are pulled from it
+   * while indexing, and `codectx push` writes there. Undefined: nothing leaves or enters the machine.
+   */
+  remote?: string;
 }
 
 export const defaults = {
@@ -92,6 +97,8 @@ export interface ConfigInput {
   maxFileBytes?: number;
   /** Run the local model in a worker thread (the language server). */
   embedInWorker?: boolean;
+  /** `--remote` or the LSP `remote` setting: the team index's postgres:// URL; CODECTX_REMOTE when absent. */
+  remote?: string;
 }
 
 /** User input that makes no configuration; the message names the setting and what it accepts. */
@@ -125,6 +132,15 @@ export function configFrom(input: ConfigInput, env: NodeJS.ProcessEnv = process.
       );
     }
     config.embedder = embedder;
+  }
+  const remote = input.remote || env.CODECTX_REMOTE;
+  if (remote) {
+    // The URL holds a password: a message shows its scheme only.
+    if (!/^postgres(ql)?:\/\/./.test(remote))
+      throw new ConfigError(
+        `${input.remote ? '--remote' : 'CODECTX_REMOTE'} must be a postgres:// URL, got one starting '${remote.split(':')[0]?.slice(0, 20)}:'`,
+      );
+    config.remote = remote;
   }
   return config;
 }

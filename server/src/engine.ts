@@ -7,6 +7,7 @@ import { createEmbedder } from './embed/create-embedder.js';
 import type { Embedder } from './embed/embedder.js';
 import { type ContextSide, contextAcross, indexedSource } from './engine-context.js';
 import { relatedTo, symbolGraphOf } from './engine-graph.js';
+import { type PushReport, pushToRemote, type RemotePushOptions } from './engine-remote.js';
 import { collectCandidates, type DenseSide, rankFound, type SearchSources, toResult } from './engine-search.js';
 import {
   type ContextBundle,
@@ -30,6 +31,7 @@ import { type ParsedQuery, parseQuery } from './tokens/parse-query.js';
 export { CONTEXT_FORMATS, type ContextFormat, isContextFormat } from './assemble/context-types.js';
 export { ENCODINGS, type Encoding, isEncoding } from './assemble/count-tokens.js';
 export { definedNames } from './engine-graph.js';
+export { type PushProgress, type PushReport, RemoteError, type RemotePushOptions } from './engine-remote.js';
 export { toSqlGlobs } from './engine-search.js';
 export * from './engine-types.js';
 export { type ChunkPool, WorkerChunkPool } from './index/chunk-pool.js';
@@ -305,6 +307,15 @@ export class Engine {
     const progress = await this.guarded(() => embedPending(this.store, embedder, options));
     for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     return progress;
+  }
+
+  /**
+   * Pushes this index to the team index (`config.remote`): chunks and the current model's vectors by content hash,
+   * then the manifest of the repository name and commit. Run `index()` and `embed()` first. Throws RemoteError.
+   */
+  async push(options: RemotePushOptions = {}): Promise<PushReport> {
+    const embedder = await this.embedder();
+    return pushToRemote(this.store, this.config, embedder?.id, options);
   }
 
   /** Definitions whose name fuzzily matches `query` (characters in order), best first: exact, prefix, substring, rest. */

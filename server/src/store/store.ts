@@ -248,6 +248,33 @@ export class Store {
     return out;
   }
 
+  /**
+   * Where every chunk of the files on disk sits (editor buffers left out), by path and line: what a push to the team
+   * index lists in its manifest.
+   */
+  placements(): { path: string; startLine: number; endLine: number; startByte: number; endByte: number; hash: string }[] {
+    return this.db
+      .prepare(
+        `SELECT f.path, c.start_line AS startLine, c.end_line AS endLine, c.start_byte AS startByte, c.end_byte AS endByte, c.hash
+         FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.overlay = 0 ORDER BY f.path, c.start_line, c.id`,
+      )
+      .all() as { path: string; startLine: number; endLine: number; startByte: number; endByte: number; hash: string }[];
+  }
+
+  /** One chunk (any of those with the same text) per content hash. */
+  chunksByHash(hashes: string[]): Map<string, StoredChunk> {
+    const rows = this.db
+      .prepare(
+        `SELECT c.id, f.path, f.language, c.symbol, c.kind, c.start_line AS startLine, c.end_line AS endLine,
+                c.start_byte AS startByte, c.end_byte AS endByte, c.parent, c.signature, c.doc, c.content, c.hash
+         FROM json_each(?) j CROSS JOIN chunks c ON c.hash = j.value JOIN files f ON f.id = c.file_id`,
+      )
+      .all(JSON.stringify(hashes)) as StoredChunk[];
+    const out = new Map<string, StoredChunk>();
+    for (const r of rows) if (!out.has(r.hash)) out.set(r.hash, r);
+    return out;
+  }
+
   status(): StoreStatus {
     const one = <T>(sql: string): T => this.db.prepare(sql).pluck().get() as T;
     const languages: Record<string, number> = {};

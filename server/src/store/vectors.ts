@@ -165,6 +165,28 @@ export class VectorStore {
     return out;
   }
 
+  /** Content hashes of chunks waiting for a vector of `table` whose vector the cache does not hold either. */
+  uncachedPendingHashes(table: string, model: string): string[] {
+    return this.db
+      .prepare(
+        `SELECT DISTINCT c.hash FROM embed_pending p JOIN chunks c ON c.id = p.chunk_id
+         WHERE p.tbl = ? AND NOT EXISTS (SELECT 1 FROM embedding_cache e WHERE e.model = ? AND e.hash = c.hash)`,
+      )
+      .pluck()
+      .all(table, model) as string[];
+  }
+
+  /** Puts vectors into the cache by content hash (from the team index), in one transaction; the next pass uses them. */
+  cacheVectors(model: string, items: { hash: string; vector: Float32Array }[]): void {
+    const ins = this.db.prepare('INSERT OR IGNORE INTO embedding_cache(model, hash, vector) VALUES (?, ?, ?)');
+    this.db
+      .transaction(() => {
+        for (const it of items)
+          ins.run(model, it.hash, Buffer.from(it.vector.buffer, it.vector.byteOffset, it.vector.byteLength));
+      })
+      .immediate();
+  }
+
   /**
    * Stores vectors for chunks (int8 codes in `table`, floats in the cache by content hash) in one transaction. Chunks
    * gone since are skipped. Invariant: every chunk with codes in `table` has its float vector in the cache.

@@ -1,0 +1,151 @@
+// Push: a local index to the team index. Chunks and vectors go first, by content hash, in batches of multi-row
+// inserts that skip what the server already has; the manifest of (repository name, commit) goes last, in one
+// transaction. Invariant: a manifest is on the server only when every chunk it lists is, so a push killed anywhere
+// leaves no half manifest, and the next push sends only what is still missing (every insert is idempotent).
+import { ftsFields } from '../store/fts-fields.js';
+import type { Store } from '../store/store.js';
+import type { RemoteDb } from './remote-db.js';
+import { signBits, vectorBase64 } from './vector-bits.js';
+
+export interface PushOptions {
+  repoName: string;
+  commit: string;
+  /** The embedding model whose vectors go along (from the local embedding cache); undefined: none. */
+  model: string | undefined;
+  /** Content hashes per round trip (default 500). */
+  batchSize?: number;
+  onProgress?: (p: PushProgress) => void;
+}
+
+export interface PushProgress {
+  phase: 'chunks' | 'vectors' | 'manifest';
+  done: number;
+  total: number;
+}
+
+export interface PushReport {
+  repoName: string;
+  commit: string;
+  /** True when the server already had this manifest: nothing was sent. */
+  alreadyThere: boolean;
+  files: number;
+  chunks: number;
+  /** Rows this push sent (the rest the server had, from an earlier or another push). */
+  chunksSent: number;
+  vectorsSent: number;
+  /** Bytes of the rows sent (their JSON), manifest included. */
+  bytesSent: number;
+}
+
+export async function pushIndex(store: Store, db: RemoteDb, options: PushOptions): Promise<PushReport> {
+  const { repoName, commit, model } = options;
+  const batchSize = options.batchSize ?? 500;
+  await db.migrate();
+  const placements = store.placements();
+  const report: PushReport = {
+    repoName,
+    commit,
+    alreadyThere: false,
+    files: new Set(placements.map((p) => p.path)).size,
+    chunks: placements.length,
+    chunksSent: 0,
+    vectorsSent: 0,
+    bytesSent: 0,
+  };
+  const existing = await db.query('SELECT 1 FROM codectx_manifests WHERE repo_name = $1 AND commit = $2', [repoName, commit]);
+  if (existing.length > 0) return { ...report, alreadyThere: true };
+  const hashes = [...new Set(placements.map((p) => p.hash))];
+  for (let i = 0; i < hashes.length; i += batchSize) {
+    const batch = hashes.slice(i, i + batchSize);
+    const have = await db.query<{ hash: string }>('SELECT hash FROM codectx_chunks WHERE hash = ANY($1::text[])', [batch]);
+    const missing = without(batch, have);
+    if (missing.length) {
+      const rows = [...store.chunksByHash(missing).values()].map((c) => {
+        const fts = ftsFields(c);
+        return {
+          hash: c.hash,
+          language: c.language,
+          symbol: c.symbol,
+          kind: c.kind,
+          parent: c.parent,
+          signature: c.signature,
+          doc: c.doc,
+          content: c.content,
+          fts_symbol: fts.symbol,
+          fts_sigdoc: fts.sigdoc,
+          fts_body: fts.body,
+        };
+      });
+      const json = JSON.stringify(rows);
+      await db.query(
+        `INSERT INTO codectx_chunks(hash, language, symbol, kind, parent, signature, doc, content, tsv)
+         SELECT x.hash, x.language, x.symbol, x.kind, x.parent, x.signature, x.doc, x.content,
+                setweight(to_tsvector('simple', x.fts_symbol), 'A') || setweight(to_tsvector('simple', x.fts_sigdoc), 'B')
+                || setweight(to_tsvector('simple', x.fts_body), 'D')
+         FROM jsonb_to_recordset($1::jsonb) AS x(hash text, language text, symbol text, kind text, parent text,
+              signature text, doc text, content text, fts_symbol text, fts_sigdoc text, fts_body text)
+         ON CONFLICT (hash) DO NOTHING`,
+        [json],
+      );
+      report.chunksSent += rows.length;
+      report.bytesSent += Buffer.byteLength(json);
+    }
+    options.onProgress?.({ phase: 'chunks', done: Math.min(i + batchSize, hashes.length), total: hashes.length });
+  }
+  if (model) {
+    for (let i = 0; i < hashes.length; i += batchSize) {
+      const batch = hashes.slice(i, i + batchSize);
+      const have = await db.query<{ hash: string }>(
+        'SELECT hash FROM codectx_vectors WHERE model = $1 AND hash = ANY($2::text[])',
+        [model, batch],
+      );
+      const vectors = store.vectors.cachedVectors(model, without(batch, have));
+      if (vectors.size) {
+        const rows = [...vectors].map(([hash, v]) => ({ hash, vector: vectorBase64(v), signs: signBits(v) }));
+        const json = JSON.stringify(rows);
+        await db.query(
+          `INSERT INTO codectx_vectors(model, hash, vector, signs)
+           SELECT $1, x.hash, decode(x.vector, 'base64'), x.signs::bit varying
+           FROM jsonb_to_recordset($2::jsonb) AS x(hash text, vector text, signs text)
+           ON CONFLICT (model, hash) DO NOTHING`,
+          [model, json],
+        );
+        report.vectorsSent += rows.length;
+        report.bytesSent += Buffer.byteLength(json);
+      }
+      options.onProgress?.({ phase: 'vectors', done: Math.min(i + batchSize, hashes.length), total: hashes.length });
+    }
+  }
+  await db.transaction(async () => {
+    // A concurrent push of the same commit waits here on the unique key, then finds it taken: its manifest stands.
+    const ids = await db.query<{ id: string }>(
+      `INSERT INTO codectx_manifests(repo_name, commit, model, files, chunks) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (repo_name, commit) DO NOTHING RETURNING id`,
+      [repoName, commit, model ?? null, report.files, report.chunks],
+    );
+    const id = ids[0]?.id;
+    if (id === undefined) {
+      report.alreadyThere = true;
+      return;
+    }
+    const rows = 4 * batchSize;
+    for (let i = 0; i < placements.length; i += rows) {
+      const json = JSON.stringify(placements.slice(i, i + rows));
+      await db.query(
+        `INSERT INTO codectx_manifest_chunks(manifest_id, path, start_line, end_line, start_byte, end_byte, hash)
+         SELECT $1, x.path, x."startLine", x."endLine", x."startByte", x."endByte", x.hash
+         FROM jsonb_to_recordset($2::jsonb) AS x(path text, "startLine" integer, "endLine" integer, "startByte" integer,
+              "endByte" integer, hash text)`,
+        [id, json],
+      );
+      report.bytesSent += Buffer.byteLength(json);
+      options.onProgress?.({ phase: 'manifest', done: Math.min(i + rows, placements.length), total: placements.length });
+    }
+  });
+  return report;
+}
+
+function without(batch: string[], have: { hash: string }[]): string[] {
+  const had = new Set(have.map((r) => r.hash));
+  return batch.filter((h) => !had.has(h));
+}

@@ -1,0 +1,52 @@
+// The team index's tables on the PostgreSQL server, as numbered migrations. Invariant: rows of chunks and vectors are
+// keyed by content (a chunk's hash; a vector's model and hash), never by path: manifests are the only place paths appear.
+// A migration is never edited once released; add a new one.
+
+export const REMOTE_MIGRATIONS: string[] = [
+  // 1: chunks by content hash (with the tsvector of their code-aware tokens: symbol A, signature and doc B, body D),
+  // vectors by model and content hash (float32 bytes, and their sign bits for the bit_count shortlist), and one
+  // manifest per pushed (repository name, commit), listing where each chunk sits.
+  `
+  CREATE TABLE codectx_chunks (
+    hash text PRIMARY KEY,
+    language text NOT NULL,
+    symbol text NOT NULL,
+    kind text NOT NULL,
+    parent text NOT NULL,
+    signature text NOT NULL,
+    doc text NOT NULL,
+    content text NOT NULL,
+    tsv tsvector NOT NULL
+  );
+  CREATE INDEX codectx_chunks_tsv ON codectx_chunks USING gin (tsv);
+  CREATE TABLE codectx_vectors (
+    model text NOT NULL,
+    hash text NOT NULL,
+    vector bytea NOT NULL,
+    signs bit varying NOT NULL,
+    PRIMARY KEY (model, hash)
+  );
+  CREATE TABLE codectx_manifests (
+    id bigserial PRIMARY KEY,
+    repo_name text NOT NULL,
+    commit text NOT NULL,
+    model text,
+    files integer NOT NULL,
+    chunks integer NOT NULL,
+    pushed_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (repo_name, commit)
+  );
+  CREATE TABLE codectx_manifest_chunks (
+    manifest_id bigint NOT NULL REFERENCES codectx_manifests(id) ON DELETE CASCADE,
+    path text NOT NULL,
+    start_line integer NOT NULL,
+    end_line integer NOT NULL,
+    start_byte integer NOT NULL,
+    end_byte integer NOT NULL,
+    hash text NOT NULL
+  );
+  CREATE INDEX codectx_manifest_chunks_manifest ON codectx_manifest_chunks (manifest_id, hash);
+  `,
+];
+
+export const REMOTE_SCHEMA_VERSION = REMOTE_MIGRATIONS.length;
