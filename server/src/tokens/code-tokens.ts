@@ -20,16 +20,52 @@ export function splitIdentifier(word: string): string[] {
  * `getUserName(id)` → `getusername get user name id`.
  */
 export function expandForIndex(text: string): string {
-  const out: string[] = [];
-  for (const match of text.matchAll(WORD)) {
-    const word = match[0];
-    const lower = word.toLowerCase();
-    out.push(lower);
-    if (word.length > 2 && hasParts(word)) {
-      for (const part of splitIdentifier(word)) if (part !== lower) out.push(part);
+  // ASCII text (nearly all code) is cut into words by char codes, several times faster than the Unicode regex.
+  const words = NON_ASCII.test(text) ? (text.match(WORD) ?? []) : asciiWords(text);
+  let out = '';
+  for (let i = 0; i < words.length; i++) out += i === 0 ? expandWord(words[i] as string) : ` ${expandWord(words[i] as string)}`;
+  return out;
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** The words of ASCII text as WORD finds them: runs of letters, digits and `_`. */
+function asciiWords(text: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    const inWord = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+    if (inWord) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      words.push(text.slice(start, i));
+      start = -1;
     }
   }
-  return out.join(' ');
+  return words;
+}
+
+/**
+ * Expansions of recent words. Code repeats its identifiers (a kernel file names `inode` hundreds of times), and the
+ * Unicode boundary regexes of splitIdentifier cost far more than a lookup: on the kernel's fs/ this cut the expansion
+ * from ~4.4 s. Bounded: emptied when full. The output is exactly that of expanding each word afresh.
+ */
+const expanded = new Map<string, string>();
+const EXPANDED_MAX = 65_536;
+
+/** One word as expandForIndex writes it: lowercased, then its parts when it is a compound identifier. */
+function expandWord(word: string): string {
+  let e = expanded.get(word);
+  if (e !== undefined) return e;
+  const lower = word.toLowerCase();
+  e = lower;
+  if (word.length > 2 && hasParts(word)) {
+    for (const part of splitIdentifier(word)) if (part !== lower) e += ` ${part}`;
+  }
+  if (expanded.size >= EXPANDED_MAX) expanded.clear();
+  expanded.set(word, e);
+  return e;
 }
 
 /** Path segments, the file name and its stem, all split like identifiers: `src/HttpClient.ts` → `src httpclient http client ts`. */
