@@ -261,6 +261,59 @@ describe('object literals', () => {
   });
 });
 
+describe('kernel C', () => {
+  const text = [
+    'static int nr_users;',
+    'static const struct file_operations ring_fops = {',
+    '\t.read = ring_read,',
+    '};',
+    'static struct file_system_type ring_fs_type = { .name = "ring" };',
+    '',
+    'SYSCALL_DEFINE3(ring_peek, unsigned int, fd, char __user *, buf, size_t, count)',
+    '{',
+    '\treturn count;',
+    '}',
+    '',
+    '#ifdef CONFIG_COMPAT',
+    'COMPAT_SYSCALL_DEFINE1(ring_peek, unsigned int, fd)',
+    '{',
+    '\treturn 0;',
+    '}',
+    '#endif',
+    'SYSCALL_DEFINE0(ring_reset)',
+    '{',
+    '\treturn 0;',
+    '}',
+  ].join('\n');
+
+  it('SYSCALL_DEFINEn(name, …) { … } is a function named sys_name (compat_sys_name), its body included', async () => {
+    const { chunks, symbols } = await chunk('kernel/ring.c', text);
+    const fn = (symbol: string) => chunks.find((c) => c.symbol === symbol);
+    expect(
+      [fn('sys_ring_peek'), fn('compat_sys_ring_peek'), fn('sys_ring_reset')].map((c) => c && [c.kind, c.startLine, c.endLine]),
+    ).toEqual([
+      ['function', 7, 10],
+      ['function', 13, 16],
+      ['function', 18, 21],
+    ]);
+    expect(fn('sys_ring_peek')?.signature).toBe(
+      'SYSCALL_DEFINE3(ring_peek, unsigned int, fd, char __user *, buf, size_t, count)',
+    );
+    expect(symbols.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['sys_ring_peek', 'compat_sys_ring_peek', 'sys_ring_reset']),
+    );
+  });
+
+  it('a struct table filled by an initializer list is a chunk of its own; a plain variable still merges', async () => {
+    const { chunks } = await chunk('kernel/ring.c', text);
+    expect(chunks.filter((c) => c.startLine <= 5).map((c) => [c.symbol, c.startLine, c.endLine])).toEqual([
+      ['nr_users', 1, 1],
+      ['ring_fops', 2, 4],
+      ['ring_fs_type', 5, 5],
+    ]);
+  });
+});
+
 describe('Markdown headings', () => {
   it('a section is named by the words a reader sees: badges dropped, links and HTML reduced to their text', async () => {
     const text = [

@@ -91,6 +91,8 @@ interface Unit {
   chunks: Chunk[];
   /** A definition cut into a skeleton and its members' chunks (`const api = { get() {…} }`): never merged. */
   container: boolean;
+  /** A definition that stays a chunk of its own (`Def.standalone`). */
+  standalone?: boolean;
 }
 
 class Chunker {
@@ -107,7 +109,8 @@ class Chunker {
       if (start > cursor) this.pushGap(units, cursor, start - 1);
       if (def.end < start) continue;
       const container = this.containerMembers(def).length > 0;
-      units.push({ start, end: def.end, kind: def.kind, names: [def.qualified], chunks: this.chunkDef(def, start), container });
+      const chunks = this.chunkDef(def, start);
+      units.push({ start, end: def.end, kind: def.kind, names: [def.qualified], chunks, container, standalone: def.standalone });
       cursor = def.end + 1;
     }
     if (cursor <= this.src.count) this.pushGap(units, cursor, this.src.count);
@@ -137,8 +140,9 @@ class Chunker {
     };
     for (const unit of units) {
       const small =
-        (MERGEABLE.has(unit.kind) && !unit.container) ||
-        (unit.end - unit.start + 1 < this.budget.minLines && !CALLABLE.has(unit.kind) && !CLASS_LIKE.has(unit.kind));
+        !unit.standalone &&
+        ((MERGEABLE.has(unit.kind) && !unit.container) ||
+          (unit.end - unit.start + 1 < this.budget.minLines && !CALLABLE.has(unit.kind) && !CLASS_LIKE.has(unit.kind)));
       if (!small) {
         flush();
         out.push(...unit.chunks);
@@ -259,7 +263,7 @@ class Chunker {
   /** A definition over budget: parts at statement boundaries, each keeping the signature line as a header. */
   private split(def: Def, start: number, fields: ChunkFields): Chunk[] {
     const header = this.src.line(def.nodeStart).trim();
-    const statements = bodyStatements(def.node);
+    const statements = def.extent ? def.extent.namedChildren.filter((c): c is Node => c !== null) : bodyStatements(def.node);
     if (statements.length < 2) return this.windows(start, def.end, fields, header);
     const cuts: number[] = [start];
     let partStart = start;

@@ -1,5 +1,6 @@
 // Pure. The definitions of a file from its tags query's matches: each `@definition.<kind>` with its `@name`, `@scope`
-// and `@doc`, widened to its doc comments, attributes and wrappers, and nested by containment (a class's methods).
+// and `@doc` (`@extent`, `@standalone` and `#set! name.prefix` for C macro-wrapped definitions), widened to its doc
+// comments, attributes and wrappers, and nested by containment (a class's methods).
 import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { ChunkKind, SymbolDef } from '../model.js';
 import type { SourceLines } from './source-lines.js';
@@ -50,6 +51,10 @@ export interface Def {
   qualified: string;
   parent: Def | undefined;
   children: Def[];
+  /** A sibling the definition runs on over (`@extent`: the body of a macro-wrapped function such as SYSCALL_DEFINE). */
+  extent: Node | undefined;
+  /** Never merged with its neighbours (`@standalone`: a C table filled by an initializer list). */
+  standalone: boolean;
 }
 
 /** A definition as the store keeps it (the symbols table). */
@@ -75,12 +80,16 @@ export function qualifierOf(d: Def): string {
  */
 export function collectDefs(matches: QueryMatch[], src: SourceLines): Def[] {
   const byId = new Map<number, Def>();
+  // `@standalone` marks a node that some definition pattern captures; its own pattern defines nothing.
+  const standalone = new Set<number>();
+  for (const match of matches) for (const c of match.captures) if (c.name === 'standalone') standalone.add(c.node.id);
   for (const match of matches) {
     let defNode: Node | undefined;
     let kind: ChunkKind | undefined;
     let nameNode: Node | undefined;
     let scope = '';
     let docNode: Node | undefined;
+    let extent: Node | undefined;
     for (const capture of match.captures) {
       if (capture.name.startsWith('definition.')) {
         const k = capture.name.slice('definition.'.length) as ChunkKind;
@@ -91,6 +100,7 @@ export function collectDefs(matches: QueryMatch[], src: SourceLines): Def[] {
       } else if (capture.name === 'name') nameNode = capture.node;
       else if (capture.name === 'scope') scope = capture.node.text;
       else if (capture.name === 'doc') docNode = capture.node;
+      else if (capture.name === 'extent') extent = capture.node;
     }
     if (!defNode || !kind || !nameNode) continue;
     const existing = byId.get(defNode.id);
@@ -102,7 +112,11 @@ export function collectDefs(matches: QueryMatch[], src: SourceLines): Def[] {
       if (!existing.scope) existing.scope = scope;
       continue;
     }
-    byId.set(defNode.id, makeDef(defNode, kind, nameNode.text, scope, docNode, src));
+    // `#set! name.prefix`: a name the source spells in parts (SYSCALL_DEFINE3(read, …) defines sys_read).
+    const name = `${match.setProperties?.['name.prefix'] ?? ''}${nameNode.text}`;
+    const def = makeDef(defNode, kind, name, scope, docNode, src, extent);
+    def.standalone = standalone.has(defNode.id);
+    byId.set(defNode.id, def);
   }
   const defs = [...byId.values()].sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
   // Nesting by containment of the definition nodes.
@@ -140,7 +154,15 @@ function isSoleStatement(node: Node): boolean {
   return node.type === 'expression_statement' && node.namedChildCount === 1;
 }
 
-function makeDef(node: Node, kind: ChunkKind, name: string, scope: string, docNode: Node | undefined, src: SourceLines): Def {
+function makeDef(
+  node: Node,
+  kind: ChunkKind,
+  name: string,
+  scope: string,
+  docNode: Node | undefined,
+  src: SourceLines,
+  extent?: Node,
+): Def {
   let outer = node;
   while (outer.parent && (WRAPPERS.has(outer.parent.type) || isSoleStatement(outer.parent))) outer = outer.parent;
   let start = outer.startPosition.row + 1;
@@ -161,7 +183,8 @@ function makeDef(node: Node, kind: ChunkKind, name: string, scope: string, docNo
   }
   const body = node.childForFieldName('body');
   const nodeStart = node.startPosition.row + 1;
-  const end = Math.max(node.endPosition.row + (node.endPosition.column === 0 ? 0 : 1), nodeStart);
+  const last = extent ?? node;
+  const end = Math.max(last.endPosition.row + (last.endPosition.column === 0 ? 0 : 1), nodeStart);
   let signatureEnd = nodeStart;
   if (body && body.startPosition.row + 1 > nodeStart) {
     // Body on a later line: the signature runs up to it (and includes the body's opening line when it is `{`).
@@ -183,5 +206,7 @@ function makeDef(node: Node, kind: ChunkKind, name: string, scope: string, docNo
     qualified: name,
     parent: undefined,
     children: [],
+    extent,
+    standalone: false,
   };
 }
