@@ -18,11 +18,13 @@ import {
 } from './cli-output.js';
 import { ConfigError, configFrom } from './config.js';
 import {
+  type ContextFormat,
   type ContextOptions,
   checkBudget,
   checkLimit,
   EmbeddingsUnavailable,
   type EmbedProgress,
+  type Encoding,
   Engine,
   type IndexReport,
   InvalidRequest,
@@ -92,117 +94,182 @@ async function main(argv: string[]): Promise<number | undefined> {
     process.stdout.write(`codectx ${CODECTX_VERSION}\n`);
     return 0;
   }
-  const [command, ...rest] = positionals;
   try {
-    checkUsage(command, rest, values);
-    const format = isContextFormat(values.format) ? values.format : 'markdown';
-    const tokenizer = isEncoding(values.tokenizer) ? values.tokenizer : 'o200k';
-    const line = values.line === undefined ? undefined : Number(values.line);
-    const limit = checkLimit(values.limit === undefined ? 10 : Number(values.limit), '--limit');
-    const budget = checkBudget(values.budget === undefined ? 4000 : Number(values.budget), '--budget');
-    const mode = (values.mode ?? 'hybrid') as RankMode;
-    if (!['lexical', 'dense', 'hybrid'].includes(mode))
-      throw new UsageError(`--mode must be lexical, dense or hybrid, got '${mode}'`);
-
-    // Read before the index is opened: a bad file or line is a usage error that costs no indexing.
-    const batch = values.batch === undefined ? undefined : readBatch(values.batch);
-    const config = configFrom({
-      repo: values.repo ?? process.cwd(),
-      indexDir: values['index-dir'],
-      embeddings: values.embeddings,
-      remote: values.remote,
-    });
-    if (command === 'push' && !config.remote) throw new UsageError('push needs --remote URL (or CODECTX_REMOTE)');
-    const engine = Engine.open(config, (message) => process.stderr.write(`codectx: warning: ${message}\n`));
-    try {
-      // A damaged index found by any statement is moved aside and started afresh by the engine (Engine.recover); the
-      // command then fills the fresh index before it answers, so that a recovery never answers from an empty index.
-      let seen = engine.recoveries;
-      const bringUp = async (): Promise<{ report: IndexReport; embedded: EmbedProgress | undefined }> => {
-        const report = await engine.index(progressPrinter(command === 'index'));
-        for (const e of report.errors.slice(0, 5)) process.stderr.write(`codectx: ${e}\n`);
-        if (report.errors.length > 5)
-          process.stderr.write(`codectx: … and ${report.errors.length - 5} more problems (see codectx status)\n`);
-        // Lexical search works now; embeddings fill in after, with their own progress.
-        const embedded =
-          (mode === 'lexical' && command === 'search') || command === 'symbols'
-            ? undefined
-            : await engine.embed({ onProgress: embedPrinter(command === 'index') });
-        return { report, embedded };
-      };
-      const healed = async <T>(op: () => T | Promise<T>): Promise<T> => {
-        let value = await op();
-        for (let i = 0; i < 2 && engine.recoveries !== seen; i++) {
-          seen = engine.recoveries;
-          await bringUp();
-          value = await op();
-        }
-        return value;
-      };
-      // An index in a place this process cannot write is searched as it is (Store.open opened it read-only).
-      const readOnly = engine.readOnly && command !== 'index';
-      if (readOnly)
-        process.stderr.write(
-          `codectx: warning: the index ${engine.config.indexDir} is read-only: answering from it as it is (results may be stale; make the folder writable, or pass --index-dir DIR, to update it)\n`,
-        );
-      if (command === 'status') {
-        if (values.verify) return verify(engine);
-        await healed(() => engine.status());
-        return printStatus(engine, values.json === true);
-      }
-      if (values.rebuild) engine.recover('a rebuild was asked for (--rebuild)');
-      seen = engine.recoveries;
-      const { report, embedded } = readOnly ? { report: undefined, embedded: undefined } : await healed(bringUp);
-      if (command === 'index' && report) return printIndexReport(engine, report, embedded, values.json === true);
-      if (command === 'push') {
-        const pushed = await engine.push({ repoName: values['repo-name'], commit: values.commit });
-        return printPushReport(pushed, values.json === true);
-      }
-      if (command === 'symbols')
-        return printSymbols(await healed(() => engine.symbolGraph(rest.join(' '), limit)), values.json === true);
-      if (command === 'context') {
-        const file = values.file === undefined ? undefined : repoRelative(config.repo, values.file);
-        const options: ContextOptions = {
-          budgetTokens: budget,
-          format,
-          tokenizer,
-          repoMap: values['no-map'] !== true,
-          active: file && line !== undefined ? { repo: config.repo, path: file, line } : undefined,
-          openFiles: file ? [{ repo: config.repo, path: file }] : undefined,
-        };
-        if (batch) return await runContextBatch(engine, batch, options, healed);
-        const bundle = await healed(() => engine.context(rest.join(' '), options));
-        return printContext(bundle, values.json === true);
-      }
-      if (batch) return await runSearchBatch(engine, batch, limit, mode, healed);
-      const query = rest.join(' ');
-      const { results } = await healed(() => engine.search(query, { limit, mode, explain: values.explain === true }));
-      if (values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
-      else printResults(results, values.explain === true);
-      if (results.length === 0 && !values.json) process.stderr.write(`codectx: no results for '${truncate(query, 80)}'\n`);
-      return 0;
-    } finally {
-      await engine.close();
-    }
+    return await runCommand(commandOptions(values, positionals));
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof InvalidRequest) {
-      process.stderr.write(`codectx: ${error.message}${HINT}\n`);
-      return 2;
-    }
-    if (error instanceof EmbeddingsUnavailable) {
-      process.stderr.write(`codectx: --mode dense needs embeddings: ${error.message}\n`);
-      return 3;
-    }
-    if (error instanceof RepositoryError || error instanceof RemoteError) {
-      process.stderr.write(`codectx: ${error.message}\n`);
-      return 3;
-    }
-    throw error;
+    return exitCodeOf(error);
   }
 }
 
+type Values = ReturnType<typeof parse>['values'];
+
+/** A command with its flags checked and converted: every usage error comes before the index is opened. */
+interface CommandOptions {
+  command: string;
+  /** The positionals after the command (the query, the question, the name). */
+  rest: string[];
+  values: Values;
+  format: ContextFormat;
+  tokenizer: Encoding;
+  line: number | undefined;
+  limit: number;
+  budget: number;
+  mode: RankMode;
+  batch: BatchLine[] | undefined;
+}
+
+/** Runs `op`; when the index was found damaged and started afresh meanwhile, fills it and runs `op` again. */
+type Healed = <T>(op: () => T | Promise<T>) => Promise<T>;
+
+/** The command's options from the parsed flags; throws a UsageError (or the engine's InvalidRequest) for bad ones. */
+function commandOptions(values: Values, positionals: string[]): CommandOptions {
+  const [command, ...rest] = positionals;
+  checkUsage(command, rest, values);
+  const format = isContextFormat(values.format) ? values.format : 'markdown';
+  const tokenizer = isEncoding(values.tokenizer) ? values.tokenizer : 'o200k';
+  const line = values.line === undefined ? undefined : Number(values.line);
+  const limit = checkLimit(values.limit === undefined ? 10 : Number(values.limit), '--limit');
+  const budget = checkBudget(values.budget === undefined ? 4000 : Number(values.budget), '--budget');
+  const mode = (values.mode ?? 'hybrid') as RankMode;
+  if (!['lexical', 'dense', 'hybrid'].includes(mode))
+    throw new UsageError(`--mode must be lexical, dense or hybrid, got '${mode}'`);
+  // Read before the index is opened: a bad file or line is a usage error that costs no indexing.
+  const batch = values.batch === undefined ? undefined : readBatch(values.batch);
+  return { command: command as string, rest, values, format, tokenizer, line, limit, budget, mode, batch };
+}
+
+/** Opens the repository's index, answers the command, closes the index. */
+async function runCommand(o: CommandOptions): Promise<number> {
+  const config = configFrom({
+    repo: o.values.repo ?? process.cwd(),
+    indexDir: o.values['index-dir'],
+    embeddings: o.values.embeddings,
+    remote: o.values.remote,
+  });
+  if (o.command === 'push' && !config.remote) throw new UsageError('push needs --remote URL (or CODECTX_REMOTE)');
+  const engine = Engine.open(config, (message) => process.stderr.write(`codectx: warning: ${message}\n`));
+  try {
+    return await answer(engine, o);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** The exit code of a failed command, with its one line on stderr (README's contract); an unexpected error goes on. */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof InvalidRequest) {
+    process.stderr.write(`codectx: ${error.message}${HINT}\n`);
+    return 2;
+  }
+  if (error instanceof EmbeddingsUnavailable) {
+    process.stderr.write(`codectx: --mode dense needs embeddings: ${error.message}\n`);
+    return 3;
+  }
+  if (error instanceof RepositoryError || error instanceof RemoteError) {
+    process.stderr.write(`codectx: ${error.message}\n`);
+    return 3;
+  }
+  throw error;
+}
+
+/** Brings the index up to date (and its embeddings, unless the command needs none), printing progress and problems. */
+async function bringUp(engine: Engine, o: CommandOptions): Promise<{ report: IndexReport; embedded: EmbedProgress | undefined }> {
+  const report = await engine.index(progressPrinter(o.command === 'index'));
+  for (const e of report.errors.slice(0, 5)) process.stderr.write(`codectx: ${e}\n`);
+  if (report.errors.length > 5)
+    process.stderr.write(`codectx: … and ${report.errors.length - 5} more problems (see codectx status)\n`);
+  // Lexical search works now; embeddings fill in after, with their own progress.
+  const embedded =
+    (o.mode === 'lexical' && o.command === 'search') || o.command === 'symbols'
+      ? undefined
+      : await engine.embed({ onProgress: embedPrinter(o.command === 'index') });
+  return { report, embedded };
+}
+
+/**
+ * A damaged index found by any statement is moved aside and started afresh by the engine (Engine.recover); `healed`
+ * then fills the fresh index before it answers (at most twice), so that a recovery never answers from an empty index.
+ * `settle` takes the recoveries so far as handled (after `--rebuild`).
+ */
+function healing(engine: Engine, fill: () => Promise<unknown>): { healed: Healed; settle(): void } {
+  let seen = engine.recoveries;
+  const healed: Healed = async (op) => {
+    let value = await op();
+    for (let i = 0; i < 2 && engine.recoveries !== seen; i++) {
+      seen = engine.recoveries;
+      await fill();
+      value = await op();
+    }
+    return value;
+  };
+  return {
+    healed,
+    settle: () => {
+      seen = engine.recoveries;
+    },
+  };
+}
+
+/** Answers the command on the open index: status as it is; the others after bringing the index up to date. */
+async function answer(engine: Engine, o: CommandOptions): Promise<number> {
+  const up = () => bringUp(engine, o);
+  const { healed, settle } = healing(engine, up);
+  const json = o.values.json === true;
+  // An index in a place this process cannot write is searched as it is (Store.open opened it read-only).
+  const readOnly = engine.readOnly && o.command !== 'index';
+  if (readOnly)
+    process.stderr.write(
+      `codectx: warning: the index ${engine.config.indexDir} is read-only: answering from it as it is (results may be stale; make the folder writable, or pass --index-dir DIR, to update it)\n`,
+    );
+  if (o.command === 'status') {
+    if (o.values.verify) return verify(engine);
+    await healed(() => engine.status());
+    return printStatus(engine, json);
+  }
+  if (o.values.rebuild) engine.recover('a rebuild was asked for (--rebuild)');
+  settle();
+  const { report, embedded } = readOnly ? { report: undefined, embedded: undefined } : await healed(up);
+  if (o.command === 'index' && report) return printIndexReport(engine, report, embedded, json);
+  if (o.command === 'push') {
+    const pushed = await engine.push({ repoName: o.values['repo-name'], commit: o.values.commit });
+    return printPushReport(pushed, json);
+  }
+  if (o.command === 'symbols') return printSymbols(await healed(() => engine.symbolGraph(o.rest.join(' '), o.limit)), json);
+  if (o.command === 'context') return runContext(engine, o, healed);
+  return runSearch(engine, o, healed);
+}
+
+/** `context`: one bundle for the question, or one a line for `--batch`. */
+async function runContext(engine: Engine, o: CommandOptions, healed: Healed): Promise<number> {
+  const repo = engine.config.repo;
+  const file = o.values.file === undefined ? undefined : repoRelative(repo, o.values.file);
+  const options: ContextOptions = {
+    budgetTokens: o.budget,
+    format: o.format,
+    tokenizer: o.tokenizer,
+    repoMap: o.values['no-map'] !== true,
+    active: file && o.line !== undefined ? { repo, path: file, line: o.line } : undefined,
+    openFiles: file ? [{ repo, path: file }] : undefined,
+  };
+  if (o.batch) return await runContextBatch(engine, o.batch, options, healed);
+  const bundle = await healed(() => engine.context(o.rest.join(' '), options));
+  return printContext(bundle, o.values.json === true);
+}
+
+/** `search`: the results of the query, or JSON Lines for `--batch`. */
+async function runSearch(engine: Engine, o: CommandOptions, healed: Healed): Promise<number> {
+  const { values, limit, mode } = o;
+  if (o.batch) return await runSearchBatch(engine, o.batch, limit, mode, healed);
+  const query = o.rest.join(' ');
+  const { results } = await healed(() => engine.search(query, { limit, mode, explain: values.explain === true }));
+  if (values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
+  else printResults(results, values.explain === true);
+  if (results.length === 0 && !values.json) process.stderr.write(`codectx: no results for '${truncate(query, 80)}'\n`);
+  return 0;
+}
+
 /** Throws a UsageError for a missing or unknown command, a missing argument, or a flag of another command. */
-function checkUsage(command: string | undefined, rest: string[], values: ReturnType<typeof parse>['values']): void {
+function checkUsage(command: string | undefined, rest: string[], values: Values): void {
   if (command === undefined) throw new UsageError('missing command');
   if (!['index', 'search', 'context', 'symbols', 'status', 'push'].includes(command))
     throw new UsageError(`unknown command '${command}'`);
@@ -347,7 +414,7 @@ async function runSearchBatch(
   lines: BatchLine[],
   limit: number,
   mode: RankMode,
-  healed: <T>(op: () => T | Promise<T>) => Promise<T>,
+  healed: Healed,
 ): Promise<number> {
   for (const { id, query } of lines) {
     const { results, tookMs } = await healed(() => engine.search(query, { limit, mode }));
@@ -357,12 +424,7 @@ async function runSearchBatch(
 }
 
 /** `context --batch`: one `context --json` object a line, with the line's id, in the order of the file. */
-async function runContextBatch(
-  engine: Engine,
-  lines: BatchLine[],
-  options: ContextOptions,
-  healed: <T>(op: () => T | Promise<T>) => Promise<T>,
-): Promise<number> {
+async function runContextBatch(engine: Engine, lines: BatchLine[], options: ContextOptions, healed: Healed): Promise<number> {
   for (const { id, query, budget } of lines) {
     const bundle = await healed(() => engine.context(query, { ...options, budgetTokens: budget ?? options.budgetTokens }));
     process.stdout.write(`${JSON.stringify({ id, ...contextJson(bundle) })}\n`);
