@@ -11,6 +11,8 @@ export function serverSettings(): ServerSettings {
   out.watch = c.get<boolean>('watch', true);
   out.debounceMs = c.get<number>('debounceMs', 150);
   out.maxFileBytes = c.get<number>('maxFileBytes', 1024 * 1024);
+  const remote = c.get<string>('remote', '').trim();
+  if (remote) out.remote = remote;
   const embeddings = c.get<unknown>('embeddings', 'local');
   // The server parses both forms: a provider name (`local`, `none`) or the object with its options.
   if (embeddings !== undefined && embeddings !== '') out.embeddings = embeddings as ServerSettings['embeddings'];

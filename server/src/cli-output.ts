@@ -113,6 +113,7 @@ export function printIndexReport(
         embeddingsFromCache: embedded?.fromCache ?? 0,
         embedMs: Math.round(embedded?.elapsedMs ?? 0),
         embeddings: embedded ? 'on' : (engine.embedderProblem ?? 'off'),
+        pulledFromRemote: engine.lastPull?.pulled ?? 0,
       })}\n`,
     );
   } else {

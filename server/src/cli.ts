@@ -40,7 +40,7 @@ import { runEvalCommand } from './eval/eval-command.js';
 const USAGE = `usage:
   codectx serve  --stdio | --socket PORT       (the language server)
   codectx mcp    [--repo DIR] [--index-dir DIR] (the MCP server over stdio; docs/mcp.md)
-  codectx index  [--repo DIR] [--index-dir DIR] [--json] [--rebuild]
+  codectx index  [--repo DIR] [--index-dir DIR] [--json] [--rebuild] [--remote URL]
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
   codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--format markdown|json|xml]
@@ -60,7 +60,8 @@ JSON Lines in order (search: {"id","query","results","tookMs"}; context: {"id"} 
 --embeddings SPEC (or CODECTX_EMBEDDINGS) picks the embedding model of index, search and eval: none, local (the shipped
 model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).
 --remote URL (or CODECTX_REMOTE) names the team index, a PostgreSQL server (postgres://user:password@host/db): push
-writes this index there under --repo-name (default: the folder's name) and --commit (default: HEAD).`;
+writes this index there under --repo-name (default: the folder's name) and --commit (default: HEAD); index, search and
+context take from it the vectors it has instead of running the model (a failing server: one warning, done locally).`;
 
 /** package.json's version, put in by the build (esbuild.config.mjs). */
 declare const CODECTX_VERSION: string;

@@ -4,10 +4,12 @@ import { basename } from 'node:path';
 import type { Config } from './config.js';
 import { RepositoryError } from './engine-types.js';
 import { gitHead } from './remote/git-head.js';
+import { type PullOptions, type PullReport, pullVectors } from './remote/pull.js';
 import { type PushProgress, type PushReport, pushIndex } from './remote/push.js';
 import { RemoteDb } from './remote/remote-db.js';
 import type { Store } from './store/store.js';
 
+export type { PullOptions, PullReport } from './remote/pull.js';
 export type { PushProgress, PushReport } from './remote/push.js';
 export { RemoteError } from './remote/remote-error.js';
 
@@ -41,6 +43,29 @@ export async function pushToRemote(
   const db = await RemoteDb.connect(url);
   try {
     return await pushIndex(store, db, { ...options, repoName, commit, model });
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Pulls from the team index the vectors of every chunk that waits for one of `embedder`'s and is not in the local
+ * cache. Throws RemoteError (the caller warns and embeds locally).
+ */
+export async function pullFromRemote(
+  store: Store,
+  config: Config,
+  embedder: { id: string; dimensions: number },
+  options: PullOptions = {},
+): Promise<PullReport> {
+  const url = remoteOf(config);
+  const table = store.vectors.vectorTable(embedder.id, embedder.dimensions);
+  const hashes = store.vectors.uncachedPendingHashes(table, embedder.id);
+  if (hashes.length === 0) return { asked: 0, pulled: 0, bytes: 0 };
+  const db = await RemoteDb.connect(url);
+  try {
+    await db.checkSchema();
+    return await pullVectors(store, db, embedder.id, embedder.dimensions, hashes, options);
   } finally {
     await db.close();
   }

@@ -7,7 +7,15 @@ import { createEmbedder } from './embed/create-embedder.js';
 import type { Embedder } from './embed/embedder.js';
 import { type ContextSide, contextAcross, indexedSource } from './engine-context.js';
 import { relatedTo, symbolGraphOf } from './engine-graph.js';
-import { type PushReport, pushToRemote, type RemotePushOptions } from './engine-remote.js';
+import {
+  type PullOptions,
+  type PullReport,
+  type PushReport,
+  pullFromRemote,
+  pushToRemote,
+  RemoteError,
+  type RemotePushOptions,
+} from './engine-remote.js';
 import { collectCandidates, type DenseSide, rankFound, type SearchSources, toResult } from './engine-search.js';
 import {
   type ContextBundle,
@@ -31,7 +39,14 @@ import { type ParsedQuery, parseQuery } from './tokens/parse-query.js';
 export { CONTEXT_FORMATS, type ContextFormat, isContextFormat } from './assemble/context-types.js';
 export { ENCODINGS, type Encoding, isEncoding } from './assemble/count-tokens.js';
 export { definedNames } from './engine-graph.js';
-export { type PushProgress, type PushReport, RemoteError, type RemotePushOptions } from './engine-remote.js';
+export {
+  type PullOptions,
+  type PullReport,
+  type PushProgress,
+  type PushReport,
+  RemoteError,
+  type RemotePushOptions,
+} from './engine-remote.js';
 export { toSqlGlobs } from './engine-search.js';
 export * from './engine-types.js';
 export { type ChunkPool, WorkerChunkPool } from './index/chunk-pool.js';
@@ -40,6 +55,10 @@ export type { FolderState, LiveIndex, LiveIndexOptions } from './index/live-inde
 export type { IndexProgress, IndexReport, UpdateOptions } from './index/update-index.js';
 export type { RankMode } from './rank/rank-candidates.js';
 export type { StoredSymbol } from './store/store.js';
+
+/** After a failed pull from the team index, the next is tried this much later (milliseconds). */
+const REMOTE_RETRY_MS = 5 * 60_000;
+
 /** One repository's index, open for indexing and searching. */
 export class Engine {
   private embedderPromise: Promise<Embedder | undefined> | undefined;
@@ -300,11 +319,39 @@ export class Engine {
     return this.embedderPromise;
   }
 
-  /** Embeds every chunk that has no vector for the current model (cache first). Undefined without an embedder. */
-  async embed(options: EmbedOptions = {}): Promise<EmbedProgress | undefined> {
+  /** What the last pull from the team index brought (undefined: none was tried, or it failed). */
+  lastPull: PullReport | undefined;
+  /** When a pull from the team index last failed: none is tried again for REMOTE_RETRY_MS (a server saves often). */
+  private remoteFailedAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * With a team index configured, takes from it the vectors of chunks waiting for one, into the embedding cache. Never
+   * fails for the server's sake: any problem is one warning, and the model embeds the rest.
+   */
+  private async pull(embedder: Embedder, options?: PullOptions): Promise<void> {
+    this.lastPull = undefined;
+    if (!this.config.remote || performance.now() - this.remoteFailedAt < REMOTE_RETRY_MS) return;
+    try {
+      this.lastPull = await pullFromRemote(this.store, this.config, embedder, options);
+    } catch (error) {
+      if (!(error instanceof RemoteError)) throw error;
+      this.remoteFailedAt = performance.now();
+      this.onWarning(`${error.message}; embedding locally`);
+    }
+  }
+
+  /**
+   * Embeds every chunk that has no vector for the current model: the team index first when one is configured
+   * (`options.pull`: its batch size and a callback per batch), then the cache, then the model. Undefined without an
+   * embedder.
+   */
+  async embed(options: EmbedOptions & { pull?: PullOptions } = {}): Promise<EmbedProgress | undefined> {
     const embedder = await this.embedder();
     if (!embedder || this.store.readOnly) return undefined;
-    const progress = await this.guarded(() => embedPending(this.store, embedder, options));
+    const progress = await this.guarded(async () => {
+      await this.pull(embedder, options.pull);
+      return embedPending(this.store, embedder, options);
+    });
     for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     return progress;
   }

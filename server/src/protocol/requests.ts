@@ -224,6 +224,11 @@ export interface ServerSettings {
   /** Files larger than this are skipped (default 1 MiB). */
   maxFileBytes?: number;
   /**
+   * The team index, a postgres:// URL: vectors of chunks waiting for one are pulled from it before the model runs; a
+   * server that fails is one warning, and the model embeds the rest. Unset: nothing leaves or enters the machine.
+   */
+  remote?: string;
+  /**
    * The embedding model: the shipped local model by default; any Hugging Face feature-extraction model (id or folder);
    * an openai-compatible endpoint (code leaves the machine); or none (lexical search only).
    */

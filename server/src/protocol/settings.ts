@@ -11,6 +11,7 @@ export function readSettings(raw: unknown): ServerSettings {
   if (typeof o.watch === 'boolean') out.watch = o.watch;
   if (typeof o.debounceMs === 'number' && o.debounceMs >= 0) out.debounceMs = o.debounceMs;
   if (typeof o.maxFileBytes === 'number' && o.maxFileBytes > 0) out.maxFileBytes = o.maxFileBytes;
+  if (typeof o.remote === 'string' && /^postgres(ql)?:\/\/./.test(o.remote)) out.remote = o.remote;
   const embeddings = parseEmbedderSetting(o.embeddings);
   if (embeddings) out.embeddings = embeddings;
   return out;
@@ -18,7 +19,12 @@ export function readSettings(raw: unknown): ServerSettings {
 
 /** Settings whose change restarts every folder (its index or its watcher changes). */
 export function needsRestart(before: ServerSettings, after: ServerSettings): boolean {
-  return after.watch !== before.watch || after.cacheDir !== before.cacheDir || after.maxFileBytes !== before.maxFileBytes;
+  return (
+    after.watch !== before.watch ||
+    after.cacheDir !== before.cacheDir ||
+    after.maxFileBytes !== before.maxFileBytes ||
+    after.remote !== before.remote
+  );
 }
 
 /** The Config of a workspace folder under these settings. Throws ConfigError on a bad CODECTX_EMBEDDINGS. */
@@ -28,6 +34,7 @@ export function folderConfig(root: string, settings: ServerSettings): Config {
     cacheDir: settings.cacheDir,
     maxFileBytes: settings.maxFileBytes,
     embeddings: settings.embeddings,
+    remote: settings.remote,
     embedInWorker: true,
   });
 }

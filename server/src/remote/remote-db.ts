@@ -14,13 +14,13 @@ export class RemoteDb {
     readonly url: string,
   ) {}
 
-  /** Connects (10 s at most). Throws RemoteError: unreachable, auth, not-found. */
+  /** Connects (5 s at most). Throws RemoteError: unreachable, auth, not-found. */
   static async connect(url: string): Promise<RemoteDb> {
     if (!/^postgres(ql)?:\/\//.test(url))
       throw new RemoteError('failed', `the team index must be a postgres:// URL, got '${describeRemote(url)}'`);
     // Loaded on first use: a command that talks to no server never pays the driver's load (~30 ms).
     const { default: driver } = await import('pg');
-    const client = new driver.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: 'codectx' });
+    const client = new driver.Client({ connectionString: url, connectionTimeoutMillis: 5_000, application_name: 'codectx' });
     // A server gone while the connection idles emits 'error'; the next query reports it.
     client.on('error', () => {});
     try {

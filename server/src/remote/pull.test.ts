@@ -1,0 +1,147 @@
+// Pull from a real PostgreSQL 15 (test-postgres.ts): a fresh index of a pushed repository takes its vectors from the
+// team index instead of the model; a server killed mid-pull, a wrong password, no server or a newer schema cost one
+// warning each, and the model embeds the rest: the index ends complete and searchable.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeConfig } from '../config.js';
+import { Engine } from '../engine.js';
+import { freePort, startPostgres, type TestPostgres } from './test-postgres.js';
+
+let server: TestPostgres;
+let repo: string;
+const temps: string[] = [];
+/** Distinct chunk texts of the repository (24 handlers and the shared helper). */
+const TEXTS = 25;
+
+function temp(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+function open(remote: string | undefined, warnings: string[] = []): Engine {
+  return Engine.open(
+    makeConfig(repo, { indexDir: temp('codectx-pull-index-'), embedder: { provider: 'hash', dimensions: 32 }, remote }),
+    (m) => warnings.push(m),
+  );
+}
+
+async function sql(text: string): Promise<void> {
+  const client = new pg.Client(server.url);
+  await client.connect();
+  await client.query(text);
+  await client.end();
+}
+
+/** The dense answer to a fixed question, as paths and lines: equal vectors give equal answers. */
+async function denseAnswer(engine: Engine): Promise<string[]> {
+  const { results } = await engine.search('respond to request', { mode: 'dense', limit: 10 });
+  return results.map((r) => `${r.path}:${r.startLine}`);
+}
+
+beforeAll(async () => {
+  server = await startPostgres();
+  repo = temp('codectx-pull-repo-');
+  for (let i = 0; i < 24; i++) {
+    const abs = join(repo, `pkg${i % 4}`, `mod${i}.py`);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(
+      abs,
+      `def handler${i}(request):\n    """Answers request ${i}."""\n    return respond(request, ${i})\n\n\ndef shared_helper(x):\n    return x * 2\n`,
+    );
+  }
+  const ci = open(server.url);
+  await ci.index();
+  await ci.embed();
+  expect((await ci.push({ repoName: 'pulled', commit: 'p1' })).vectorsSent).toBe(TEXTS);
+  await ci.close();
+  await sql("CREATE ROLE reader LOGIN PASSWORD 'r'");
+  await sql('GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader');
+});
+
+afterAll(() => {
+  server?.remove();
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('pull', () => {
+  it('a fresh index takes every vector from the team index (a read-only role) and embeds nothing', async () => {
+    const warnings: string[] = [];
+    const engine = open(server.urlOf('reader', 'r'), warnings);
+    await engine.index();
+    const progress = await engine.embed();
+    expect(warnings).toEqual([]);
+    expect(engine.lastPull).toMatchObject({ asked: TEXTS, pulled: TEXTS });
+    expect(progress).toMatchObject({ computed: 0, fromCache: engine.status().chunks, embedded: engine.status().chunks });
+    const local = open(undefined);
+    await local.index();
+    expect((await local.embed())?.computed).toBe(local.status().chunks);
+    expect(await denseAnswer(engine)).toEqual(await denseAnswer(local));
+    // Nothing waits any more: the next pass asks the server for nothing.
+    await engine.embed();
+    expect(engine.lastPull).toEqual({ asked: 0, pulled: 0, bytes: 0 });
+    await Promise.all([engine.close(), local.close()]);
+  });
+
+  it('a server killed mid-pull: one warning, what came is kept, the model embeds the rest', async () => {
+    const warnings: string[] = [];
+    const engine = open(server.url, warnings);
+    await engine.index();
+    let batches = 0;
+    const progress = await engine.embed({
+      pull: {
+        batchSize: 10,
+        onBatch: () => {
+          if (++batches === 1) server.stop('immediate');
+        },
+      },
+    });
+    await server.start();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^the team index at codectx@127\.0\.0\.1:\d+\/postgres (cannot be reached|dropped the connection).*; embedding locally$/,
+    );
+    expect(warnings[0]).not.toContain(server.password);
+    const chunks = engine.status().chunks;
+    expect(progress?.embedded).toBe(chunks);
+    // The first batch's 10 texts came from the server (the shared helper's, if among them, for 24 chunks).
+    expect(progress?.fromCache).toBeGreaterThanOrEqual(10);
+    expect(progress?.computed).toBeGreaterThan(0);
+    expect((progress?.computed ?? 0) + (progress?.fromCache ?? 0)).toBe(chunks);
+    expect(engine.status().embeddings).toEqual([expect.objectContaining({ embedded: chunks })]);
+    expect((await engine.search('handler3', { limit: 3 })).results[0]?.symbol).toBe('handler3');
+    await engine.close();
+  });
+
+  it('a wrong password, no server, a newer schema: one warning each, and the index is built locally', async () => {
+    const cases: [string, RegExp, () => Promise<void>, () => Promise<void>][] = [
+      [server.urlOf('codectx', 'wrong-pw'), /refused the credentials/, async () => {}, async () => {}],
+      [`postgres://codectx:pw@127.0.0.1:${await freePort()}/postgres`, /cannot be reached/, async () => {}, async () => {}],
+      [
+        server.url,
+        /has schema 99, newer than this codectx's 1: upgrade codectx; embedding locally$/,
+        () => sql('UPDATE codectx_schema SET version = 99'),
+        () => sql('UPDATE codectx_schema SET version = 1'),
+      ],
+    ];
+    for (const [url, message, before, after] of cases) {
+      await before();
+      const warnings: string[] = [];
+      const engine = open(url, warnings);
+      try {
+        await engine.index();
+        const progress = await engine.embed();
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatch(message);
+        expect(warnings[0]).not.toMatch(/wrong-pw|:pw@/);
+        expect(progress).toMatchObject({ computed: engine.status().chunks, embedded: engine.status().chunks });
+      } finally {
+        await after();
+        await engine.close();
+      }
+    }
+  });
+});
