@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { ContextCandidate, FileOutline } from './assemble/context-types.js';
+import type { ContextBlock, ContextCandidate, FileOutline } from './assemble/context-types.js';
 import { type CountTokens, type Encoding, loadTokenizer, memoizeCount } from './assemble/count-tokens.js';
 import { citation } from './assemble/format-context.js';
 import { packContext } from './assemble/pack-context.js';
@@ -63,6 +63,15 @@ function folderLabels(repos: string[]): string[] {
   return names.map((n, i) => (names.indexOf(n) === names.lastIndexOf(n) ? n : `${n}#${i + 1}`));
 }
 
+/** A chunk ranked for context: its engine, its folder's label, its score (pinned: the chunk at the cursor). */
+interface RankedChunk {
+  engine: ContextSide;
+  label: string;
+  chunk: Chunk;
+  score: number;
+  pinned?: boolean;
+}
+
 /**
  * Context from several indexes at once (the workspace folders of an editor): their chunks ranked together and packed
  * into one budget (assemble/pack-context.ts). Files of different repositories never merge, even at equal relative
@@ -75,8 +84,48 @@ export async function contextAcross(engines: ContextSide[], query: string, optio
   const tokenizer = options.tokenizer ?? 'o200k';
   const perEngine = checkLimit(options.candidates ?? CONTEXT_CANDIDATES, 'candidates');
   const labels = folderLabels(engines.map((e) => e.repo));
-  const open = new Set((options.openFiles ?? []).map((f) => `${f.repo}\0${f.path}`));
-  const ranked: { engine: ContextSide; label: string; chunk: Chunk; score: number; pinned?: boolean }[] = [];
+  const graph = options.graph ?? budgetTokens >= GRAPH_MIN_BUDGET;
+  const { ranked, terms } = await rankAcross(engines, labels, query, perEngine, graph, options.openFiles ?? []);
+  if (options.active) pinActive(ranked, engines, labels, options.active);
+  const candidates = toCandidates(ranked);
+  const outlines = options.repoMap !== false ? outlinesOf(ranked) : [];
+  const packed = packContext(candidates, {
+    budget: budgetTokens,
+    countTokens: await countingWith(tokenizer),
+    format,
+    terms,
+    outlines,
+  });
+  const repoOf = (label: string) => engines[labels.indexOf(label)]?.repo ?? engines[0]?.repo ?? '';
+  return {
+    text: packed.text,
+    format,
+    tokenizer,
+    chunks: packed.blocks.map((b) => toItem(b, repoOf(b.folder))),
+    repoMap: packed.repoMap.map((f) => ({ repo: repoOf(f.folder), path: f.path, entries: f.entries })),
+    usedTokens: packed.tokens,
+    budgetTokens,
+    candidates: packed.candidates,
+    duplicates: packed.duplicates,
+    omitted: packed.omitted,
+    tookMs: performance.now() - started,
+  };
+}
+
+/**
+ * Each engine's best chunks for `query` (open files' chunks boosted) and, with `graph`, the definitions their top hits
+ * reference, all ranked together by score; and the query terms to match.
+ */
+async function rankAcross(
+  engines: ContextSide[],
+  labels: string[],
+  query: string,
+  perEngine: number,
+  graph: boolean,
+  openFiles: { repo: string; path: string }[],
+): Promise<{ ranked: RankedChunk[]; terms: string[] }> {
+  const open = new Set(openFiles.map((f) => `${f.repo}\0${f.path}`));
+  const ranked: RankedChunk[] = [];
   const terms = new Set<string>();
   for (const [i, engine] of engines.entries()) {
     const { ranked: found, terms: t } = await engine.guarded(() => engine.rank(query, { limit: perEngine }));
@@ -86,7 +135,7 @@ export async function contextAcross(engines: ContextSide[], query: string, optio
       ranked.push({ engine, label: labels[i] ?? '', chunk: r.chunk, score: r.score * (inOpenFile ? OPEN_FILE_BOOST : 1) });
     }
     // The code graph: the definitions the top hits reference, worth less than their hit (search/expand-graph.ts).
-    if (options.graph ?? budgetTokens >= GRAPH_MIN_BUDGET) {
+    if (graph) {
       const callees = expandCallees(
         engine.store.db,
         found.map((r) => ({ id: r.id, score: r.score })),
@@ -99,12 +148,20 @@ export async function contextAcross(engines: ContextSide[], query: string, optio
     }
   }
   ranked.sort((a, b) => b.score - a.score);
-  // The chunk under the cursor is taken first: it is what the user is looking at.
-  const at = options.active;
-  const atIndex = at ? engines.findIndex((e) => e.repo === at.repo) : -1;
+  return { ranked, terms: [...terms] };
+}
+
+/** The chunk under the cursor is taken first: it is what the user is looking at. */
+function pinActive(
+  ranked: RankedChunk[],
+  engines: ContextSide[],
+  labels: string[],
+  at: NonNullable<ContextOptions['active']>,
+): void {
+  const atIndex = engines.findIndex((e) => e.repo === at.repo);
   const atEngine = engines[atIndex];
-  const here = at && atEngine?.guardedSync(() => atEngine.store.chunkAt(at.path, at.line));
-  if (at && atEngine && here) {
+  const here = atEngine?.guardedSync(() => atEngine.store.chunkAt(at.path, at.line));
+  if (atEngine && here) {
     ranked.unshift({
       engine: atEngine,
       label: labels[atIndex] ?? '',
@@ -113,13 +170,17 @@ export async function contextAcross(engines: ContextSide[], query: string, optio
       pinned: true,
     });
   }
+}
+
+/** The ranked chunks as the packer takes them, each with its file's lines as indexed (read once per file). */
+function toCandidates(ranked: RankedChunk[]): ContextCandidate[] {
   const sources = new Map<string, readonly string[] | undefined>();
   const sourceOf = (engine: ContextSide, path: string) => {
     const key = `${engine.repo}\0${path}`;
     if (!sources.has(key)) sources.set(key, engine.indexedSource(path));
     return sources.get(key);
   };
-  const candidates: ContextCandidate[] = ranked.map((r) => ({
+  return ranked.map((r) => ({
     folder: r.label,
     path: r.chunk.path,
     language: r.chunk.language,
@@ -134,27 +195,26 @@ export async function contextAcross(engines: ContextSide[], query: string, optio
     source: sourceOf(r.engine, r.chunk.path),
     pinned: r.pinned,
   }));
+}
+
+/** The top-level declarations of each ranked file, once per file, in rank order: the repository map's material. */
+function outlinesOf(ranked: RankedChunk[]): FileOutline[] {
   const outlines: FileOutline[] = [];
-  if (options.repoMap !== false) {
-    const seen = new Set<string>();
-    for (const r of ranked) {
-      const key = `${r.label}\0${r.chunk.path}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const entries = r.engine.store.outline(r.chunk.path, MAX_MAP_ENTRIES).map((e) => ({ line: e.line, text: e.signature }));
-      outlines.push({ folder: r.label, path: r.chunk.path, entries });
-    }
+  const seen = new Set<string>();
+  for (const r of ranked) {
+    const key = `${r.label}\0${r.chunk.path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const entries = r.engine.store.outline(r.chunk.path, MAX_MAP_ENTRIES).map((e) => ({ line: e.line, text: e.signature }));
+    outlines.push({ folder: r.label, path: r.chunk.path, entries });
   }
-  const packed = packContext(candidates, {
-    budget: budgetTokens,
-    countTokens: await countingWith(tokenizer),
-    format,
-    terms: [...terms],
-    outlines,
-  });
-  const repoOf = (label: string) => engines[labels.indexOf(label)]?.repo ?? engines[0]?.repo ?? '';
-  const chunks: ContextItem[] = packed.blocks.map((b) => ({
-    repo: repoOf(b.folder),
+  return outlines;
+}
+
+/** A packed block as the engine answers it, with its repository. */
+function toItem(b: ContextBlock, repo: string): ContextItem {
+  return {
+    repo,
     path: b.path,
     language: b.language,
     startLine: b.startLine,
@@ -169,19 +229,6 @@ export async function contextAcross(engines: ContextSide[], query: string, optio
     shown: b.shown,
     content: b.content,
     tokens: b.tokens,
-  }));
-  return {
-    text: packed.text,
-    format,
-    tokenizer,
-    chunks,
-    repoMap: packed.repoMap.map((f) => ({ repo: repoOf(f.folder), path: f.path, entries: f.entries })),
-    usedTokens: packed.tokens,
-    budgetTokens,
-    candidates: packed.candidates,
-    duplicates: packed.duplicates,
-    omitted: packed.omitted,
-    tookMs: performance.now() - started,
   };
 }
 
