@@ -63,15 +63,7 @@ interface Unit {
 export function packContext(candidates: readonly ContextCandidate[], options: PackOptions): PackedContext {
   const format = options.format ?? 'markdown';
   const budget = Math.max(0, Math.floor(Number.isFinite(options.budget) ? options.budget : 0));
-  const seen = new Map<string, number>();
-  const count: CountTokens = (text) => {
-    let n = seen.get(text);
-    if (n === undefined) {
-      n = options.countTokens(text);
-      seen.set(text, n);
-    }
-    return n;
-  };
+  const count = memoized(options.countTokens);
   const empty: PackedContext = {
     format,
     budget,
@@ -85,9 +77,36 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
   };
   const fixed = count(renderContext(format, '', []));
   if (fixed > budget) return empty;
-
   const { units, duplicates } = toUnits(candidates, options.terms ?? [], budget, format, count);
-  // Greedy by value per token; a pinned candidate (value Infinity) goes first.
+  const { pieces, used, taken } = fillGreedily(units, fixed, budget, format, count);
+  return renderWithin(pieces, taken, budget - used, { ...empty, duplicates }, options.outlines, count);
+}
+
+/** The counter, remembering the count of each text for this packing (blocks are counted again as they grow). */
+function memoized(countTokens: CountTokens): CountTokens {
+  const seen = new Map<string, number>();
+  return (text) => {
+    let n = seen.get(text);
+    if (n === undefined) {
+      n = countTokens(text);
+      seen.set(text, n);
+    }
+    return n;
+  };
+}
+
+/**
+ * The greedy choice: units by value per token (a pinned candidate, value Infinity, first), each taken whole or trimmed
+ * when its file's blocks still fit in the budget with it; the short gaps a taken piece leaves in its block are offered
+ * next. Returns the pieces taken, the tokens used (counted file by file, from `fixed`), and the candidates taken.
+ */
+function fillGreedily(
+  units: Unit[],
+  fixed: number,
+  budget: number,
+  format: ContextFormat,
+  count: CountTokens,
+): { pieces: Piece[]; used: number; taken: Set<Unit> } {
   const order = [...units].sort((a, b) => density(b) - density(a) || a.rank - b.rank);
   const files = new Map<string, { pieces: Piece[]; cost: number }>();
   let used = fixed;
@@ -112,15 +131,30 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
       break;
     }
   }
+  return { pieces: [...files.values()].flatMap((f) => f.pieces), used, taken };
+}
 
-  let pieces = [...files.values()].flatMap((f) => f.pieces);
-  let mapAllowance = budget - used;
+/**
+ * The pieces in reading order with the repository map from what is left (`mapAllowance`), rendered and counted whole.
+ * Counted apart, the segments may come to less than the whole (BPE merges across their seams): then the map shrinks
+ * first, and then the least valuable piece goes, until the whole fits. `base` carries the format, budget and counts.
+ */
+function renderWithin(
+  taken: Piece[],
+  takenUnits: Set<Unit>,
+  mapAllowance: number,
+  base: PackedContext,
+  outlines: readonly FileOutline[] | undefined,
+  count: CountTokens,
+): PackedContext {
+  const { format, budget } = base;
+  let pieces = taken;
   for (;;) {
     const blocks = readingOrder(mergeBlocks(pieces));
     const segments = blocks.map((b, i) => renderBlock(b, format, i === 0));
     const map =
-      options.outlines && mapAllowance >= MIN_MAP_TOKENS
-        ? buildRepoMap(options.outlines, format, mapAllowance, count)
+      outlines && mapAllowance >= MIN_MAP_TOKENS
+        ? buildRepoMap(outlines, format, mapAllowance, count)
         : { files: [], text: '', tokens: 0 };
     const text = renderContext(format, map.text, segments);
     const tokens = count(text);
@@ -128,25 +162,22 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
       const packed: ContextBlock[] = blocks.map((b, i) => ({ ...b, tokens: count(segments[i] ?? '') }));
       const some = blocks.length > 0 || map.files.length > 0;
       return {
-        ...empty,
+        ...base,
         tokens: some ? tokens : 0,
         text: some ? text : '',
         blocks: packed,
         repoMap: map.files,
-        duplicates,
-        omitted: candidates.length - duplicates - taken.size,
+        omitted: base.candidates - base.duplicates - takenUnits.size,
       };
     }
-    // Counted apart, the segments came to less than the whole (BPE merges across their seams): the map shrinks
-    // first, then the least valuable piece goes, until the whole fits.
     if (map.files.length > 0) {
       mapAllowance = map.tokens - (tokens - budget) - 1;
       continue;
     }
-    if (pieces.length === 0) return { ...empty, duplicates };
+    if (pieces.length === 0) return base;
     const worst = pieces.reduce((w, p) => (rankValue(p.rank) < rankValue(w.rank) ? p : w));
     pieces = pieces.filter((p) => p !== worst);
-    for (const u of taken) if (u.rank === worst.rank) taken.delete(u);
+    for (const u of takenUnits) if (u.rank === worst.rank) takenUnits.delete(u);
   }
 }
 
