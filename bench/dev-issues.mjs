@@ -5,7 +5,8 @@
 // (embeddings on: the shipped local model), then
 //  (a) `codectx search --batch --limit 50` with the issue text → file Acc@1/5/10 (every gold file among the first k
 //      distinct files) and function Acc@10 (every gold `path::symbol` among the first 10 distinct (path, symbol)
-//      pairs; results without a symbol and class chunks take a slot too);
+//      pairs; results without a symbol and class chunks take a slot too), scored by eval/issue-metrics.ts (dist/lib.js),
+//      as `codectx eval` scores an issue-style suite;
 //  (b) `codectx context --batch` with one line per budget B in 2000, 4000, 8000 (one process: the model and index are
 //      loaded once) → file recall (every gold file has a block in the packed context) and function recall, strict (every gold definition's lines, from the index's symbols table, are
 //      all shown; trimmed lines do not count) and lenient (every gold definition is wholly shown or named by a block,
@@ -15,26 +16,30 @@
 // indexes live outside the repository (--work, default $TMPDIR/codectx-dev-issues).
 //
 // Usage: node bench/dev-issues.mjs [MIRROR_GIT_DIR…] [--suite FILE] [--repos psf/requests,pallets/flask]
-//        [--modes hybrid,lexical] [--budgets 2000,4000,8000] [--work DIR] [--limit N] [--resume]
-//        [--variant NAME=JSON …]
+//        [--modes hybrid,lexical] [--budgets 2000,4000,8000|none] [--work DIR] [--limit N] [--resume] [--out FILE]
+//        [--variant NAME=JSON …] [--snapshots DIR | --replay DIR]
 // --variant NAME=JSON (repeatable) also packs each instance's context in this process (dist/lib.js, Engine.context on
 // the same index) with JSON as extra ContextOptions, e.g. --variant no-graph='{"graph":false}': variants are compared
 // on the same checkouts and indexes in one run. The CLI's answer is the variant `cli`.
 // --resume keeps the rows already in the output file and runs only the other instances (the results are written after
 // every instance, so a run cut short can be resumed).
+// --snapshots DIR keeps each instance's index (DIR/<id>/, with the tree it was built from); --replay DIR re-runs only
+// the searches on those kept indexes (through dist/lib.js, no checkout, no re-index: about a minute for all 52), so a
+// ranking change is measured without indexing again. Replay scores search only (context needs the trees at each commit).
 // A mirror dir is a bare git dir (…/owner+name/repo, as the fetch tool writes under /work/.mirror); without any, each
-// repository is looked up as /work/.mirror/owner+name/repo. Needs `npm run build` (dist/cli.js).
+// repository is looked up as /work/.mirror/owner+name/repo. Needs `npm run build` (dist/cli.js, dist/lib.js);
+// `npm run eval:issues` builds and runs it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const cli = join(root, 'dist', 'cli.js');
-const lib = join(root, 'dist', 'lib.js');
+const lib = pathToFileURL(join(root, 'dist', 'lib.js')).href;
 
 function parseArgs(argv) {
   const opts = {
@@ -58,7 +63,11 @@ function parseArgs(argv) {
     if (a === '--suite') opts.suite = next();
     else if (a === '--repos') opts.repos = next().split(',');
     else if (a === '--modes') opts.modes = next().split(',');
-    else if (a === '--budgets') opts.budgets = next().split(',').map(Number);
+    else if (a === '--budgets') {
+      const v = next();
+      opts.budgets = v === 'none' ? [] : v.split(',').map(Number);
+    } else if (a === '--snapshots') opts.snapshots = resolve(next());
+    else if (a === '--replay') opts.replay = resolve(next());
     else if (a === '--work') opts.work = next();
     else if (a === '--limit') opts.limit = Number(next());
     else if (a === '--out') opts.out = next();
@@ -122,29 +131,17 @@ function goldDefinitions(indexDir, gold) {
 
 const symbolMatches = (resultSymbol, gold) => resultSymbol === gold || resultSymbol.endsWith(`.${gold}`);
 
-function searchMetrics(results, gold, defs) {
-  const files = [];
-  for (const r of results) if (!files.includes(r.path)) files.push(r.path);
-  const pairs = [];
-  for (const r of results) {
-    const key = `${r.path}::${r.symbol}`;
-    if (!pairs.some((p) => p.key === key)) pairs.push({ key, path: r.path, symbol: r.symbol });
-  }
-  const goldFiles = gold.map((g) => g.path);
-  const fileAcc = (k) => goldFiles.every((f) => files.slice(0, k).includes(f));
-  const fileRank = Math.max(...goldFiles.map((f) => (files.includes(f) ? files.indexOf(f) + 1 : Number.POSITIVE_INFINITY)));
-  const funcRankOf = (d) => {
-    const i = pairs.findIndex((p) => p.path === d.path && symbolMatches(p.symbol, d.symbol));
-    return i < 0 ? Number.POSITIVE_INFINITY : i + 1;
-  };
-  const funcRank = defs.length ? Math.max(...defs.map(funcRankOf)) : null;
+/** File Acc@1/5/10 and function Acc@10 with the ranks, by the same definitions as `codectx eval` (eval/issue-metrics.ts). */
+function searchMetrics(scoreIssue, results, gold) {
+  const s = scoreIssue(results, gold);
+  const yes = (x) => (x === null ? null : x === 1);
   return {
-    fileAcc1: fileAcc(1),
-    fileAcc5: fileAcc(5),
-    fileAcc10: fileAcc(10),
-    fileRank: Number.isFinite(fileRank) ? fileRank : null,
-    funcAcc10: defs.length ? funcRank <= 10 : null,
-    funcRank: defs.length && Number.isFinite(funcRank) ? funcRank : null,
+    fileAcc1: yes(s.fileAcc1),
+    fileAcc5: yes(s.fileAcc5),
+    fileAcc10: yes(s.fileAcc10),
+    fileRank: s.fileRank,
+    funcAcc10: yes(s.funcAcc10),
+    funcRank: s.funcRank,
   };
 }
 
@@ -183,9 +180,14 @@ function contextMetrics(ctx, gold, defs) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const variantNames = ['cli', ...opts.variants.map((v) => v.name)];
-  const { Engine, makeConfig } = opts.variants.length ? await import(lib) : {};
+  if (opts.snapshots && opts.replay) throw new Error('--snapshots and --replay go apart');
+  if (opts.replay) {
+    opts.budgets = [];
+    opts.variants = [];
+  }
+  const variantNames = opts.budgets.length ? ['cli', ...opts.variants.map((v) => v.name)] : [];
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  const engineLib = await import(lib);
   let instances = readFileSync(opts.suite, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
@@ -215,6 +217,60 @@ async function main() {
     if (!byRepo.has(x.repo)) byRepo.set(x.repo, []);
     byRepo.get(x.repo).push(x);
   }
+  if (opts.replay) await replay(byRepo, opts, rows, skipped, engineLib);
+  else await indexAndScore(byRepo, opts, rows, skipped, save, engineLib);
+  const summary = save();
+  process.stdout.write(table(summary, opts, variantNames));
+  if (skipped.length) process.stdout.write(`\nSkipped: ${skipped.map((s) => `${s.id} (${s.reason})`).join(', ')}\n`);
+}
+
+function progress(row) {
+  const h = row.search.hybrid ?? Object.values(row.search)[0];
+  const c = row.context.cli?.[8000] ?? Object.values(row.context.cli ?? {}).at(-1);
+  process.stderr.write(
+    `${row.id}: file rank ${h?.fileRank ?? '-'}, func rank ${h?.funcRank ?? (row.missingDefinitions.length ? 'missing' : '-')}${c ? `, ctx file ${c.fileRecall} func ${c.funcRecallWhole}/${c.funcRecallNamed}` : ''} (${row.index ? `${row.index.filesIndexed} files re-indexed, ` : ''}${row.ms} ms)\n`,
+  );
+}
+
+/** Searches the kept indexes of --snapshots again with the engine of dist/lib.js: no checkout, no index run. */
+async function replay(byRepo, opts, rows, skipped, { Engine, makeConfig, scoreIssue }) {
+  for (const [repo, list] of byRepo) {
+    for (const x of opts.limit ? list.slice(0, opts.limit) : list) {
+      const dir = join(opts.replay, x.id);
+      if (!existsSync(join(dir, 'snapshot.json'))) {
+        skipped.push({ id: x.id, reason: `no snapshot in ${dir}` });
+        continue;
+      }
+      const t0 = Date.now();
+      const { tree } = JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8'));
+      const defs = goldDefinitions(dir, x.gold);
+      const row = {
+        id: x.id,
+        repo,
+        gold: x.gold,
+        missingDefinitions: defs.filter((d) => d.ranges.length === 0).map((d) => `${d.path}::${d.symbol}`),
+        search: {},
+        context: {},
+      };
+      // The tree folder only has to exist (the index remembers it); search reads chunks from the index alone.
+      mkdirSync(tree, { recursive: true });
+      const engine = Engine.open(makeConfig(tree, { indexDir: dir }));
+      try {
+        for (const mode of opts.modes) {
+          const out = await engine.search(x.query, { limit: 50, mode });
+          row.search[mode] = { ...searchMetrics(scoreIssue, out.results, x.gold), tookMs: out.tookMs };
+        }
+      } finally {
+        await engine.close();
+      }
+      row.ms = Date.now() - t0;
+      rows.push(row);
+      progress(row);
+    }
+  }
+}
+
+async function indexAndScore(byRepo, opts, rows, skipped, save, { Engine, makeConfig, scoreIssue }) {
   mkdirSync(opts.work, { recursive: true });
   for (const [repo, list] of byRepo) {
     const gitDir = mirrorFor(repo, opts.mirrors);
@@ -244,6 +300,13 @@ async function main() {
       }
       const common = ['--repo', tree, '--index-dir', indexDir];
       const idx = JSON.parse(run(['index', ...common, '--json']));
+      if (opts.snapshots) {
+        // The index as this instance sees it, for --replay (the CLI process has closed it: no WAL left to copy).
+        const dir = join(opts.snapshots, x.id);
+        rmSync(dir, { recursive: true, force: true });
+        cpSync(indexDir, dir, { recursive: true });
+        writeFileSync(join(dir, 'snapshot.json'), `${JSON.stringify({ id: x.id, repo, baseCommit: x.baseCommit, tree })}\n`);
+      }
       const defs = goldDefinitions(indexDir, x.gold);
       const row = {
         id: x.id,
@@ -262,16 +325,18 @@ async function main() {
             .trim()
             .split('\n')[0],
         );
-        row.search[mode] = { ...searchMetrics(out.results, x.gold, defs), tookMs: out.tookMs };
+        row.search[mode] = { ...searchMetrics(scoreIssue, out.results, x.gold), tookMs: out.tookMs };
       }
       // One context process for every budget (codectx context --batch).
       writeFileSync(batch, opts.budgets.map((budget) => `${JSON.stringify({ id: budget, query: x.query, budget })}\n`).join(''));
-      row.context.cli = {};
-      for (const line of run(['context', '--batch', batch, ...common])
-        .trim()
-        .split('\n')) {
-        const ctx = JSON.parse(line);
-        row.context.cli[ctx.id] = contextMetrics(ctx, x.gold, defs);
+      if (opts.budgets.length) {
+        row.context.cli = {};
+        for (const line of run(['context', '--batch', batch, ...common])
+          .trim()
+          .split('\n')) {
+          const ctx = JSON.parse(line);
+          row.context.cli[ctx.id] = contextMetrics(ctx, x.gold, defs);
+        }
       }
       if (opts.variants.length) {
         const engine = Engine.open(makeConfig(tree, { indexDir }));
@@ -290,16 +355,9 @@ async function main() {
       row.ms = Date.now() - t0;
       rows.push(row);
       save();
-      const h = row.search.hybrid ?? Object.values(row.search)[0];
-      const c = row.context.cli[8000] ?? Object.values(row.context.cli).at(-1);
-      process.stderr.write(
-        `${x.id}: file rank ${h?.fileRank ?? '-'}, func rank ${h?.funcRank ?? (row.missingDefinitions.length ? 'missing' : '-')}, ctx file ${c?.fileRecall} func ${c?.funcRecallWhole}/${c?.funcRecallNamed} (${row.index.filesIndexed} files re-indexed, ${row.ms} ms)\n`,
-      );
+      progress(row);
     }
   }
-  const summary = save();
-  process.stdout.write(table(summary, opts, variantNames));
-  if (skipped.length) process.stdout.write(`\nSkipped: ${skipped.map((s) => `${s.id} (${s.reason})`).join(', ')}\n`);
 }
 
 function share(rows, get) {
@@ -340,7 +398,7 @@ function summarize(rows, opts, variantNames) {
 }
 
 function table(summary, opts, variantNames) {
-  const f = (s) => (s.pct === null ? '–' : `${s.pct.toFixed(0)}`);
+  const f = (s) => (s.pct === null ? '–' : `${s.pct.toFixed(1)}`);
   const groups = Object.keys(summary).sort((a, b) => (a === 'all' ? 1 : b === 'all' ? -1 : a.localeCompare(b)));
   let md = '';
   for (const mode of opts.modes) {

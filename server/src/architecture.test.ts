@@ -16,7 +16,7 @@ const SRC = join(packageRoot(), 'server', 'src');
 const LAYERS: [layer: number, prefixes: string[]][] = [
   [0, ['model.ts', 'config.ts']],
   [1, ['tokens/']],
-  [2, ['chunk/', 'rank/', 'assemble/', 'eval/metrics.ts']],
+  [2, ['chunk/', 'rank/', 'assemble/', 'eval/metrics.ts', 'eval/issue-metrics.ts']],
   [3, ['embed/', 'ingest/']],
   [4, ['store/', 'remote/']],
   [5, ['search/']],

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatasetError, loadDatasets, parseDataset } from './dataset.js';
+import { DatasetError, loadDatasets, loadSuite, parseDataset } from './dataset.js';
+import { parseIssueDataset } from './issue-dataset.js';
 
 const line = (o: unknown) => JSON.stringify(o);
 const good = {
@@ -61,5 +62,43 @@ describe('loadDatasets', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('loadSuite', () => {
+  const issue = { id: 'i1', query: 'crash in parse', gold: [{ path: 'src/a.py', symbols: ['Parser.parse'] }], repo: 'x/y' };
+  it('reads issue-style datasets by their gold (files with symbols), refuses mixing them with line ranges', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codectx-dataset-'));
+    try {
+      writeFileSync(join(dir, 'issues.jsonl'), `${line(issue)}\n${line({ ...issue, id: 'i2', kind: 'traceback' })}\n`);
+      writeFileSync(join(dir, 'spans.jsonl'), line(good));
+      const suite = loadSuite([join(dir, 'issues.jsonl')]);
+      expect(suite.kind).toBe('issues');
+      expect(suite.questions.map((q) => [q.id, q.kind])).toEqual([
+        ['i1', 'issue'],
+        ['i2', 'traceback'],
+      ]);
+      expect(loadSuite([join(dir, 'spans.jsonl')]).kind).toBe('spans');
+      expect(() => loadSuite([join(dir, 'issues.jsonl'), join(dir, 'spans.jsonl')])).toThrow(/cannot be evaluated in one run/);
+      expect(() => loadDatasets([join(dir, 'issues.jsonl')])).toThrow(/expected datasets with line ranges/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names every bad issue line', () => {
+    const text = [
+      line(issue),
+      line({ ...issue, id: 'i2', gold: [{ path: '/abs.py', symbols: [] }] }),
+      line({ ...issue, id: 'i3', gold: [{ path: 'a.py', symbols: 'f' }] }),
+      line({ ...issue, id: 'i1' }),
+    ].join('\n');
+    const { questions, errors } = parseIssueDataset(text, 'd.jsonl');
+    expect(questions.map((q) => q.id)).toEqual(['i1']);
+    expect(errors).toEqual([
+      "d.jsonl:2 gold[0]: path must be a non-empty repository-relative path with '/'",
+      'd.jsonl:3 gold[0]: symbols must be an array of strings',
+      "d.jsonl:4: duplicate id 'i1'",
+    ]);
   });
 });

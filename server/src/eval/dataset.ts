@@ -1,7 +1,9 @@
-// Evaluation datasets in JSON Lines: {"id","query","gold":[{"path","startLine","endLine","symbol"}],"kind"} per line.
+// Evaluation datasets in JSON Lines: {"id","query","gold":[{"path","startLine","endLine","symbol"}],"kind"} per line
+// (issue-style datasets, gold files with symbols, are parsed by issue-dataset.ts; loadSuite reads either).
 // Invariant: parseDataset never throws, it returns every problem with its line; loadDatasets throws one DatasetError.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { type IssueQuestion, isIssueDataset, parseIssueDataset } from './issue-dataset.js';
 import type { Span } from './metrics.js';
 
 /** Where an answer is: a repository-relative path, a 1-based inclusive line range, and the symbol defined there. */
@@ -92,11 +94,25 @@ export function parseDataset(text: string, source: string): { questions: Questio
   return { questions, errors };
 }
 
+/** What a run evaluates: span suites (line ranges, MRR and friends) or issue suites (files and symbols, Acc@k). */
+export type Suite = { kind: 'spans'; questions: Question[] } | { kind: 'issues'; questions: IssueQuestion[] };
+
 /** Reads and validates the datasets; ids must be unique across all of them. Throws DatasetError listing the problems. */
 export function loadDatasets(files: string[]): Question[] {
-  const questions: Question[] = [];
+  const suite = loadSuite(files);
+  if (suite.kind === 'issues') throw new DatasetError('expected datasets with line ranges (gold startLine/endLine)');
+  return suite.questions;
+}
+
+/**
+ * Reads and validates the datasets, all of one style: the first file's first line decides (gold with `symbols` and no
+ * line ranges: issues). Ids must be unique across all of them. Throws DatasetError listing the problems.
+ */
+export function loadSuite(files: string[]): Suite {
+  const questions: (Question | IssueQuestion)[] = [];
   const errors: string[] = [];
   const ids = new Map<string, string>();
+  let issues: boolean | undefined;
   for (const file of files) {
     let text: string;
     try {
@@ -105,7 +121,13 @@ export function loadDatasets(files: string[]): Question[] {
       errors.push(`cannot read dataset ${file}: ${(error as Error).message}`);
       continue;
     }
-    const parsed = parseDataset(text, basename(file));
+    const style = isIssueDataset(text);
+    issues ??= style;
+    if (style !== issues) {
+      errors.push(`${basename(file)}: issue-style and line-range datasets cannot be evaluated in one run`);
+      continue;
+    }
+    const parsed = issues ? parseIssueDataset(text, basename(file)) : parseDataset(text, basename(file));
     errors.push(...parsed.errors);
     for (const q of parsed.questions) {
       const other = ids.get(q.id);
@@ -118,5 +140,7 @@ export function loadDatasets(files: string[]): Question[] {
     const more = errors.length > 10 ? `\n… and ${errors.length - 10} more` : '';
     throw new DatasetError(`invalid dataset:\n${errors.slice(0, 10).join('\n')}${more}`);
   }
-  return questions;
+  return issues
+    ? { kind: 'issues', questions: questions as IssueQuestion[] }
+    : { kind: 'spans', questions: questions as Question[] };
 }

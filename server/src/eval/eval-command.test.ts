@@ -139,6 +139,47 @@ describe('codectx eval on the fixture suite', () => {
   });
 });
 
+describe('codectx eval on an issue-style suite (fixtures/eval/issues.jsonl)', () => {
+  const issues = join(fixture, 'issues.jsonl');
+  const issueSuite = (...extra: string[]) => [issues, '--repo', repo, '--index-dir', indexDir, ...extra];
+
+  it('scores file Acc@1/5/10 and function Acc@10, in Markdown and --json', async () => {
+    const md = await run(issueSuite('--modes', 'lexical,hybrid'));
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stdout).toMatch(/^\| file Acc@5 \| \d+\.\d \| \d+\.\d \|$/m);
+    // The fourth question's gold names no definition (imports): three count for functions.
+    expect(md.stdout).toMatch(/^\| function Acc@10 \| \d+\.\d \(n=3\) \| \d+\.\d \(n=3\) \|$/m);
+    const r = await run(issueSuite('--modes', 'lexical', '--json'));
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ version: 1, suite: 'issues', questions: 4 });
+    // Lexical finds each of these small issues' file within 10 (measured: all four within 5).
+    expect(result.modes.lexical.total.fileAcc10).toBe(1);
+    expect(result.modes.lexical.queries.map((q: { id: string }) => q.id)).toEqual([
+      'issue-backoff-lockstep',
+      'issue-try-acquire-blocks',
+      'issue-lease-expired-stuck',
+      'issue-config-imports',
+    ]);
+  });
+
+  it('scores a ranking that buries the answers lower', async () => {
+    const lexical = MODES.lexical as EvalMode;
+    const reversed: EvalMode = {
+      ...lexical,
+      search: async (engine, query, k) => (await lexical.search(engine, query, k)).slice().reverse(),
+    };
+    const good = JSON.parse((await run(issueSuite('--modes', 'lexical', '--json'))).stdout);
+    const bad = JSON.parse((await run(issueSuite('--modes', 'lexical', '--json'), { lexical: reversed })).stdout);
+    expect(bad.modes.lexical.total.fileAcc1).toBeLessThan(good.modes.lexical.total.fileAcc1);
+  });
+
+  it('refuses the flags of line-range suites', async () => {
+    const r = await run(issueSuite('--baseline', baseline));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--baseline goes with line-range datasets/);
+  });
+});
+
 describe('codectx eval usage', () => {
   const check = (name: string, argv: () => string[], code: number, message: RegExp) =>
     it(name, async () => {

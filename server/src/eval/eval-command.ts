@@ -5,19 +5,23 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, configFrom } from '../config.js';
 import { Engine, type IndexProgress, RepositoryError } from '../engine.js';
-import { DatasetError, loadDatasets, type Question } from './dataset.js';
+import { DatasetError, loadSuite } from './dataset.js';
 import { compareWithBaseline, formatGate, type GateReport } from './gate.js';
 import { ToolMissingError } from './grep-baseline.js';
+import { formatIssueMarkdown } from './issue-report.js';
 import { type EvalMode, MODES } from './modes.js';
 import { formatMarkdown, rescued, versusLexical } from './report.js';
 import { type EvalProgress, type EvalResult, runEval, withoutTimings } from './run-eval.js';
+import { type IssueEvalResult, runIssueEval } from './run-issue-eval.js';
 
 export const EVAL_USAGE = `usage:
   codectx eval DATASET... [--repo DIR] [--index-dir DIR] [--modes M1,M2] [--k N] [--json]
                           [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
 DATASET is JSON Lines: {"id","query","gold":[{"path","startLine","endLine","symbol"}],"kind"} per line,
-gold paths relative to --repo (default: the current folder).
+gold paths relative to --repo (default: the current folder). An issue-style DATASET has
+{"id","query","gold":[{"path","symbols":["Class.method",…]}]} per line (as ../shared/dev-issues): it is scored by file
+Acc@1/5/10 and function Acc@10 (no baseline, no context budgets).
   --modes          comma-separated, from: MODES (default: all of them)
   --k N            recall@k cutoff (default 10); each mode returns max(k, 10) results
   --context-budgets B1,B2  context recall at these token budgets, through codectx context (default 2000,4000,8000;
@@ -95,7 +99,7 @@ function parseBudgets(text: string | undefined): number[] {
   return [...new Set(budgets)];
 }
 
-function missingGold(repo: string, questions: Question[]): string[] {
+function missingGold(repo: string, questions: { gold: { path: string }[] }[]): string[] {
   const paths = new Set(questions.flatMap((q) => q.gold.map((g) => g.path)));
   return [...paths].filter((p) => !existsSync(join(repo, p)));
 }
@@ -141,17 +145,15 @@ function readNumbers(values: ReturnType<typeof parse>['values']): { k: number; m
   return { k, maxDrop };
 }
 
-/** Indexes the repository (and embeds it for dense and hybrid), then asks every question in every mode. */
-async function evaluate(
+/** Indexes the repository (and embeds it for dense and hybrid), then asks every question in every mode (`ask`). */
+async function evaluate<R>(
   config: Config,
-  questions: Question[],
   modes: [string, EvalMode][],
-  k: number,
   err: (text: string) => void,
-  contextBudgets: number[],
-): Promise<EvalResult> {
+  ask: (engine: Engine) => Promise<R>,
+): Promise<R> {
   const engine = Engine.open(config, (message) => err(`codectx: warning: ${message}\n`));
-  let result: EvalResult;
+  let result: R;
   try {
     const report = await engine.index(indexPrinter(err));
     if (report.errors.length) err(`codectx: ${report.errors.length} files had problems while indexing (see codectx status)\n`);
@@ -161,7 +163,7 @@ async function evaluate(
         throw new ToolMissingError(`dense and hybrid modes need embeddings: ${engine.embedderProblem ?? 'no model'}`);
       err(`codectx: ${embedded.embedded} chunks embedded (${embedded.computed} computed, ${embedded.fromCache} from cache)\n`);
     }
-    result = await runEval(engine, questions, modes, k, evalPrinter(err), contextBudgets);
+    result = await ask(engine);
   } finally {
     await engine.close();
   }
@@ -192,7 +194,12 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     const baseline = values.baseline ? loadBaseline(values.baseline) : undefined;
     if (baseline && baseline.k !== k)
       throw new UsageError(`${values.baseline} was made with --k ${baseline.k}; run with --k ${baseline.k}`);
-    const questions = loadDatasets(positionals);
+    const suite = loadSuite(positionals);
+    if (suite.kind === 'issues') {
+      for (const flag of ['baseline', 'save-baseline', 'context-budgets', 'k'] as const)
+        if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with line-range datasets, not issue-style ones`);
+    }
+    const questions = suite.questions;
     // The model under evaluation: CODECTX_EMBEDDINGS as for the other commands (the shipped model by default).
     const config = configFrom({ repo: values.repo ?? process.cwd(), indexDir: values['index-dir'] });
     // A missing repository is the first thing to fix, before any tool a mode needs.
@@ -202,7 +209,17 @@ export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> 
     const missing = missingGold(config.repo, questions);
     if (missing.length)
       err(`codectx: warning: ${missing.length} gold files are not under ${config.repo} (first: ${missing[0]}); check --repo\n`);
-    const result = await evaluate(config, questions, modes, k, err, contextBudgets);
+    if (suite.kind === 'issues') {
+      const issues: IssueEvalResult = await evaluate(config, modes, err, (engine) =>
+        runIssueEval(engine, suite.questions, modes, evalPrinter(err)),
+      );
+      issues.run = { date: new Date().toISOString(), repo: config.repo };
+      out(values.json ? `${JSON.stringify(issues)}\n` : formatIssueMarkdown(issues));
+      return 0;
+    }
+    const result = await evaluate(config, modes, err, (engine) =>
+      runEval(engine, suite.questions, modes, k, evalPrinter(err), contextBudgets),
+    );
     result.run = { date: new Date().toISOString(), repo: config.repo };
 
     if (values['save-baseline']) {

@@ -4,16 +4,22 @@ import type { Engine } from '../engine.js';
 import { checkRipgrep, grepFiles } from './grep-baseline.js';
 import type { Level, Span } from './metrics.js';
 
+/** A result as the modes return it: its span, and the symbol of its chunk when it has one (issue suites score it). */
+export interface ModeResult extends Span {
+  symbol?: string | undefined;
+}
+
 export interface EvalMode {
   /** chunk: results are chunks, scored at chunk and file level. file: results are whole files, scored at file level only. */
   level: Level;
   description: string;
-  search(engine: Engine, query: string, k: number): Span[] | Promise<Span[]>;
+  search(engine: Engine, query: string, k: number): ModeResult[] | Promise<ModeResult[]>;
   /** Checks the tools the mode needs before a run; throws ToolMissingError when one is missing. */
   check?(): void;
 }
 
-const spans = (results: Span[]): Span[] => results.map(({ path, startLine, endLine }) => ({ path, startLine, endLine }));
+const spans = (results: ModeResult[]): ModeResult[] =>
+  results.map(({ path, startLine, endLine, symbol }) => ({ path, startLine, endLine, symbol }));
 
 /** The engine's ranking modes, and the grep baseline. */
 export const MODES: Record<string, EvalMode> = {
