@@ -2,7 +2,7 @@
 // Invariant: the watcher never throws into its owner; failures arrive through `onError`, and the owner falls back.
 // One `fs.watch` per folder (inotify reports what happens to a folder's entries), none per file: chokidar watched every
 // file too, which cost ~120 MB of memory for the Go standard library and Django together; folders alone cost ~13 MB.
-import { type FSWatcher, watch } from 'node:fs';
+import { type Dirent, type FSWatcher, watch } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_IGNORED_DIRS } from './ignore-rules.js';
@@ -20,92 +20,111 @@ export interface Watcher {
   close(): Promise<void>;
 }
 
+/** Watches `root`: one `fs.watch` per folder below it (ignored folders and symbolic links left out). */
 export function watchRepository(root: string, options: WatchOptions): Watcher {
-  const pending = new Set<string>();
-  const folders = new Map<string, FSWatcher>();
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-  let failed = false;
-  const flush = (): void => {
-    timer = undefined;
-    if (pending.size === 0 || closed) return;
-    const paths = [...pending];
-    pending.clear();
-    options.onBatch(paths);
-  };
-  const fail = (error: Error): void => {
-    if (failed || closed) return;
-    failed = true;
-    options.onError(error);
-  };
-  const ignored = (rel: string): boolean => rel.split('/').some((part) => DEFAULT_IGNORED_DIRS.has(part));
-  const unwatch = (rel: string): void => {
-    for (const [dir, watcher] of folders) {
+  return new FolderWatcher(root, options);
+}
+
+/** The folders watched, the paths pending for the next batch, and the debounce timer. */
+class FolderWatcher implements Watcher {
+  readonly ready: Promise<void>;
+  private readonly pending = new Set<string>();
+  private readonly folders = new Map<string, FSWatcher>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private failed = false;
+
+  constructor(
+    private readonly root: string,
+    private readonly options: WatchOptions,
+  ) {
+    this.ready = this.watchTree('').catch((error) => this.fail(error as Error));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const watcher of this.folders.values()) watcher.close();
+    this.folders.clear();
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    if (this.pending.size === 0 || this.closed) return;
+    const paths = [...this.pending];
+    this.pending.clear();
+    this.options.onBatch(paths);
+  }
+
+  /** The first failure goes to the owner, once; the owner falls back (a periodic rescan). */
+  private fail(error: Error): void {
+    if (this.failed || this.closed) return;
+    this.failed = true;
+    this.options.onError(error);
+  }
+
+  /** Stops watching folder `rel` and every folder below it. */
+  private unwatch(rel: string): void {
+    for (const [dir, watcher] of this.folders) {
       if (dir !== rel && !dir.startsWith(`${rel}/`)) continue;
       watcher.close();
-      folders.delete(dir);
+      this.folders.delete(dir);
     }
-  };
+  }
 
-  const onEvent = (dir: string, name: string | Buffer | null): void => {
-    if (closed) return;
+  private onEvent(dir: string, name: string | Buffer | null): void {
+    if (this.closed) return;
     if (name === null) return;
     const rel = dir ? `${dir}/${name.toString()}` : name.toString();
     if (ignored(rel)) return;
-    pending.add(rel);
+    this.pending.add(rel);
     // Debounce: a burst of events (a checkout, a formatter over the tree) becomes one batch after a quiet period.
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(flush, options.debounceMs);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), this.options.debounceMs);
     // A folder that appeared is watched from now on (what it already holds is found by the run, which walks it);
     // one that went away takes its watchers along.
-    lstat(join(root, rel)).then(
+    lstat(join(this.root, rel)).then(
       (st) => {
-        if (st.isDirectory() && !folders.has(rel)) void watchTree(rel);
+        if (st.isDirectory() && !this.folders.has(rel)) void this.watchTree(rel);
       },
-      () => unwatch(rel),
+      () => this.unwatch(rel),
     );
-  };
+  }
 
   /** Watches folder `rel` and every folder below it (symbolic links are not followed). */
-  const watchTree = async (rel: string): Promise<void> => {
-    if (closed || failed || folders.has(rel)) return;
+  private async watchTree(rel: string): Promise<void> {
+    if (this.closed || this.failed || this.folders.has(rel)) return;
     let watcher: FSWatcher;
     try {
-      watcher = watch(join(root, rel), { persistent: true }, (_event, name) => onEvent(rel, name));
+      watcher = watch(join(this.root, rel), { persistent: true }, (_event, name) => this.onEvent(rel, name));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Gone or replaced by a file meanwhile: nothing to watch. Anything else (ENOSPC: out of inotify watches) fails.
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') fail(error as Error);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') this.fail(error as Error);
       return;
     }
     watcher.on('error', (error) => {
       // A watched folder that was removed reports an error on some platforms; only a live folder's error counts.
-      lstat(join(root, rel)).then(
-        () => fail(error),
-        () => unwatch(rel),
+      lstat(join(this.root, rel)).then(
+        () => this.fail(error),
+        () => this.unwatch(rel),
       );
     });
-    folders.set(rel, watcher);
-    let entries: import('node:fs').Dirent[];
+    this.folders.set(rel, watcher);
+    let entries: Dirent[];
     try {
-      entries = await readdir(join(root, rel), { withFileTypes: true });
+      entries = await readdir(join(this.root, rel), { withFileTypes: true });
     } catch {
       return;
     }
     for (const entry of entries) {
       if (!entry.isDirectory() || DEFAULT_IGNORED_DIRS.has(entry.name)) continue;
-      await watchTree(rel ? `${rel}/${entry.name}` : entry.name);
+      await this.watchTree(rel ? `${rel}/${entry.name}` : entry.name);
     }
-  };
+  }
+}
 
-  const ready = watchTree('').catch((error) => fail(error as Error));
-  return {
-    ready,
-    close: async () => {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      for (const watcher of folders.values()) watcher.close();
-      folders.clear();
-    },
-  };
+/** A path inside an ignored folder (node_modules, .git, …): its events are dropped. */
+function ignored(rel: string): boolean {
+  return rel.split('/').some((part) => DEFAULT_IGNORED_DIRS.has(part));
 }
