@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { INDEX_FILE, openDatabase, readMeta, writeMeta } from './open.js';
+import { INDEX_FILE, openDatabase, PAGE_SIZE, readMeta, writeMeta } from './open.js';
 import { SCHEMA_VERSION } from './schema.js';
 import { StoreError } from './store-error.js';
 
@@ -46,6 +46,22 @@ describe('openDatabase', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('makes a new file with 16 KiB pages and leaves an existing file its own page size', () => {
+    const fresh = openDatabase(join(dir, 'new'), '/repo').db;
+    expect(fresh.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    expect(PAGE_SIZE).toBe(16_384);
+    fresh.close();
+    // An index made by an older codectx, with SQLite's default 4 KiB pages, in WAL mode.
+    const old = new Database(join(dir, INDEX_FILE));
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE t (x)');
+    old.close();
+    const { db } = openDatabase(dir, '/repo');
+    expect(db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(readMeta(db, 'repo')).toBe('/repo');
+    db.close();
   });
 
   it('reopens its own index and refuses another repository', () => {

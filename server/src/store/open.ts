@@ -18,6 +18,9 @@ export const INDEX_FILE = 'index.sqlite';
 /** chunks_fts columns: symbol, sigdoc, body, path. */
 export const FTS_COLUMNS = 4;
 
+/** The page size of a new index file (SQLite's default is 4 KiB). */
+export const PAGE_SIZE = 16_384;
+
 /** An open index file. */
 export interface OpenedDatabase {
   db: Database.Database;
@@ -65,6 +68,10 @@ export function openDatabase(dir: string, repo: string): OpenedDatabase {
     const nativeBinding = sqliteBinding();
     db = new Database(file, nativeBinding ? { nativeBinding } : {});
     sqliteVec.load(db);
+    // 16 KiB pages for a new file (an existing one keeps its size: that takes a VACUUM): FTS5's segments and vec0's
+    // chunks are large blobs, which fewer, larger pages hold with less overhead. Before journal_mode, which writes
+    // the header of a new file.
+    db.pragma(`page_size = ${PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
