@@ -6,6 +6,7 @@ import type { CodectxClient } from '../client.js';
 import { e2eLog } from '../e2e-log.js';
 import { toLocation } from '../locations.js';
 import {
+  type AssembledPrompt,
   assemblePrompt,
   citedChunks,
   contextBudget,
@@ -114,17 +115,7 @@ async function answer(
   );
   const assemble = (room: number) =>
     assemblePrompt({ question: request.prompt, chunks: res.chunks, history: showOnly ? [] : history, budget: room });
-  let prompt = assemble(budget);
-  // The estimate (characters / 4) can undercount dense code for the model's own tokenizer: measure with the model, and
-  // shrink the budget by the ratio once when the real count is over.
-  let promptTokens = prompt.tokens;
-  if (model && !showOnly) {
-    promptTokens = await countTokens(model, prompt.messages, token, prompt.tokens);
-    if (promptTokens > budget) {
-      prompt = assemble(Math.floor((budget * budget) / promptTokens));
-      promptTokens = await countTokens(model, prompt.messages, token, prompt.tokens);
-    }
-  }
+  const { prompt, promptTokens } = await fittedPrompt(assemble, budget, showOnly ? undefined : model, token);
   const used = res.chunks.slice(0, prompt.chunks.length);
   const citations = used.map((c) => c.citation);
   referenceAll(stream, used);
@@ -145,11 +136,47 @@ async function answer(
     e2eLog({ event: 'error', message: 'no chat model' });
     return {};
   }
-  const messages = prompt.messages.map((m) =>
-    m.role === 'user' ? vscode.LanguageModelChatMessage.User(m.text) : vscode.LanguageModelChatMessage.Assistant(m.text),
-  );
   e2eLog({ event: 'chat', command: null, budget, references: citations, promptTokens });
   stream.progress(`Asking ${model.name} with ${used.length} chunks of code…`);
+  const answered = await streamAnswer(model, prompt.messages, stream, token);
+  if ('error' in answered) return { errorDetails: { message: answered.error } };
+  showSources(stream, answered.text, used);
+  if (partialNote) stream.markdown(partialNote);
+  return { metadata: { citations, promptTokens } };
+}
+
+/**
+ * The prompt within `budget` and its tokens. The estimate (characters / 4) can undercount dense code for the model's
+ * own tokenizer: with a `model`, measure with it, and shrink the budget by the ratio once when the real count is over.
+ */
+async function fittedPrompt(
+  assemble: (room: number) => AssembledPrompt,
+  budget: number,
+  model: vscode.LanguageModelChat | undefined,
+  token: vscode.CancellationToken,
+): Promise<{ prompt: AssembledPrompt; promptTokens: number }> {
+  let prompt = assemble(budget);
+  let promptTokens = prompt.tokens;
+  if (model) {
+    promptTokens = await countTokens(model, prompt.messages, token, prompt.tokens);
+    if (promptTokens > budget) {
+      prompt = assemble(Math.floor((budget * budget) / promptTokens));
+      promptTokens = await countTokens(model, prompt.messages, token, prompt.tokens);
+    }
+  }
+  return { prompt, promptTokens };
+}
+
+/** Sends the prompt and streams the answer as it comes; a model's failure is said in the chat and returned. */
+async function streamAnswer(
+  model: vscode.LanguageModelChat,
+  prompt: PromptMessage[],
+  stream: vscode.ChatResponseStream,
+  token: vscode.CancellationToken,
+): Promise<{ text: string } | { error: string }> {
+  const messages = prompt.map((m) =>
+    m.role === 'user' ? vscode.LanguageModelChatMessage.User(m.text) : vscode.LanguageModelChatMessage.Assistant(m.text),
+  );
   let text = '';
   try {
     const response = await model.sendRequest(
@@ -167,21 +194,24 @@ async function answer(
       `\n\nThe chat model could not answer: ${why}. Pick another model in the chat model picker, or use \`/context\`.`,
     );
     e2eLog({ event: 'error', message: `chat model: ${why}` });
-    return { errorDetails: { message: why } };
+    return { error: why };
   }
-  // Under the answer, the code it rests on as links: the chunks the answer cites, then the best-ranked others, one per
-  // file (all of them are in the references list too).
+  return { text };
+}
+
+/**
+ * Under the answer, the code it rests on as links: the chunks the answer cites, then the best-ranked others, one per
+ * file (all of them are in the references list too).
+ */
+function showSources(stream: vscode.ChatResponseStream, text: string, used: ContextChunk[]): void {
   const shown = sourcesToShow(citedChunks(text, used), used, MAX_SOURCES);
-  if (shown.length) {
-    stream.markdown('\n\n**Code used:** ');
-    for (const [i, c] of shown.entries()) {
-      if (i) stream.markdown(', ');
-      stream.anchor(toLocation(c), c.citation);
-    }
-    if (used.length > shown.length) stream.markdown(` and ${used.length - shown.length} more chunks (references above).`);
+  if (!shown.length) return;
+  stream.markdown('\n\n**Code used:** ');
+  for (const [i, c] of shown.entries()) {
+    if (i) stream.markdown(', ');
+    stream.anchor(toLocation(c), c.citation);
   }
-  if (partialNote) stream.markdown(partialNote);
-  return { metadata: { citations, promptTokens } };
+  if (used.length > shown.length) stream.markdown(` and ${used.length - shown.length} more chunks (references above).`);
 }
 
 export function registerParticipant(client: CodectxClient): vscode.Disposable {
