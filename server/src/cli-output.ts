@@ -18,7 +18,9 @@ export function progressPrinter(always: boolean): (p: IndexProgress) => void {
   return (p) => {
     const secs = p.elapsedMs / 1000;
     const rate = secs > 0 ? Math.round(p.filesDone / secs) : 0;
-    const text = `${p.filesDone}/${p.filesTotal} files · ${p.filesIndexed} indexed · ${p.chunks} chunks · ${secs.toFixed(1)}s · ${rate} files/s`;
+    // Labelled counts: files checked of those found, files (re)indexed, files their content left out (binary, minified,
+    // a secret). `codectx status` counts the files in the index: unchanged and (re)indexed ones.
+    const text = `${p.filesDone}/${p.filesTotal} files checked · ${p.filesIndexed} (re)indexed · ${p.filesLeftOut} left out · ${p.chunks} chunks · ${secs.toFixed(1)}s · ${rate} files/s`;
     if (tty) {
       if (p.phase === 'done' && p.filesIndexed === 0 && !always) {
         process.stderr.write('\r\x1b[K');
@@ -170,10 +172,19 @@ export function printStatus(engine: Engine, json: boolean): number {
       `skipped:    ${list(s.skipped)}${s.skippedDirs ? ` (${s.skippedDirs} of them whole folders)` : ''}`,
       `parse failures: ${s.parseFailures}`,
       `last update: ${s.lastUpdate ?? 'never: run codectx index'}`,
+      `last run:   ${runLine(s.indexRun)}`,
       ...embeddingLines(s),
     ].join('\n')}\n`,
   );
   return 0;
+}
+
+/** How the last full index run stands, in a line. */
+function runLine(run: ReturnType<Engine['status']>['indexRun']): string {
+  if (!run) return 'none recorded';
+  if (run.status === 'complete') return `complete (${run.endedAt})`;
+  if (run.status === 'in progress') return `in progress (pid ${run.pid}, since ${run.startedAt})`;
+  return `incomplete: the run of ${run.startedAt} was interrupted (the index holds what it wrote; codectx index completes it)`;
 }
 
 /** Embedded/total per model, and the rate of the last embedding pass. */

@@ -34,6 +34,7 @@ import {
   type RankMode,
   RemoteError,
   RepositoryError,
+  RunLockError,
 } from './engine.js';
 import { runEvalCommand } from './eval/eval-command.js';
 
@@ -227,17 +228,52 @@ async function answer(engine: Engine, o: CommandOptions): Promise<number> {
     await healed(() => engine.status());
     return printStatus(engine, json);
   }
-  if (o.values.rebuild) engine.recover('a rebuild was asked for (--rebuild)');
-  settle();
-  const { report, embedded } = readOnly ? { report: undefined, embedded: undefined } : await healed(up);
-  if (o.command === 'index' && report) return printIndexReport(engine, report, embedded, json);
-  if (o.command === 'push') {
-    const pushed = await engine.push({ repoName: o.values['repo-name'], commit: o.values.commit });
-    return printPushReport(pushed, json);
+  // One index run at a time per index (index.lock): `index` and `push` wait for another process's run (and then find
+  // nothing left to do); a search, context or symbols answers from what is indexed so far instead of waiting.
+  const waits = o.command === 'index' || o.command === 'push';
+  const update = !readOnly && (engine.readOnly || (await takeRunLock(engine, waits)));
+  try {
+    if (o.values.rebuild) engine.recover('a rebuild was asked for (--rebuild)');
+    settle();
+    const { report, embedded } = update ? await healed(up) : { report: undefined, embedded: undefined };
+    if (o.command === 'index' && report) return printIndexReport(engine, report, embedded, json);
+    if (o.command === 'push') {
+      const pushed = await engine.push({ repoName: o.values['repo-name'], commit: o.values.commit });
+      return printPushReport(pushed, json);
+    }
+    if (o.command === 'symbols') return printSymbols(await healed(() => engine.symbolGraph(o.rest.join(' '), o.limit)), json);
+    if (o.command === 'context') return await runContext(engine, o, healed);
+    return await runSearch(engine, o, healed);
+  } finally {
+    if (update) engine.runLock.release();
   }
-  if (o.command === 'symbols') return printSymbols(await healed(() => engine.symbolGraph(o.rest.join(' '), o.limit)), json);
-  if (o.command === 'context') return runContext(engine, o, healed);
-  return runSearch(engine, o, healed);
+}
+
+/**
+ * Takes the index's run lock for this command's update: `wait` (index, push) waits for another process's run; otherwise
+ * the command answers from what is indexed so far (false), and so it does when the lock cannot be written (a full disk).
+ */
+async function takeRunLock(engine: Engine, wait: boolean): Promise<boolean> {
+  const say = (text: string) => process.stderr.write(`codectx: ${text}\n`);
+  try {
+    if (wait) {
+      await engine.runLock.acquire({
+        onWait: (pid) => say(`another codectx process (pid ${pid}) is indexing this repository: waiting for it to finish`),
+      });
+      return true;
+    }
+    if (engine.runLock.tryAcquire()) return true;
+  } catch (error) {
+    if (!(error instanceof RunLockError)) throw error;
+    if (wait) throw new RepositoryError(error.message);
+    say(`warning: ${error.message}; answering from the index as it is`);
+    return false;
+  }
+  const pid = engine.runLock.holder();
+  say(
+    `another codectx process${pid ? ` (pid ${pid})` : ''} is indexing this repository: answering from what it has indexed so far`,
+  );
+  return false;
 }
 
 /** `context`: one bundle for the question, or one a line for `--batch`. */

@@ -2,6 +2,7 @@
 // Invariant: the CLI, the language server and eval validate `limit` and budgets only through checkLimit/checkBudget.
 import type { ContextFormat } from './assemble/context-types.js';
 import type { Encoding } from './assemble/count-tokens.js';
+import type { IndexRunRecord } from './index/update-index.js';
 import type { SearchResult } from './model.js';
 import type { Explanation, RankMode } from './rank/rank-candidates.js';
 import type { StoreStatus } from './store/store.js';
@@ -149,6 +150,8 @@ export interface EngineStatus extends StoreStatus {
   indexPath: string;
   /** Set when this process found the index damaged, moved it aside and started over: what happened and where it went. */
   recovered?: string;
+  /** How the last full index run stands: complete, in progress (in another process too), or incomplete (killed, stopped). */
+  indexRun?: IndexRunRecord;
 }
 
 /** A chunk of the code graph: where a name is defined or used. */

@@ -1,6 +1,7 @@
 // The one door: open(config) → index(), search(), context(), symbols(), status(). The CLI, the language server and
 // eval call only this; the stages below never see them.
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { GrammarLoader } from './chunk/grammar-loader.js';
 import type { Config } from './config.js';
 import { createEmbedder } from './embed/create-embedder.js';
@@ -30,7 +31,15 @@ import {
 } from './engine-types.js';
 import { type EmbedOptions, type EmbedProgress, embedPending } from './index/embed-pass.js';
 import { LiveIndex, type LiveIndexOptions } from './index/live-index.js';
-import { type IndexProgress, type IndexReport, indexBuffer, type UpdateOptions, updateIndex } from './index/update-index.js';
+import { RunLock, RunLockError } from './index/run-lock.js';
+import {
+  type IndexProgress,
+  type IndexReport,
+  indexBuffer,
+  indexRunOf,
+  type UpdateOptions,
+  updateIndex,
+} from './index/update-index.js';
 import { type Candidate, type Ranked, type RankMode, scoresInListOrder } from './rank/rank-candidates.js';
 import { DenseSearch } from './search/dense-search.js';
 import { Store, type StoredSymbol, StoreError } from './store/store.js';
@@ -52,6 +61,7 @@ export * from './engine-types.js';
 export { type ChunkPool, WorkerChunkPool } from './index/chunk-pool.js';
 export type { EmbedProgress, LastEmbeddingPass } from './index/embed-pass.js';
 export type { FolderState, LiveIndex, LiveIndexOptions } from './index/live-index.js';
+export { RunLockError } from './index/run-lock.js';
 export type { IndexProgress, IndexReport, UpdateOptions } from './index/update-index.js';
 export type { RankMode } from './rank/rank-candidates.js';
 export type { StoredSymbol } from './store/store.js';
@@ -73,6 +83,11 @@ export class Engine {
   private recovered: string | undefined;
   /** Called after a recovery, so that a long-running front end rebuilds the fresh index (Engine.live). */
   onRecovered: (() => void) | undefined;
+  /**
+   * One index run or embedding pass at a time on this index, across processes (`index.lock`, a pid): `index()` and
+   * `embed()` wait for another process's; a front end may hold it over both, or skip updating while another runs.
+   */
+  readonly runLock: RunLock;
 
   private constructor(
     readonly config: Config,
@@ -81,6 +96,7 @@ export class Engine {
     private readonly onWarning: (message: string) => void,
   ) {
     this.dense = new DenseSearch(store);
+    this.runLock = new RunLock(join(config.indexDir, 'index.lock'));
   }
 
   /**
@@ -201,7 +217,10 @@ export class Engine {
         `the index ${this.store.file} is read-only, so it cannot be updated: make its folder writable, or pass --index-dir DIR (or set CODECTX_INDEX_DIR) to a folder you can write`,
       );
     }
-    const report = await this.guarded(() => updateIndex(this.config, this.store, this.grammars, onProgress, options));
+    const report = await this.locked(
+      () => this.guarded(() => updateIndex(this.config, this.store, this.grammars, onProgress, options)),
+      options ?? {},
+    );
     for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     if (report.recut) this.onWarning('the chunking rules changed since this index was built: every file was cut again');
     return report;
@@ -348,10 +367,14 @@ export class Engine {
   async embed(options: EmbedOptions & { pull?: PullOptions } = {}): Promise<EmbedProgress | undefined> {
     const embedder = await this.embedder();
     if (!embedder || this.store.readOnly) return undefined;
-    const progress = await this.guarded(async () => {
-      await this.pull(embedder, options.pull);
-      return embedPending(this.store, embedder, options);
-    });
+    const progress = await this.locked(
+      () =>
+        this.guarded(async () => {
+          await this.pull(embedder, options.pull);
+          return embedPending(this.store, embedder, options);
+        }),
+      options,
+    );
     for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     return progress;
   }
@@ -363,6 +386,20 @@ export class Engine {
   async push(options: RemotePushOptions = {}): Promise<PushReport> {
     const embedder = await this.embedder();
     return pushToRemote(this.store, this.config, embedder?.id, options);
+  }
+
+  /** Runs `op` holding the run lock, waiting for another process's run; a lock that cannot be written is a RepositoryError. */
+  private async locked<T>(op: () => Promise<T>, options: { signal?: AbortSignal; onWait?: (pid: number) => void }): Promise<T> {
+    try {
+      await this.runLock.acquire(options);
+    } catch (error) {
+      throw error instanceof RunLockError ? new RepositoryError(error.message) : error;
+    }
+    try {
+      return await op();
+    } finally {
+      this.runLock.release();
+    }
   }
 
   /** Definitions whose name fuzzily matches `query` (characters in order), best first: exact, prefix, substring, rest. */
@@ -404,10 +441,12 @@ export class Engine {
 
   status(): EngineStatus {
     const status = this.guardedSync(() => this.store.status());
+    const run = indexRunOf(this.guardedSync(() => this.store.getMeta('index_run')));
     return {
       repo: this.config.repo,
       indexPath: this.store.file,
       ...status,
+      ...(run ? { indexRun: run } : {}),
       ...(this.recovered ? { recovered: this.recovered } : {}),
     };
   }

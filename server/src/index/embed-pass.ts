@@ -19,6 +19,8 @@ export interface EmbedOptions {
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (p: EmbedProgress) => void;
+  /** Told once that another process's run holds the index's run lock (its pid); the pass waits for it (Engine.embed). */
+  onWait?: (pid: number) => void;
 }
 
 /** The last embedding pass that did any work, as `codectx status` shows it. */

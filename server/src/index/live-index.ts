@@ -8,6 +8,7 @@ import { IGNORE_FILES } from '../ingest/walk.js';
 import { type Watcher, watchRepository } from '../ingest/watch.js';
 import type { ChunkPool } from './chunk-pool.js';
 import type { EmbedOptions, EmbedProgress } from './embed-pass.js';
+import { RunLockAborted } from './run-lock.js';
 import { heldByOtherServer, type IndexProgress, type IndexReport, type UpdateOptions } from './update-index.js';
 
 export type FolderState = 'starting' | 'indexing' | 'ready' | 'error';
@@ -265,6 +266,7 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
           flushEveryMs: 250,
           flushChunks: FLUSH_CHUNKS,
           chunker,
+          onWait: this.sayWaiting,
         },
       );
       for (const e of this.lastReport.errors.slice(0, 20)) this.options.log(`codectx: ${e}`);
@@ -274,6 +276,8 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
       }
       this.startEmbedding();
     } catch (error) {
+      // Given up while another process's run held the index: the run that superseded it (or none, disposed) follows.
+      if (error instanceof RunLockAborted) return;
       // An I/O failure in one run: say so, keep the index and the server; the next change retries.
       this.error = (error as Error).message;
       this.options.log(`codectx: indexing ${this.config.repo} failed: ${this.error}`);
@@ -295,6 +299,7 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
     const done = engine
       .embed({
         signal: controller.signal,
+        onWait: this.sayWaiting,
         onProgress: (p) => {
           this.embedded = p.embedded;
           this.embeddings = p.embedded >= p.total ? 'ready' : 'embedding';
@@ -305,6 +310,7 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
           if (!done) this.embeddings = `off: ${engine.embedderProblem ?? 'no model'}`;
         },
         (error) => {
+          if (error instanceof RunLockAborted) return;
           this.embeddings = `failed: ${(error as Error).message}`;
           this.options.log(`codectx: embedding ${this.config.repo} failed: ${(error as Error).message}`);
         },
@@ -314,6 +320,10 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
       });
     this.embedding = { controller, done };
   }
+
+  /** Index runs and embedding passes wait while another process (a CLI `codectx index`) runs one on this index. */
+  private readonly sayWaiting = (pid: number): void =>
+    this.options.log(`codectx: ${this.config.repo}: another codectx process (pid ${pid}) is indexing; waiting for it`);
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
     const next = this.queue.then(task, task);

@@ -19,8 +19,35 @@ export interface IndexProgress {
   filesDone: number;
   /** Files (re)chunked so far, and the chunks they produced. */
   filesIndexed: number;
+  /** Files the walk found that their content left out so far (binary, minified, a secret, unreadable). */
+  filesLeftOut: number;
   chunks: number;
   elapsedMs: number;
+}
+
+/**
+ * How the last full index run stands (`meta.index_run`): `in progress` while its process runs it, `incomplete` when it
+ * was stopped, failed or its process died (killed: the index holds what it committed), `complete` when it ran through.
+ */
+export interface IndexRunRecord {
+  status: 'complete' | 'in progress' | 'incomplete';
+  pid: number;
+  startedAt: string;
+  endedAt?: string;
+}
+
+/** The stored record, with a run `in progress` of a process that is gone read as `incomplete`. */
+export function indexRunOf(raw: string | undefined): IndexRunRecord | undefined {
+  if (!raw) return undefined;
+  let record: IndexRunRecord;
+  try {
+    record = JSON.parse(raw) as IndexRunRecord;
+  } catch {
+    return undefined;
+  }
+  if (record.status === 'in progress' && record.pid !== process.pid && !heldByOtherServer(record.pid))
+    return { ...record, status: 'incomplete' };
+  return record;
 }
 
 /** What an index run did. */
@@ -61,6 +88,8 @@ export interface UpdateOptions {
    * writes. A file the chunker fails on is chunked here instead.
    */
   chunker?: ChunkPool;
+  /** Told once that another process's run holds the index's run lock (its pid); this run waits for it (Engine.index). */
+  onWait?: (pid: number) => void;
 }
 
 /** Files in flight at the chunker: enough to keep it busy while this thread reads and writes. */
@@ -147,6 +176,29 @@ class IndexRun {
   }
 
   async execute(): Promise<IndexReport> {
+    if (!this.targeted) this.record('in progress');
+    try {
+      return await this.steps();
+    } catch (error) {
+      try {
+        if (!this.targeted) this.record('incomplete');
+      } catch {
+        // The index cannot take even this (a full disk): a run of a process that is gone reads as incomplete anyway.
+      }
+      throw error;
+    }
+  }
+
+  /** `meta.index_run`: how the last full run stands (`indexRunOf` reads it). */
+  private record(status: IndexRunRecord['status']): void {
+    const at = new Date().toISOString();
+    const started = status === 'in progress' ? at : (indexRunOf(this.store.getMeta('index_run'))?.startedAt ?? at);
+    const record: IndexRunRecord = { status, pid: process.pid, startedAt: started };
+    if (status !== 'in progress') record.endedAt = at;
+    this.store.setMeta('index_run', JSON.stringify(record));
+  }
+
+  private async steps(): Promise<IndexReport> {
     this.progress('walk', 0);
     for (const file of this.walk.files) {
       if (this.options.signal?.aborted) break;
@@ -274,6 +326,7 @@ class IndexRun {
       store.setSkipped(this.skipped);
       if (this.rechunk) store.setMeta('chunking', this.fingerprint);
     }
+    if (!this.targeted) this.record(this.options.signal?.aborted ? 'incomplete' : 'complete');
     if (!this.targeted && (report.filesIndexed > 0 || report.filesDeleted > 0)) store.checkpoint();
     report.skipped = this.skipped.length;
     report.elapsedMs = this.elapsed();
@@ -290,6 +343,7 @@ class IndexRun {
       filesTotal: this.walk.files.length,
       filesDone,
       filesIndexed: this.report.filesIndexed,
+      filesLeftOut: this.skipped.length - this.walk.skipped.length,
       chunks: this.report.chunksWritten,
       elapsedMs: this.elapsed(),
     });

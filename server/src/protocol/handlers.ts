@@ -205,6 +205,7 @@ export function folderStatus(folder: Folder): FolderStatus {
     indexBytes: s.indexBytes,
     lastUpdate: s.lastUpdate,
     recovered: s.recovered,
+    indexRun: s.indexRun,
     progress:
       p && s.state === 'indexing'
         ? { filesDone: p.filesDone, filesTotal: p.filesTotal, filesPerSecond: secs ? Math.round(p.filesDone / secs) : 0 }

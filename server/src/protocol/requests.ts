@@ -185,6 +185,11 @@ export interface FolderStatus {
    * rebuild: what happened and where the damaged file went. Answers are `partial` until the rebuild is over.
    */
   recovered?: string;
+  /**
+   * How the last full index run stands: `complete`, `in progress` (this server's run, or another process's), or
+   * `incomplete` (stopped, failed or killed: the index holds what it committed; the next run completes it).
+   */
+  indexRun?: { status: 'complete' | 'in progress' | 'incomplete'; pid: number; startedAt: string; endedAt?: string };
   error?: string;
 }
 
