@@ -164,8 +164,10 @@ export function ensureInstalled(corpora, log) {
   for (const c of trees) if (!existsSync(c.path)) missing.push(c.pkg);
   if (!onPath('rg')) missing.push('ripgrep');
   if (!existsSync('/usr/bin/time')) missing.push('time');
-  if (missing.length === 0) log(`corpora and tools present: ${trees.map((c) => c.path).join(', ')}, rg, /usr/bin/time`);
-  else {
+  if (missing.length === 0) {
+    const present = [...trees.map((c) => c.path), ...corpora.filter((c) => (c.of ?? c).tarball).map((c) => (c.of ?? c).tarball)];
+    log(`corpora and tools present: ${[...new Set(present), 'rg', '/usr/bin/time'].join(', ')}`);
+  } else {
     if (process.getuid && process.getuid() !== 0) {
       throw new Error(
         `missing ${missing.join(' ')}; run as root or: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`,
