@@ -1,10 +1,7 @@
 // CLI entry: parses flags and calls the engine directly (never through LSP). The output formats are a public contract.
 // Exit codes: 0 success (also when nothing matched), 2 bad usage, 3 repository or index problem, 1 unexpected failure.
-import { readFileSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
+import { type BatchLine, type Healed, readBatch, runContextBatch, runSearchBatch } from './cli-batch.js';
 import {
-  contextJson,
   embedPrinter,
   printContext,
   printIndexReport,
@@ -16,6 +13,7 @@ import {
   truncate,
   verify,
 } from './cli-output.js';
+import { checkUsage, HINT, parse, repoRelative, USAGE, UsageError, type Values } from './cli-usage.js';
 import { ConfigError, configFrom } from './config.js';
 import {
   type ContextFormat,
@@ -30,7 +28,6 @@ import {
   InvalidRequest,
   isContextFormat,
   isEncoding,
-  MAX_LIMIT,
   type RankMode,
   RemoteError,
   RepositoryError,
@@ -38,39 +35,8 @@ import {
 } from './engine.js';
 import { runEvalCommand } from './eval/eval-command.js';
 
-const USAGE = `usage:
-  codectx serve  --stdio | --socket PORT       (the language server)
-  codectx mcp    [--repo DIR] [--index-dir DIR] (the MCP server over stdio; docs/mcp.md)
-  codectx index  [--repo DIR] [--index-dir DIR] [--json] [--rebuild] [--remote URL]
-  codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
-  codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
-  codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--format markdown|json|xml]
-                 [--file PATH [--line N]] [--tokenizer o200k|cl100k] [--no-map] [--json]
-  codectx context --batch FILE [--repo DIR] [--index-dir DIR] [--budget N] [--format …] [--tokenizer …] [--no-map]
-  codectx symbols NAME [--repo DIR] [--index-dir DIR] [--limit N] [--json]
-  codectx status [--repo DIR] [--index-dir DIR] [--json] [--verify]
-  codectx push   --remote URL [--repo DIR] [--index-dir DIR] [--repo-name NAME] [--commit ID] [--json]
-  codectx --version
-  codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
-
---limit is an integer from 1 to ${MAX_LIMIT} (default 10); --budget a number of tokens from 1 to 1000000 (default 4000),
-counted exactly in the --tokenizer's encoding. --file PATH --line N: the chunk at that line is taken first.
---batch FILE (- for stdin): one question a line, plain or JSON {"id","query"} (context: also "budget"), answered as
-JSON Lines in order (search: {"id","query","results","tookMs"}; context: {"id"} and the fields of --json).
---repo defaults to the current folder; the index lives under ~/.cache/codectx unless --index-dir or CODECTX_INDEX_DIR says otherwise.
---embeddings SPEC (or CODECTX_EMBEDDINGS) picks the embedding model of index, search and eval: none, local (the shipped
-model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).
---remote URL (or CODECTX_REMOTE) names the team index, a PostgreSQL server (postgres://user:password@host/db): push
-writes this index there under --repo-name (default: the folder's name) and --commit (default: HEAD); index, search and
-context take from it the vectors it has instead of running the model (a failing server: one warning, done locally).`;
-
 /** package.json's version, put in by the build (esbuild.config.mjs). */
 declare const CODECTX_VERSION: string;
-
-/** Ends a usage error's one line (README's contract); `--help` prints the whole usage. */
-const HINT = ' (codectx --help shows the usage)';
-
-class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number | undefined> {
   // The language server has its own flags and runs until the client ends it.
@@ -103,8 +69,6 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
 }
 
-type Values = ReturnType<typeof parse>['values'];
-
 /** A command with its flags checked and converted: every usage error comes before the index is opened. */
 interface CommandOptions {
   command: string;
@@ -119,9 +83,6 @@ interface CommandOptions {
   mode: RankMode;
   batch: BatchLine[] | undefined;
 }
-
-/** Runs `op`; when the index was found damaged and started afresh meanwhile, fills it and runs `op` again. */
-type Healed = <T>(op: () => T | Promise<T>) => Promise<T>;
 
 /** The command's options from the parsed flags; throws a UsageError (or the engine's InvalidRequest) for bad ones. */
 function commandOptions(values: Values, positionals: string[]): CommandOptions {
@@ -305,39 +266,6 @@ async function runSearch(engine: Engine, o: CommandOptions, healed: Healed): Pro
   return 0;
 }
 
-/** Throws a UsageError for a missing or unknown command, a missing argument, or a flag of another command. */
-function checkUsage(command: string | undefined, rest: string[], values: Values): void {
-  if (command === undefined) throw new UsageError('missing command');
-  if (!['index', 'search', 'context', 'symbols', 'status', 'push'].includes(command))
-    throw new UsageError(`unknown command '${command}'`);
-  if (command === 'search' && !values.batch && rest.length === 0) throw new UsageError('search needs a QUERY or --batch FILE');
-  if (command === 'context' && !values.batch && rest.length === 0)
-    throw new UsageError('context needs a QUESTION or --batch FILE');
-  if (values.batch && rest.length > 0) throw new UsageError(`--batch takes its questions from FILE, not '${rest[0]}'`);
-  if (command === 'symbols' && rest.length !== 1) throw new UsageError('symbols needs one NAME');
-  if (command !== 'search' && command !== 'context' && command !== 'symbols' && rest.length > 0)
-    throw new UsageError(`unexpected argument '${rest[0]}'`);
-  if (command !== 'search' && values.explain) throw new UsageError('--explain goes with search');
-  if (command !== 'search' && command !== 'context' && values.batch) throw new UsageError('--batch goes with search and context');
-  if (command !== 'search' && command !== 'symbols' && values.limit) throw new UsageError('--limit goes with search and symbols');
-  const contextFlags = ['budget', 'format', 'file', 'line', 'tokenizer', 'no-map'] as const;
-  const misplaced = contextFlags.find((f) => values[f] !== undefined);
-  if (command !== 'context' && misplaced) throw new UsageError(`--${misplaced} goes with context`);
-  if (command !== 'status' && values.verify) throw new UsageError('--verify goes with status');
-  if (command !== 'index' && values.rebuild) throw new UsageError('--rebuild goes with index');
-  if (command !== 'push' && values.commit) throw new UsageError('--commit goes with push');
-  if (command !== 'push' && command !== 'search' && values['repo-name'] !== undefined)
-    throw new UsageError('--repo-name goes with push and search');
-  if (values.format !== undefined && !isContextFormat(values.format))
-    throw new UsageError(`--format must be markdown, json or xml, got '${values.format}'`);
-  if (values.tokenizer !== undefined && !isEncoding(values.tokenizer))
-    throw new UsageError(`--tokenizer must be o200k or cl100k, got '${values.tokenizer}'`);
-  if (values.line !== undefined && values.file === undefined) throw new UsageError('--line goes with --file PATH');
-  const line = values.line === undefined ? undefined : Number(values.line);
-  if (line !== undefined && (!Number.isInteger(line) || line < 1))
-    throw new UsageError(`--line must be a line number from 1, got '${values.line}'`);
-}
-
 /**
  * Output into a pipe whose reader left (`codectx search … | head -1`): the reader wants no more, so stdout's EPIPE ends
  * the process with exit 0 instead of an unhandled error; stderr's is ignored (the work goes on). Not for `serve`.
@@ -350,123 +278,6 @@ function endQuietlyOnBrokenPipe(): void {
   process.stderr.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      repo: { type: 'string' },
-      'index-dir': { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
-      batch: { type: 'string' },
-      explain: { type: 'boolean' },
-      mode: { type: 'string' },
-      embeddings: { type: 'string' },
-      budget: { type: 'string' },
-      verify: { type: 'boolean' },
-      rebuild: { type: 'boolean' },
-      remote: { type: 'string' },
-      'repo-name': { type: 'string' },
-      commit: { type: 'string' },
-      format: { type: 'string' },
-      file: { type: 'string' },
-      line: { type: 'string' },
-      tokenizer: { type: 'string' },
-      'no-map': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
-  });
-}
-
-/** A --file argument (relative to the current folder, or absolute) as a path inside the repository. */
-function repoRelative(repo: string, file: string): string {
-  const rel = relative(realpathOr(repo), realpathOr(resolve(file)));
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`--file ${file} is not inside ${repo}`);
-  return rel.split(sep).join('/');
-}
-
-function realpathOr(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
-/** One line of a --batch file: plain text (the whole line is the query) or JSON `{id, query, budget}`. */
-interface BatchLine {
-  id: unknown;
-  query: string;
-  budget?: number;
-}
-
-/**
- * The lines of a --batch file (`-` for stdin), all read and checked before any is answered, so that a bad line (a
- * budget out of range) is a usage error naming its line number, not an answer cut halfway.
- */
-function readBatch(file: string): BatchLine[] {
-  let text: string;
-  try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read --batch ${file}: ${(error as Error).message}`);
-  }
-  const lines: BatchLine[] = [];
-  for (const [i, raw] of text.split('\n').entries()) {
-    const line = raw.trim();
-    if (!line) continue;
-    const id = lines.length + 1;
-    let obj: { id?: unknown; query?: unknown; budget?: unknown } | undefined;
-    if (line.startsWith('{')) {
-      try {
-        obj = JSON.parse(line);
-      } catch {
-        // Not JSON after all: the whole line is the query.
-      }
-    }
-    if (typeof obj?.query !== 'string') {
-      lines.push({ id, query: line });
-      continue;
-    }
-    let budget: number | undefined;
-    if (obj.budget !== undefined) {
-      try {
-        budget = checkBudget(obj.budget, 'budget');
-      } catch (error) {
-        throw new UsageError(`--batch ${file} line ${i + 1}: ${(error as Error).message}`);
-      }
-    }
-    lines.push({ id: obj.id ?? id, query: obj.query, budget });
-  }
-  return lines;
-}
-
-async function runSearchBatch(
-  engine: Engine,
-  lines: BatchLine[],
-  limit: number,
-  mode: RankMode,
-  healed: Healed,
-): Promise<number> {
-  for (const { id, query } of lines) {
-    const { results, tookMs } = await healed(() => engine.search(query, { limit, mode }));
-    process.stdout.write(`${JSON.stringify({ id, query, results, tookMs: Math.round(tookMs * 100) / 100 })}\n`);
-  }
-  return 0;
-}
-
-/** `context --batch`: one `context --json` object a line, with the line's id, in the order of the file. */
-async function runContextBatch(engine: Engine, lines: BatchLine[], options: ContextOptions, healed: Healed): Promise<number> {
-  for (const { id, query, budget } of lines) {
-    const bundle = await healed(() => engine.context(query, { ...options, budgetTokens: budget ?? options.budgetTokens }));
-    process.stdout.write(`${JSON.stringify({ id, ...contextJson(bundle) })}\n`);
-  }
-  return 0;
 }
 
 main(process.argv.slice(2)).then(
