@@ -17,9 +17,13 @@ import {
   type SearchOptions,
 } from './engine-types.js';
 import type { Chunk } from './model.js';
+import { params } from './rank/params.js';
 import type { Ranked } from './rank/rank-candidates.js';
 import { expandCallees } from './search/expand-graph.js';
+import { expandMembers } from './search/expand-members.js';
+import { matchExpression } from './search/lexical-search.js';
 import type { Store } from './store/store.js';
+import type { ParsedQuery } from './tokens/parse-query.js';
 
 /** What context needs of one engine: its repository, its current store, its ranking, and its corruption guard. */
 export interface ContextSide {
@@ -28,7 +32,7 @@ export interface ContextSide {
   readonly store: Store;
   guarded<T>(op: () => T | Promise<T>): Promise<T>;
   guardedSync<T>(op: () => T): T;
-  rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[] }>;
+  rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; q: ParsedQuery }>;
   indexedSource(path: string): string[] | undefined;
 }
 
@@ -84,8 +88,8 @@ export async function contextAcross(engines: ContextSide[], query: string, optio
   const tokenizer = options.tokenizer ?? 'o200k';
   const perEngine = checkLimit(options.candidates ?? CONTEXT_CANDIDATES, 'candidates');
   const labels = folderLabels(engines.map((e) => e.repo));
-  const graph = options.graph ?? budgetTokens >= GRAPH_MIN_BUDGET;
-  const { ranked, terms } = await rankAcross(engines, labels, query, perEngine, graph, options.openFiles ?? []);
+  const expand = { graph: options.graph ?? budgetTokens >= GRAPH_MIN_BUDGET, members: options.members ?? true };
+  const { ranked, terms } = await rankAcross(engines, labels, query, perEngine, expand, options.openFiles ?? []);
   if (options.active) pinActive(ranked, engines, labels, options.active);
   const candidates = toCandidates(ranked);
   const outlines = options.repoMap !== false ? outlinesOf(ranked) : [];
@@ -113,29 +117,33 @@ export async function contextAcross(engines: ContextSide[], query: string, optio
 }
 
 /**
- * Each engine's best chunks for `query` (open files' chunks boosted) and, with `graph`, the definitions their top hits
- * reference, all ranked together by score; and the query terms to match.
+ * Each engine's best chunks for `query` (open files' chunks boosted), with `members` the best members of the classes
+ * among them, with `graph` the definitions their top hits reference, all ranked together by score; and the query terms.
  */
 async function rankAcross(
   engines: ContextSide[],
   labels: string[],
   query: string,
   perEngine: number,
-  graph: boolean,
+  expand: { graph: boolean; members: boolean },
   openFiles: { repo: string; path: string }[],
 ): Promise<{ ranked: RankedChunk[]; terms: string[] }> {
   const open = new Set(openFiles.map((f) => `${f.repo}\0${f.path}`));
   const ranked: RankedChunk[] = [];
   const terms = new Set<string>();
   for (const [i, engine] of engines.entries()) {
-    const { ranked: found, terms: t } = await engine.guarded(() => engine.rank(query, { limit: perEngine }));
+    const { ranked: found, terms: t, q } = await engine.guarded(() => engine.rank(query, { limit: perEngine }));
     for (const term of t) terms.add(term);
+    const byId = new Map<number, RankedChunk>();
     for (const r of found) {
       const inOpenFile = open.has(`${engine.repo}\0${r.chunk.path}`);
-      ranked.push({ engine, label: labels[i] ?? '', chunk: r.chunk, score: r.score * (inOpenFile ? OPEN_FILE_BOOST : 1) });
+      const entry = { engine, label: labels[i] ?? '', chunk: r.chunk, score: r.score * (inOpenFile ? OPEN_FILE_BOOST : 1) };
+      byId.set(r.id, entry);
+      ranked.push(entry);
     }
+    if (expand.members) ranked.push(...withMembers(engine, labels[i] ?? '', found, byId, q));
     // The code graph: the definitions the top hits reference, worth less than their hit (search/expand-graph.ts).
-    if (graph) {
+    if (expand.graph) {
       const callees = expandCallees(
         engine.store.db,
         found.map((r) => ({ id: r.id, score: r.score })),
@@ -149,6 +157,38 @@ async function rankAcross(
   }
   ranked.sort((a, b) => b.score - a.score);
   return { ranked, terms: [...terms] };
+}
+
+/**
+ * A class among the top hits: its best-matching member joins above it, and it drops below (search/expand-members.ts).
+ * Rescores the entries of `byId` in place; returns the members that were not hits already.
+ */
+function withMembers(
+  engine: ContextSide,
+  label: string,
+  found: Ranked[],
+  byId: Map<number, RankedChunk>,
+  q: ParsedQuery,
+): RankedChunk[] {
+  const { members, containers } = expandMembers(
+    engine.store.db,
+    found.map((r) => ({ ...r.chunk, id: r.id, score: byId.get(r.id)?.score ?? r.score })),
+    matchExpression(q),
+    params.fieldWeights,
+  );
+  for (const [id, score] of containers) {
+    const entry = byId.get(id);
+    if (entry) entry.score = score;
+  }
+  const chunks = engine.store.chunks(members.filter((m) => !byId.has(m.id)).map((m) => m.id));
+  const added: RankedChunk[] = [];
+  for (const m of members) {
+    const known = byId.get(m.id);
+    const chunk = chunks.get(m.id);
+    if (known) known.score = Math.max(known.score, m.score);
+    else if (chunk) added.push({ engine, label, chunk, score: m.score });
+  }
+  return added;
 }
 
 /** The chunk under the cursor is taken first: it is what the user is looking at. */

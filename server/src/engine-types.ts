@@ -76,6 +76,11 @@ export interface ContextOptions {
    * (search/expand-graph.ts). Default: from a budget of 4000 tokens, where it was measured to help.
    */
   graph?: boolean;
+  /**
+   * A class (struct, impl…) among the top 10 hits offers its best-matching member (BM25 over its member chunks) at 0.9
+   * of its score, and itself drops to 0.7 of it (search/expand-members.ts). Default: true.
+   */
+  members?: boolean;
   /** Add a map of the files involved (paths and top-level declarations) when the budget leaves room (default true). */
   repoMap?: boolean;
 }

@@ -284,10 +284,13 @@ export class Engine {
     };
   }
 
-  private async rank(query: string, options: SearchOptions): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
+  private async rank(
+    query: string,
+    options: SearchOptions,
+  ): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode; q: ParsedQuery }> {
     const limit = checkLimit(options.limit ?? 10);
     const { found, q, mode } = await this.collect(query, options);
-    return rankFound(found, q, mode, limit);
+    return { ...rankFound(found, q, mode, limit), q };
   }
 
   /**
