@@ -21,7 +21,19 @@ const LAYERS: [layer: number, prefixes: string[]][] = [
   [4, ['store/', 'remote/']],
   [5, ['search/']],
   [6, ['index/']],
-  [7, ['engine.ts', 'engine-types.ts', 'engine-context.ts', 'engine-graph.ts', 'engine-search.ts', 'engine-remote.ts', 'lib.ts']],
+  [
+    7,
+    [
+      'engine.ts',
+      'engine-types.ts',
+      'engine-context.ts',
+      'engine-graph.ts',
+      'engine-open.ts',
+      'engine-search.ts',
+      'engine-remote.ts',
+      'lib.ts',
+    ],
+  ],
   [8, ['protocol/', 'cli.ts', 'cli-', 'main.ts', 'eval/', 'mcp/']],
 ];
 const FRONT_END = 8;

@@ -2,7 +2,7 @@
 // name, read from the store's graph tables; callers run these inside the engine's corruption guard.
 import { checkLimit, type GraphLocation, type RelatedReport, type SymbolGraph } from './engine-types.js';
 import { chunksReferencing, definitionChunks, refsOf } from './store/graph.js';
-import type { Store, StoredChunk } from './store/store.js';
+import type { Store, StoredChunk, StoredSymbol } from './store/store.js';
 
 export function symbolGraphOf(store: Store, name: string, limit: number): SymbolGraph {
   const n = checkLimit(limit);
@@ -47,4 +47,17 @@ export function definedNames(chunk: Pick<StoredChunk, 'symbol' | 'kind'>): strin
     .split(', ')
     .map((s) => s.slice(s.lastIndexOf('.') + 1))
     .filter((s) => s.length > 1);
+}
+
+/** Symbols found by `q` (lower case), best first: exact name, prefix, substring, the rest; the store's order within. */
+export function rankSymbols(found: StoredSymbol[], q: string, limit: number): StoredSymbol[] {
+  const rankOf = (name: string): number => {
+    const n = name.toLowerCase();
+    return n === q ? 0 : n.startsWith(q) ? 1 : n.includes(q) ? 2 : 3;
+  };
+  return found
+    .map((s, i) => ({ s, key: rankOf(s.name) * 1e6 + i }))
+    .sort((a, b) => a.key - b.key)
+    .slice(0, limit)
+    .map((x) => x.s);
 }

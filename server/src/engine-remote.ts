@@ -11,7 +11,10 @@ import type { Store } from './store/store.js';
 
 export type { PullOptions, PullReport } from './remote/pull.js';
 export type { PushProgress, PushReport } from './remote/push.js';
-export { RemoteError } from './remote/remote-error.js';
+
+import { RemoteError } from './remote/remote-error.js';
+
+export { RemoteError };
 
 /** What `codectx push` asks for beyond the configuration. */
 export interface RemotePushOptions {
@@ -68,5 +71,37 @@ export async function pullFromRemote(
     return await pullVectors(store, db, embedder.id, embedder.dimensions, hashes, options);
   } finally {
     await db.close();
+  }
+}
+
+/** After a failed pull from the team index, the next is tried this much later (milliseconds). */
+const REMOTE_RETRY_MS = 5 * 60_000;
+
+/** One engine's pulls from the team index: what the last one brought, and the pause after a failure. */
+export class RemotePull {
+  /** What the last pull from the team index brought (undefined: none was tried, or it failed). */
+  last: PullReport | undefined;
+  /** When a pull from the team index last failed: none is tried again for REMOTE_RETRY_MS (a server saves often). */
+  private failedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly config: Config,
+    private readonly onWarning: (message: string) => void,
+  ) {}
+
+  /**
+   * With a team index configured, takes from it the vectors of chunks waiting for one, into the embedding cache. Never
+   * fails for the server's sake: any problem is one warning, and the model embeds the rest.
+   */
+  async pull(store: Store, embedder: { id: string; dimensions: number }, options?: PullOptions): Promise<void> {
+    this.last = undefined;
+    if (!this.config.remote || performance.now() - this.failedAt < REMOTE_RETRY_MS) return;
+    try {
+      this.last = await pullFromRemote(store, this.config, embedder, options);
+    } catch (error) {
+      if (!(error instanceof RemoteError)) throw error;
+      this.failedAt = performance.now();
+      this.onWarning(`${error.message}; embedding locally`);
+    }
   }
 }

@@ -1,20 +1,19 @@
 // The one door: open(config) → index(), search(), context(), symbols(), status(). The CLI, the language server and
 // eval call only this; the stages below never see them.
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GrammarLoader } from './chunk/grammar-loader.js';
 import type { Config } from './config.js';
 import { createEmbedder } from './embed/create-embedder.js';
 import type { Embedder } from './embed/embedder.js';
 import { type ContextSide, contextAcross, indexedSource } from './engine-context.js';
-import { relatedTo, symbolGraphOf } from './engine-graph.js';
+import { rankSymbols, relatedTo, symbolGraphOf } from './engine-graph.js';
+import { openStore } from './engine-open.js';
 import {
   type PullOptions,
   type PullReport,
   type PushReport,
-  pullFromRemote,
   pushToRemote,
-  RemoteError,
+  RemotePull,
   type RemotePushOptions,
 } from './engine-remote.js';
 import { collectCandidates, type DenseSide, rankFound, type SearchSources, toResult } from './engine-search.js';
@@ -42,7 +41,7 @@ import {
 } from './index/update-index.js';
 import { type Candidate, type Ranked, type RankMode, scoresInListOrder } from './rank/rank-candidates.js';
 import { DenseSearch } from './search/dense-search.js';
-import { Store, type StoredSymbol, StoreError } from './store/store.js';
+import { Store, type StoredSymbol } from './store/store.js';
 import { type ParsedQuery, parseQuery } from './tokens/parse-query.js';
 
 export { CONTEXT_FORMATS, type ContextFormat, isContextFormat } from './assemble/context-types.js';
@@ -65,9 +64,6 @@ export { RunLockError } from './index/run-lock.js';
 export type { IndexProgress, IndexReport, UpdateOptions } from './index/update-index.js';
 export type { RankMode } from './rank/rank-candidates.js';
 export type { StoredSymbol } from './store/store.js';
-
-/** After a failed pull from the team index, the next is tried this much later (milliseconds). */
-const REMOTE_RETRY_MS = 5 * 60_000;
 
 /** One repository's index, open for indexing and searching. */
 export class Engine {
@@ -97,6 +93,7 @@ export class Engine {
   ) {
     this.dense = new DenseSearch(store);
     this.runLock = new RunLock(join(config.indexDir, 'index.lock'));
+    this.remote = new RemotePull(config, onWarning);
   }
 
   /**
@@ -104,30 +101,7 @@ export class Engine {
    * Throws RepositoryError when the repository is not a folder or the index cannot be used.
    */
   static open(config: Config, onWarning: (message: string) => void = () => {}): Engine {
-    if (!existsSync(config.repo) || !statSync(config.repo).isDirectory()) {
-      throw new RepositoryError(`${config.repo} is not a folder: pass --repo DIR with a repository folder`);
-    }
-    let store: Store;
-    try {
-      store = Store.open(config.indexDir, config.repo);
-    } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
-      if (error.code !== 'corrupt') throw new RepositoryError(error.message);
-      let aside: string;
-      try {
-        aside = Store.quarantine(config.indexDir);
-      } catch (move) {
-        throw new RepositoryError(
-          `${error.message}; it cannot be moved aside (${(move as Error).message}): remove it or pass --index-dir DIR`,
-        );
-      }
-      onWarning(`${error.message}; moved it to ${aside} and rebuilding the index from scratch`);
-      try {
-        store = Store.open(config.indexDir, config.repo);
-      } catch (again) {
-        throw new RepositoryError((again as Error).message);
-      }
-    }
+    const store = openStore(config, onWarning);
     return new Engine(config, store, new GrammarLoader(), onWarning);
   }
 
@@ -341,25 +315,12 @@ export class Engine {
     return this.embedderPromise;
   }
 
-  /** What the last pull from the team index brought (undefined: none was tried, or it failed). */
-  lastPull: PullReport | undefined;
-  /** When a pull from the team index last failed: none is tried again for REMOTE_RETRY_MS (a server saves often). */
-  private remoteFailedAt = Number.NEGATIVE_INFINITY;
+  /** Pulls from the team index, when one is configured (engine-remote.ts). */
+  private readonly remote: RemotePull;
 
-  /**
-   * With a team index configured, takes from it the vectors of chunks waiting for one, into the embedding cache. Never
-   * fails for the server's sake: any problem is one warning, and the model embeds the rest.
-   */
-  private async pull(embedder: Embedder, options?: PullOptions): Promise<void> {
-    this.lastPull = undefined;
-    if (!this.config.remote || performance.now() - this.remoteFailedAt < REMOTE_RETRY_MS) return;
-    try {
-      this.lastPull = await pullFromRemote(this.store, this.config, embedder, options);
-    } catch (error) {
-      if (!(error instanceof RemoteError)) throw error;
-      this.remoteFailedAt = performance.now();
-      this.onWarning(`${error.message}; embedding locally`);
-    }
+  /** What the last pull from the team index brought (undefined: none was tried, or it failed). */
+  get lastPull(): PullReport | undefined {
+    return this.remote.last;
   }
 
   /**
@@ -373,7 +334,7 @@ export class Engine {
     const progress = await this.locked(
       () =>
         this.guarded(async () => {
-          await this.pull(embedder, options.pull);
+          await this.remote.pull(this.store, embedder, options.pull);
           return embedPending(this.store, embedder, options);
         }),
       options,
@@ -408,16 +369,11 @@ export class Engine {
   /** Definitions whose name fuzzily matches `query` (characters in order), best first: exact, prefix, substring, rest. */
   symbols(query: string, limit = 100): StoredSymbol[] {
     const q = query.trim().toLowerCase();
-    const found = this.guardedSync(() => this.store.symbols(q, Math.max(limit * 20, 500)));
-    const rankOf = (name: string): number => {
-      const n = name.toLowerCase();
-      return n === q ? 0 : n.startsWith(q) ? 1 : n.includes(q) ? 2 : 3;
-    };
-    return found
-      .map((s, i) => ({ s, key: rankOf(s.name) * 1e6 + i }))
-      .sort((a, b) => a.key - b.key)
-      .slice(0, limit)
-      .map((x) => x.s);
+    return rankSymbols(
+      this.guardedSync(() => this.store.symbols(q, Math.max(limit * 20, 500))),
+      q,
+      limit,
+    );
   }
 
   /** Where `name` is defined and which chunks reference it: the code graph, by exact name, at most `limit` of each. */
