@@ -352,7 +352,10 @@ export class Engine {
     return pushToRemote(this.store, this.config, embedder?.id, options);
   }
 
-  /** Runs `op` holding the run lock, waiting for another process's run; a lock that cannot be written is a RepositoryError. */
+  /**
+   * Runs `op` holding the run lock, waiting for another process's run. A lock that cannot be written, and a full disk
+   * (SQLITE_FULL) during `op`, are RepositoryErrors that say what to do.
+   */
   private async locked<T>(op: () => Promise<T>, options: { signal?: AbortSignal; onWait?: (pid: number) => void }): Promise<T> {
     try {
       await this.runLock.acquire(options);
@@ -361,6 +364,12 @@ export class Engine {
     }
     try {
       return await op();
+    } catch (error) {
+      // SQLITE_FULL: the transaction in flight rolled back, every earlier one stands; say what to do, not SQLite's words.
+      if ((error as { code?: string }).code !== 'SQLITE_FULL') throw error;
+      throw new RepositoryError(
+        `the index ${this.store.file} cannot grow: the disk holding it is full (${(error as Error).message}); what was indexed before is kept and still answers: free some space and run codectx index again, or pass --index-dir DIR`,
+      );
     } finally {
       this.runLock.release();
     }
