@@ -174,87 +174,111 @@ async function evaluate<R>(
 export async function runEvalCommand(argv: string[], io: Partial<EvalCommandIo> = {}): Promise<number> {
   const out = io.out ?? ((text: string) => process.stdout.write(text));
   const err = io.err ?? ((text: string) => process.stderr.write(text));
-  const known = io.modes ?? MODES;
   try {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(argv);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      out(`${usage(known)}\n`);
-      return 0;
-    }
-    if (positionals.length === 0) throw new UsageError('eval needs at least one DATASET file');
-    const { k, maxDrop } = readNumbers(values);
-    const modes = selectModes(values.modes, known);
-    const contextBudgets = parseBudgets(values['context-budgets']);
-    const baseline = values.baseline ? loadBaseline(values.baseline) : undefined;
-    if (baseline && baseline.k !== k)
-      throw new UsageError(`${values.baseline} was made with --k ${baseline.k}; run with --k ${baseline.k}`);
-    const suite = loadSuite(positionals);
-    if (suite.kind === 'issues') {
-      for (const flag of ['baseline', 'save-baseline', 'context-budgets', 'k'] as const)
-        if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with line-range datasets, not issue-style ones`);
-    }
-    const questions = suite.questions;
-    // The model under evaluation: CODECTX_EMBEDDINGS as for the other commands (the shipped model by default).
-    const config = configFrom({ repo: values.repo ?? process.cwd(), indexDir: values['index-dir'] });
-    // A missing repository is the first thing to fix, before any tool a mode needs.
-    if (!statSync(config.repo, { throwIfNoEntry: false })?.isDirectory())
-      throw new RepositoryError(`${config.repo} is not a folder: pass --repo DIR with a repository folder`);
-    for (const [, mode] of modes) mode.check?.();
-    const missing = missingGold(config.repo, questions);
-    if (missing.length)
-      err(`codectx: warning: ${missing.length} gold files are not under ${config.repo} (first: ${missing[0]}); check --repo\n`);
-    if (suite.kind === 'issues') {
-      const issues: IssueEvalResult = await evaluate(config, modes, err, (engine) =>
-        runIssueEval(engine, suite.questions, modes, evalPrinter(err)),
-      );
-      issues.run = { date: new Date().toISOString(), repo: config.repo };
-      out(values.json ? `${JSON.stringify(issues)}\n` : formatIssueMarkdown(issues));
-      return 0;
-    }
-    const result = await evaluate(config, modes, err, (engine) =>
-      runEval(engine, suite.questions, modes, k, evalPrinter(err), contextBudgets),
-    );
-    result.run = { date: new Date().toISOString(), repo: config.repo };
-
-    if (values['save-baseline']) {
-      try {
-        writeFileSync(values['save-baseline'], `${JSON.stringify(withoutTimings(result), null, 2)}\n`);
-      } catch (error) {
-        throw new UsageError(`cannot write ${values['save-baseline']}: ${(error as Error).message}`);
-      }
-      err(`codectx: wrote baseline ${values['save-baseline']}\n`);
-    }
-    let gate: GateReport | undefined;
-    if (baseline) gate = compareWithBaseline(result, baseline, maxDrop);
-    // With what the other modes add to lexical and where they rank below it (report.ts), as the Markdown report has it.
-    if (values.json)
-      out(
-        `${JSON.stringify({ ...result, rescued: rescued(result), versusLexical: versusLexical(result), ...(gate ? { gate } : {}) })}\n`,
-      );
-    else {
-      out(formatMarkdown(result));
-      if (gate) out(`\n${formatGate(gate, values.baseline as string, k)}`);
-    }
-    return gate && !gate.passed ? 1 : 0;
+    return await evalCommand(argv, io.modes ?? MODES, out, err);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      err(`codectx: ${error.message} (codectx eval --help shows the usage)\n`);
-      return 2;
-    }
-    if (error instanceof DatasetError) {
-      err(`codectx: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof RepositoryError || error instanceof ToolMissingError) {
-      err(`codectx: ${error.message}\n`);
-      return 3;
-    }
-    throw error;
+    return exitCodeOf(error, err);
   }
+}
+
+/** The command itself: flags, dataset, repository, the run, the report (and the gate); throws what exitCodeOf maps. */
+async function evalCommand(
+  argv: string[],
+  known: typeof MODES,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    out(`${usage(known)}\n`);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('eval needs at least one DATASET file');
+  const { k, maxDrop } = readNumbers(values);
+  const modes = selectModes(values.modes, known);
+  const contextBudgets = parseBudgets(values['context-budgets']);
+  const baseline = values.baseline ? loadBaseline(values.baseline) : undefined;
+  if (baseline && baseline.k !== k)
+    throw new UsageError(`${values.baseline} was made with --k ${baseline.k}; run with --k ${baseline.k}`);
+  const suite = loadSuite(positionals);
+  if (suite.kind === 'issues') {
+    for (const flag of ['baseline', 'save-baseline', 'context-budgets', 'k'] as const)
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with line-range datasets, not issue-style ones`);
+  }
+  const questions = suite.questions;
+  // The model under evaluation: CODECTX_EMBEDDINGS as for the other commands (the shipped model by default).
+  const config = configFrom({ repo: values.repo ?? process.cwd(), indexDir: values['index-dir'] });
+  // A missing repository is the first thing to fix, before any tool a mode needs.
+  if (!statSync(config.repo, { throwIfNoEntry: false })?.isDirectory())
+    throw new RepositoryError(`${config.repo} is not a folder: pass --repo DIR with a repository folder`);
+  for (const [, mode] of modes) mode.check?.();
+  const missing = missingGold(config.repo, questions);
+  if (missing.length)
+    err(`codectx: warning: ${missing.length} gold files are not under ${config.repo} (first: ${missing[0]}); check --repo\n`);
+  if (suite.kind === 'issues') {
+    const issues: IssueEvalResult = await evaluate(config, modes, err, (engine) =>
+      runIssueEval(engine, suite.questions, modes, evalPrinter(err)),
+    );
+    issues.run = { date: new Date().toISOString(), repo: config.repo };
+    out(values.json ? `${JSON.stringify(issues)}\n` : formatIssueMarkdown(issues));
+    return 0;
+  }
+  const result = await evaluate(config, modes, err, (engine) =>
+    runEval(engine, suite.questions, modes, k, evalPrinter(err), contextBudgets),
+  );
+  result.run = { date: new Date().toISOString(), repo: config.repo };
+  return reportRun(result, baseline, { values, k, maxDrop }, out, err);
+}
+
+/** Saves the baseline when asked, writes the report (Markdown or --json) with the gate's verdict; 1 when the gate fails. */
+function reportRun(
+  result: EvalResult,
+  baseline: EvalResult | undefined,
+  { values, k, maxDrop }: { values: ReturnType<typeof parse>['values']; k: number; maxDrop: number },
+  out: (text: string) => void,
+  err: (text: string) => void,
+): number {
+  if (values['save-baseline']) {
+    try {
+      writeFileSync(values['save-baseline'], `${JSON.stringify(withoutTimings(result), null, 2)}\n`);
+    } catch (error) {
+      throw new UsageError(`cannot write ${values['save-baseline']}: ${(error as Error).message}`);
+    }
+    err(`codectx: wrote baseline ${values['save-baseline']}\n`);
+  }
+  let gate: GateReport | undefined;
+  if (baseline) gate = compareWithBaseline(result, baseline, maxDrop);
+  // With what the other modes add to lexical and where they rank below it (report.ts), as the Markdown report has it.
+  if (values.json)
+    out(
+      `${JSON.stringify({ ...result, rescued: rescued(result), versusLexical: versusLexical(result), ...(gate ? { gate } : {}) })}\n`,
+    );
+  else {
+    out(formatMarkdown(result));
+    if (gate) out(`\n${formatGate(gate, values.baseline as string, k)}`);
+  }
+  return gate && !gate.passed ? 1 : 0;
+}
+
+/** The exit code of a failed eval, with its one line on stderr: 2 usage or dataset, 3 repository or tool; else rethrown. */
+function exitCodeOf(error: unknown, err: (text: string) => void): number {
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    err(`codectx: ${error.message} (codectx eval --help shows the usage)\n`);
+    return 2;
+  }
+  if (error instanceof DatasetError) {
+    err(`codectx: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof RepositoryError || error instanceof ToolMissingError) {
+    err(`codectx: ${error.message}\n`);
+    return 3;
+  }
+  throw error;
 }
