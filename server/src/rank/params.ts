@@ -78,6 +78,27 @@ export const params = {
   // 0.734), eslint 0.744 → 0.744 (dense 0.587 → 0.610); the others and every eval suite have none.
 
   testPenalty: 0.8,
+  /**
+   * Pasted issues only (ParsedQuery.issue: several lines, over 40 words; no hand-written question is one): how their
+   * segments weigh. Measured on the 52 dev issues (bench/dev-issues.mjs --replay), see docs/eval.md "Real issues".
+   */
+  // Hybrid file Acc@1/5/10, function Acc@10: 32.7/59.6/76.9, 40.8 → 40.4/67.3/80.8, 42.9 (all three); prose share and
+  // all-caps words alone 32.7/61.5/78.8, 40.8; the file weights alone 38.5/67.3/78.8, 42.9; messages alone 34.6/59.6/76.9,
+  // 40.8. The 525 hand-written dev questions and the fixture suite are unchanged (the rules never fire on them).
+  issue: {
+    /** An identifier the issue writes only in its sentences boosts at this share of its strength: 1 + share × (f − 1). */
+    proseBoostShare: 0.5,
+    /** Docs, CI and configuration files, unless the issue names the file. */
+    nonSource: 0.5,
+    /** A file that a frame of the issue's traceback names. */
+    tracebackFile: 1.2,
+    /** Lexical candidates searched for the issue's error messages in string literals (pastedMessage). */
+    messageCandidates: 200,
+    /** A literal's placeholder (`%s`, `{}`, `{name}`) stands for one to this many words of the message. */
+    placeholderWords: 3,
+    /** A literal matches when it has at least this many words besides its placeholders, all found in order. */
+    messageMinWords: 3,
+  },
   /** Hybrid: the learned linear rerank of the first `depth` results (rerank.ts); weights by feature name. */
   // Fitted by bench/fit-rerank.mjs on 1,387 generated dev questions (doc sentence, symbol name, error message of pydantic,
   // oauthlib, lib/pq, luxon) and 107 hand-written ones (bench/dev/handwritten: commander, cacache, bolt, marshmallow).

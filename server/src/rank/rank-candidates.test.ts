@@ -280,3 +280,70 @@ describe('rankCandidates', () => {
     expect(diversify(neg, 0.9).map((r) => r.i)).toEqual([0, 2, 1]);
   });
 });
+
+describe('rankCandidates on a pasted issue', () => {
+  const issue = (body: string) =>
+    `Something breaks on save\n${'We save documents through the storage layer every few seconds and something goes wrong. '.repeat(3)}\n${body}\n`;
+  const boostsOf = (query: string, cands: Candidate[]) =>
+    Object.fromEntries(
+      rankCandidates(cands, parseQuery(query), params, 'lexical').map((r) => [r.chunk.symbol, r.explain.boosts]),
+    );
+
+  it('weighs docs, CI and configuration files down unless the issue names them; a question keeps them', () => {
+    const cands: Candidate[] = [
+      { id: 1, bm25: 10, lexicalRank: 1, chunk: chunk('.github/ISSUE_TEMPLATE/bug.md', 'template', '', 'section') },
+      { id: 2, bm25: 9, lexicalRank: 2, chunk: chunk('setup.cfg', 'config', '', 'window') },
+      { id: 3, bm25: 6, lexicalRank: 3, chunk: chunk('src/storage.py', 'save') },
+    ];
+    expect(top(issue('Versions: python 3.9, os linux.'), cands)).toEqual(['save', 'template', 'config']);
+    expect(boostsOf(issue('See setup.cfg for the options.'), cands).config).not.toHaveProperty('nonSource');
+    expect(top('something goes wrong when documents are saved through the storage layer', cands)[0]).toBe('template');
+  });
+
+  it("lifts the files a traceback's frames name (matched by file and folder)", () => {
+    const cands: Candidate[] = [
+      { id: 1, bm25: 10, lexicalRank: 1, chunk: chunk('src/store/other.py', 'other') },
+      { id: 2, bm25: 9, lexicalRank: 2, chunk: chunk('src/store/storage.py', 'save') },
+      { id: 3, bm25: 9, lexicalRank: 3, chunk: chunk('src/cache/storage.py', 'flush') },
+    ];
+    const trace = 'Traceback (most recent call last):\n  File "/venv/lib/store/storage.py", line 3, in save\nOSError: disk full';
+    const b = boostsOf(issue(trace), cands);
+    expect(b.save).toHaveProperty('tracebackFile', params.issue.tracebackFile);
+    expect(b.flush).not.toHaveProperty('tracebackFile');
+    expect(b.other).not.toHaveProperty('tracebackFile');
+  });
+
+  it('boosts a name the issue only writes in a sentence at half strength, one in its code at full', () => {
+    const cands: Candidate[] = [
+      { id: 1, bm25: 10, lexicalRank: 1, chunk: chunk('a.py', 'flush_buffer', 'def flush_buffer(): pass') },
+      { id: 2, bm25: 9, lexicalRank: 2, chunk: chunk('b.py', 'write_page', 'def write_page(): pass') },
+    ];
+    const b = boostsOf(issue('I think flush_buffer is involved.\n```\nstore.write_page(doc)\n```'), cands);
+    expect(b.write_page?.exactSymbol).toBeCloseTo(params.exactSymbol * params.exactSymbolCaseBonus);
+    expect(b.flush_buffer?.exactSymbol).toBeCloseTo(
+      1 + params.issue.proseBoostShare * (params.exactSymbol * params.exactSymbolCaseBonus - 1),
+    );
+  });
+
+  it('finds an error message in a literal whose placeholders stand for one to three words', () => {
+    const raising = (id: number, template: string): Candidate => ({
+      id,
+      bm25: 1,
+      lexicalRank: 150 + id,
+      chunk: chunk(`m${id}.py`, `f${id}`, `raise ValueError("${template}")`),
+    });
+    const cands = [
+      raising(1, 'cannot save %s: the page %(page)s is locked'),
+      raising(2, 'cannot save {}: the page is locked'),
+      raising(3, 'disk quota exceeded'),
+    ];
+    const b = boostsOf(issue('ValueError: cannot save report final draft: the page 12 is locked'), cands);
+    expect(b.f1).toHaveProperty('exactPhrase');
+    // Four words for one placeholder is more than a placeholder stands for.
+    expect(boostsOf(issue('ValueError: cannot save my long final draft: the page is locked'), cands).f2).not.toHaveProperty(
+      'exactPhrase',
+    );
+    expect(b.f2).not.toHaveProperty('exactPhrase');
+    expect(b.f3).not.toHaveProperty('exactPhrase');
+  });
+});

@@ -2,7 +2,14 @@
 // most N per file before the rest.
 // Every score carries its explanation: the BM25 it started from and each factor applied.
 import type { Chunk } from '../model.js';
-import { isIdentifierLike, longestRun, qualifiedParts, splitIdentifier, stringLiterals } from '../tokens/code-tokens.js';
+import {
+  isIdentifierLike,
+  longestRun,
+  phraseWords,
+  qualifiedParts,
+  splitIdentifier,
+  stringLiterals,
+} from '../tokens/code-tokens.js';
 import type { ParsedQuery } from '../tokens/parse-query.js';
 import type { RankParams } from './params.js';
 
@@ -76,6 +83,12 @@ const TESTISH =
   /(^|\/)(tests?|__tests__|spec|specs|testdata|fixtures?|examples?|mocks?)\/|[._-](test|spec)s?\.[a-z]+$|_test\.go$|(^|\/)test_[^/]+\.py$|\.generated\.|\.pb\.go$|_pb2\.py$/i;
 /** TypeScript declaration files: the API's types and docs again, beside the code that implements it. */
 const DECLARATION = /\.d\.[cm]?ts$/i;
+/**
+ * Docs, CI and configuration: what a pasted issue's version report, environment dump and template headings match
+ * (`.github/ISSUE_TEMPLATE/*`, `setup.cfg`, `tox.ini`), rarely where its fix goes.
+ */
+const NON_SOURCE =
+  /(^|\/)(docs?|\.github|\.circleci|\.gitlab|changelog\.d|changes)\/|\.(md|rst|txt|cfg|ini|toml|ya?ml|json|in|lock)$|(^|\/)(CHANGE(S|LOG)[^/]*|AUTHORS[^/]*|Makefile|Dockerfile|tox\.ini|setup\.cfg)$/i;
 
 /**
  * The weight of the dense score for this query: code-like queries (identifiers, paths, quoted strings, pasted traces)
@@ -137,6 +150,8 @@ interface Lookup {
   words: Set<string>;
   /** By a qualified name's last part (lowercased), the last parts of the owners the query names it with. */
   owners: Map<string, Set<string>>;
+  /** A pasted issue's identifiers written only in its sentences (lowercased): their boosts count at proseBoostShare. */
+  proseOnly: Set<string>;
 }
 
 function lookupOf(q: ParsedQuery): Lookup {
@@ -157,6 +172,7 @@ function lookupOf(q: ParsedQuery): Lookup {
     // Every word of the query, stop words included: `get user name` names `getUserName`.
     words: new Set(q.words),
     owners,
+    proseOnly: new Set(q.issue?.proseOnly),
   };
 }
 
@@ -167,9 +183,11 @@ function lookupOf(q: ParsedQuery): Lookup {
  */
 function pastedMessage(candidates: Candidate[], q: ParsedQuery, p: RankParams): Set<number> {
   const sayWords = q.messageWords;
-  if (sayWords.length < p.phraseMinWords) return new Set();
+  const messages = q.issue?.messages ?? [];
+  const fromIssue = messages.length ? issueMessages(candidates, messages, p) : new Set<number>();
+  if (sayWords.length < p.phraseMinWords) return fromIssue;
   const phraseNeeded = Math.max(p.phraseMinWords, Math.min(p.phraseLongRun, Math.ceil(p.phraseShare * sayWords.length)));
-  return new Set(
+  const verbatim = new Set(
     candidates
       .filter(
         (c) =>
@@ -179,6 +197,44 @@ function pastedMessage(candidates: Candidate[], q: ParsedQuery, p: RankParams): 
       )
       .map((c) => c.id),
   );
+  return fromIssue.size ? new Set([...verbatim, ...fromIssue]) : verbatim;
+}
+
+/**
+ * A pasted issue's error messages: a candidate holds a string literal that reads as one of them, measured against the
+ * literal (every word of it found in order, each placeholder standing for one to `placeholderWords` words), among the
+ * first `messageCandidates` lexical candidates.
+ */
+function issueMessages(candidates: Candidate[], messages: string[][], p: RankParams): Set<number> {
+  const found = new Set<number>();
+  for (const c of candidates) {
+    if (c.lexicalRank === undefined || c.lexicalRank > p.issue.messageCandidates) continue;
+    const literals = stringLiterals(c.chunk.content).split('\u0000').map(phraseWords);
+    if (literals.some((l) => messages.some((m) => templateMatches(l, m, p)))) found.add(c.id);
+  }
+  return found;
+}
+
+/** The literal's words (ANY_WORD for a placeholder) occur in the message consecutively, a placeholder taking 1 to N words. */
+function templateMatches(whole: string[], message: string[], p: RankParams): boolean {
+  // A placeholder at either end may stand for words the message left out (`{}: invalid value` quoted from its colon on).
+  let from = 0;
+  let to = whole.length;
+  while (from < to && whole[from] === '⁂') from++;
+  while (to > from && whole[to - 1] === '⁂') to--;
+  const literal = whole.slice(from, to);
+  const words = literal.filter((w) => w !== '⁂').length;
+  if (words < p.issue.messageMinWords || literal.length > message.length + 8) return false;
+  const at = (li: number, mi: number): boolean => {
+    if (li === literal.length) return true;
+    if (literal[li] === '⁂') {
+      for (let k = 1; k <= p.issue.placeholderWords && mi + k <= message.length; k++) if (at(li + 1, mi + k)) return true;
+      return false;
+    }
+    return mi < message.length && message[mi] === literal[li] && at(li + 1, mi + 1);
+  };
+  for (let start = 0; start < message.length; start++) if (message[start] === literal[0] && at(0, start)) return true;
+  return false;
 }
 
 /** The boosts of one candidate, by name (only factors that apply), in the order they multiply. */
@@ -198,7 +254,9 @@ function boostsOf(c: Candidate, q: ParsedQuery, m: Lookup, saysPhrase: Set<numbe
       continue;
     }
     if (m.identifiers.has(name.toLowerCase()) || m.identifiers.has(qualified.toLowerCase())) {
-      boosts.exactSymbol = p.exactSymbol * (m.exactCase.has(name) || m.exactCase.has(qualified) ? p.exactSymbolCaseBonus : 1);
+      const factor = p.exactSymbol * (m.exactCase.has(name) || m.exactCase.has(qualified) ? p.exactSymbolCaseBonus : 1);
+      // A name an issue only mentions in a sentence is weaker evidence than one in its code or traceback.
+      boosts.exactSymbol = m.proseOnly.has(name.toLowerCase()) ? weaker(factor, p) : factor;
       break;
     }
     if (m.nameWords.has(name.toLowerCase())) boosts.nameWord = p.nameWord;
@@ -206,20 +264,40 @@ function boostsOf(c: Candidate, q: ParsedQuery, m: Lookup, saysPhrase: Set<numbe
     if (words.length > 1 && words.every((w) => m.words.has(w))) boosts.symbolWords = p.symbolWords;
   }
   // An identifier the user typed (`JOBQ_LEASE_SECONDS`, `parseArgs`) appearing verbatim, not just its parts.
-  if (
-    (m.compounds.length && m.compounds.some((id) => c.chunk.content.includes(id))) ||
-    (q.flags.length && q.flags.some((f) => c.chunk.content.includes(f)))
-  )
-    boosts.exactIdentifier = p.exactIdentifier;
-  if (q.paths.some((qp) => path === qp || path.endsWith(`/${qp.replace(/^\.?\//, '')}`))) boosts.exactPath = p.exactPath;
+  const found = m.compounds.filter((id) => c.chunk.content.includes(id));
+  if (found.length || (q.flags.length && q.flags.some((f) => c.chunk.content.includes(f))))
+    boosts.exactIdentifier =
+      found.length && found.every((id) => m.proseOnly.has(id.toLowerCase())) ? weaker(p.exactIdentifier, p) : p.exactIdentifier;
+  const namesPath = q.paths.some((qp) => path === qp || path.endsWith(`/${qp.replace(/^\.?\//, '')}`));
+  if (namesPath) boosts.exactPath = p.exactPath;
   else {
     if (stem.length > 2 && (m.terms.has(stem) || m.identifiers.has(stem))) boosts.fileStem = p.fileStem;
   }
+  if (q.issue && !namesPath && NON_SOURCE.test(path) && !q.issue.fileNames.includes(file.toLowerCase()))
+    boosts.nonSource = p.issue.nonSource;
+  if (q.issue?.framePaths.some((f) => framesFile(f, path))) boosts.tracebackFile = p.issue.tracebackFile;
   if (saysPhrase.has(c.id)) boosts.exactPhrase = p.exactPhrase;
   if (DEFINITION_KINDS.has(c.chunk.kind)) boosts.definition = p.definition;
   if ((!q.asksForTests && TESTISH.test(path)) || (!q.asksForDeclarations && DECLARATION.test(path)))
     boosts.testPenalty = p.testPenalty;
   return boosts;
+}
+
+/** A boost at the issue's prose share of its strength (1 + share × (factor − 1)). */
+function weaker(factor: number, p: RankParams): number {
+  return 1 + p.issue.proseBoostShare * (factor - 1);
+}
+
+/**
+ * A traceback frame's file is this repository file: the frame's path ends with it (`/site-packages/_pytest/python.py`
+ * and `src/_pytest/python.py` share `_pytest/python.py`: the file name and its folder must agree).
+ */
+function framesFile(frame: string, path: string): boolean {
+  const f = frame.replace(/\\/g, '/').split('/');
+  const r = path.split('/');
+  const tail = Math.min(2, f.length, r.length);
+  for (let i = 1; i <= tail; i++) if (f[f.length - i] !== r[r.length - i]) return false;
+  return true;
 }
 
 /** Best first; ties in a stable order (path, then line). */

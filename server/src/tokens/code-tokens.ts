@@ -88,9 +88,9 @@ export function qualifiedParts(name: string): string[] {
 }
 
 const PHRASE_WORD = /[\p{L}\p{N}_]+|⁂/gu;
-/** Stands for a placeholder of a message template (`${name}`, `{0}`, `%s`): any one word of a pasted message. */
+/** Stands for a placeholder of a message template (`${name}`, `{0}`, `%s`, `%(name)s`): any one word of a pasted message. */
 const ANY_WORD = '⁂';
-const PLACEHOLDER = /\$\{[^}]*\}|\{[^{}]*\}|%[-+ #0-9.]*[sdrvqfxiTw]/g;
+const PLACEHOLDER = /\$\{[^}]*\}|\{[^{}]*\}|%(?:\([^)\n]*\))?[-+ #0-9.]*[sdrvqfxiTw]/g;
 const DOC_STRING = /"""[\s\S]*?"""|'''[\s\S]*?'''/g;
 const STRING_LITERAL = /"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`/g;
 

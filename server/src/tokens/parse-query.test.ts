@@ -40,3 +40,27 @@ describe('parseQuery', () => {
     expect(q.terms.length).toBeGreaterThan(0);
   });
 });
+
+describe('parseQuery of a pasted issue', () => {
+  const issue = `Wrong Content-Type with JSON bodies
+When I post JSON with the HTTP adapter, the header is wrong. I looked at prepare_body and it seems fine.
+
+\`\`\`
+r = requests.post(url, json=payload)
+print(r.request.headers)
+\`\`\`
+It prints the form header instead of the JSON one, every time, with the adapter from the README and any session.`;
+
+  it('reads ALL-CAPS words as English, and knows which identifiers only its sentences name', () => {
+    const q = parseQuery(issue);
+    expect(q.identifiers).not.toContain('JSON');
+    expect(q.identifiers).not.toContain('HTTP');
+    expect(q.identifiers).toContain('prepare_body');
+    expect(q.issue?.proseOnly).toContain('prepare_body');
+    expect(q.issue?.proseOnly).not.toContain('payload');
+    // A question of one line keeps them as identifiers, and has no issue hints.
+    const question = parseQuery('where does the HTTP adapter set the JSON content type header');
+    expect(question.identifiers).toEqual(expect.arrayContaining(['HTTP', 'JSON']));
+    expect(question.issue).toBeUndefined();
+  });
+});

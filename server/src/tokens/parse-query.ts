@@ -1,6 +1,7 @@
 // Pure. A query, parsed once into the value that search and rank receive: nothing downstream reads the raw text again.
 // Never throws: any text gives a value (an empty `terms` means nothing searchable was found).
 import { isIdentifierLike, phraseWords, qualifiedParts, splitIdentifier, WORD } from './code-tokens.js';
+import { isIssueShaped, segmentIssue } from './query-segments.js';
 
 const STOPWORDS = new Set(
   `a an and are as at be been but by can could do does did for from has have how i if in into is it its me my not
@@ -49,6 +50,20 @@ export interface ParsedQuery {
   asksForTests: boolean;
   /** The query asks for typings (TypeScript declaration files). */
   asksForDeclarations: boolean;
+  /** What a pasted issue's segments say (query-segments.ts); absent for any other query, so no issue rule fires on it. */
+  issue?: IssueHints;
+}
+
+/** The hints of an issue-shaped query (several lines, over 40 words): where its words came from. */
+export interface IssueHints {
+  /** Identifiers, lowercased, that the issue writes only in its sentences, never in its code or traceback. */
+  proseOnly: string[];
+  /** File paths named by the frames of its tracebacks, as written. */
+  framePaths: string[];
+  /** The words (phraseWords) of each error message it quotes. */
+  messages: string[][];
+  /** File names it writes (`setup.cfg`, `conf.py`), lowercased: a file it names is not demoted as a docs or config file. */
+  fileNames: string[];
 }
 
 // `--dry-run`, `--verbose`, `-tx-max-size`: a dash or two at a word start, then a name; a one-dash flag needs a dash
@@ -71,11 +86,13 @@ export function parseQuery(query: string): ParsedQuery {
   const paths = pathsOf(text);
   const wordCount = [...text.matchAll(WORD)].length;
   const qualified = qualifiedNames(text, paths, wordCount);
-  const { terms, identifiers, nameWords } = wordsOf(text, paths, wordCount);
+  const issueShaped = isIssueShaped(text);
+  const { terms, identifiers, nameWords } = wordsOf(text, paths, wordCount, issueShaped);
   const flags = [...new Set([...text.matchAll(FLAG)].map((m) => m[0].replace(/^-+/, '')))]
     .filter((f) => f.length >= 3)
     .slice(0, 8);
   const length = query.split(/\s+/).filter(Boolean).length;
+  const issue = issueShaped ? issueHints(text, identifiers) : undefined;
   return {
     terms,
     identifiers,
@@ -102,8 +119,23 @@ export function parseQuery(query: string): ParsedQuery {
       length > 40,
     asksForTests: ASKS_FOR_TESTS.test(query),
     asksForDeclarations: ASKS_FOR_DECLARATIONS.test(query),
+    ...(issue ? { issue } : {}),
   };
 }
+
+function issueHints(text: string, identifiers: string[]): IssueHints {
+  const segments = segmentIssue(text);
+  const inCode = new Set([...`${segments.code}\n${segments.traceback}`.matchAll(WORD)].flatMap((m) => [m[0].toLowerCase()]));
+  return {
+    proseOnly: identifiers.map((i) => i.toLowerCase()).filter((i) => !inCode.has(i)),
+    framePaths: segments.framePaths,
+    messages: segments.messages.map(phraseWords).filter((w) => w.length >= 2),
+    fileNames: [...new Set([...text.matchAll(/[\w-]+(?:\.[\w-]+)*\.[A-Za-z]\w{0,5}\b/g)].map((m) => m[0].toLowerCase()))],
+  };
+}
+
+/** In a pasted issue, an all-caps word (HTTP, JSON, README, NOTE) is English, not a constant: it needs a `_` or a digit. */
+const CAPS_WORD = /^\p{Lu}{2,}$/u;
 
 /** Quoted strings of 2 to 12 words (at most 4), as lowercased words. */
 function quotedPhrases(text: string): string[][] {
@@ -137,7 +169,12 @@ function qualifiedNames(text: string, paths: string[], wordCount: number): strin
 }
 
 /** The terms (at most 32), the identifiers and the plain name words of the query's words. */
-function wordsOf(text: string, paths: string[], wordCount: number): Pick<ParsedQuery, 'terms' | 'identifiers' | 'nameWords'> {
+function wordsOf(
+  text: string,
+  paths: string[],
+  wordCount: number,
+  issueShaped: boolean,
+): Pick<ParsedQuery, 'terms' | 'identifiers' | 'nameWords'> {
   // Words inside a path (`guide` in `docs/guide.md`) are terms, but not names the user is asking for. The parts of a
   // qualified name are: `PerspectiveCamera#filmGauge` asks for a property the class's own chunk defines.
   const pathWords = new Set(paths.flatMap((p) => [...p.matchAll(WORD)].map((w) => w[0])));
@@ -151,7 +188,7 @@ function wordsOf(text: string, paths: string[], wordCount: number): Pick<ParsedQ
   for (const match of text.matchAll(WORD)) {
     const word = match[0];
     const lower = word.toLowerCase();
-    if (isIdentifierLike(word) && word.length > 2) {
+    if (isIdentifierLike(word) && word.length > 2 && !(issueShaped && CAPS_WORD.test(word))) {
       if (!identifiers.includes(word) && !pathWords.has(word)) identifiers.push(word);
       if (!seen.has(lower)) {
         seen.add(lower);
