@@ -37,6 +37,7 @@ export interface PushReport {
   bytesSent: number;
 }
 
+/** Pushes `store` to `db`: chunks, then the model's vectors, then the manifest; what the server has is not sent. */
 export async function pushIndex(store: Store, db: RemoteDb, options: PushOptions): Promise<PushReport> {
   const { repoName, commit, model } = options;
   const batchSize = options.batchSize ?? 500;
@@ -55,10 +56,25 @@ export async function pushIndex(store: Store, db: RemoteDb, options: PushOptions
   const existing = await db.query('SELECT 1 FROM codectx_manifests WHERE repo_name = $1 AND commit = $2', [repoName, commit]);
   if (existing.length > 0) return { ...report, alreadyThere: true };
   const hashes = [...new Set(placements.map((p) => p.hash))];
-  for (let i = 0; i < hashes.length; i += batchSize) {
-    const batch = hashes.slice(i, i + batchSize);
-    const have = await db.query<{ hash: string }>('SELECT hash FROM codectx_chunks WHERE hash = ANY($1::text[])', [batch]);
-    const missing = without(batch, have);
+  const batch = { size: batchSize, onProgress: options.onProgress };
+  await sendChunks(store, db, hashes, batch, report);
+  if (model) await sendVectors(store, db, model, hashes, batch, report);
+  await writeManifest(db, placements, model, batch, report);
+  return report;
+}
+
+/** How a push goes in round trips: hashes per batch, and the progress callback. */
+interface Batching {
+  size: number;
+  onProgress?: (p: PushProgress) => void;
+}
+
+/** The chunks of `hashes` that the server lacks, batch by batch, with their FTS text as a weighted tsvector. */
+async function sendChunks(store: Store, db: RemoteDb, hashes: string[], batch: Batching, report: PushReport): Promise<void> {
+  for (let i = 0; i < hashes.length; i += batch.size) {
+    const some = hashes.slice(i, i + batch.size);
+    const have = await db.query<{ hash: string }>('SELECT hash FROM codectx_chunks WHERE hash = ANY($1::text[])', [some]);
+    const missing = without(some, have);
     if (missing.length) {
       const rows = [...store.chunksByHash(missing).values()].map((c) => {
         const fts = ftsFields(c);
@@ -90,45 +106,67 @@ export async function pushIndex(store: Store, db: RemoteDb, options: PushOptions
       report.chunksSent += rows.length;
       report.bytesSent += Buffer.byteLength(json);
     }
-    options.onProgress?.({ phase: 'chunks', done: Math.min(i + batchSize, hashes.length), total: hashes.length });
+    batch.onProgress?.({ phase: 'chunks', done: Math.min(i + batch.size, hashes.length), total: hashes.length });
   }
-  if (model) {
-    for (let i = 0; i < hashes.length; i += batchSize) {
-      const batch = hashes.slice(i, i + batchSize);
-      const have = await db.query<{ hash: string }>(
-        'SELECT hash FROM codectx_vectors WHERE model = $1 AND hash = ANY($2::text[])',
-        [model, batch],
+}
+
+/** The vectors of `model` for `hashes` that the server lacks and the local cache has (floats and sign bits). */
+async function sendVectors(
+  store: Store,
+  db: RemoteDb,
+  model: string,
+  hashes: string[],
+  batch: Batching,
+  report: PushReport,
+): Promise<void> {
+  for (let i = 0; i < hashes.length; i += batch.size) {
+    const some = hashes.slice(i, i + batch.size);
+    const have = await db.query<{ hash: string }>(
+      'SELECT hash FROM codectx_vectors WHERE model = $1 AND hash = ANY($2::text[])',
+      [model, some],
+    );
+    const vectors = store.vectors.cachedVectors(model, without(some, have));
+    if (vectors.size) {
+      const rows = [...vectors].map(([hash, v]) => ({ hash, vector: vectorBase64(v), signs: signBits(v) }));
+      const json = JSON.stringify(rows);
+      await db.query(
+        `INSERT INTO codectx_vectors(model, hash, vector, signs)
+         SELECT $1, x.hash, decode(x.vector, 'base64'), x.signs::bit varying
+         FROM jsonb_to_recordset($2::jsonb) AS x(hash text, vector text, signs text)
+         ON CONFLICT (model, hash) DO NOTHING`,
+        [model, json],
       );
-      const vectors = store.vectors.cachedVectors(model, without(batch, have));
-      if (vectors.size) {
-        const rows = [...vectors].map(([hash, v]) => ({ hash, vector: vectorBase64(v), signs: signBits(v) }));
-        const json = JSON.stringify(rows);
-        await db.query(
-          `INSERT INTO codectx_vectors(model, hash, vector, signs)
-           SELECT $1, x.hash, decode(x.vector, 'base64'), x.signs::bit varying
-           FROM jsonb_to_recordset($2::jsonb) AS x(hash text, vector text, signs text)
-           ON CONFLICT (model, hash) DO NOTHING`,
-          [model, json],
-        );
-        report.vectorsSent += rows.length;
-        report.bytesSent += Buffer.byteLength(json);
-      }
-      options.onProgress?.({ phase: 'vectors', done: Math.min(i + batchSize, hashes.length), total: hashes.length });
+      report.vectorsSent += rows.length;
+      report.bytesSent += Buffer.byteLength(json);
     }
+    batch.onProgress?.({ phase: 'vectors', done: Math.min(i + batch.size, hashes.length), total: hashes.length });
   }
+}
+
+/**
+ * The manifest of (repository name, commit) with every chunk's place, in one transaction, last of all. A concurrent
+ * push of the same commit that won leaves `report.alreadyThere` true and this one writes nothing.
+ */
+async function writeManifest(
+  db: RemoteDb,
+  placements: ReturnType<Store['placements']>,
+  model: string | undefined,
+  batch: Batching,
+  report: PushReport,
+): Promise<void> {
   await db.transaction(async () => {
     // A concurrent push of the same commit waits here on the unique key, then finds it taken: its manifest stands.
     const ids = await db.query<{ id: string }>(
       `INSERT INTO codectx_manifests(repo_name, commit, model, files, chunks) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (repo_name, commit) DO NOTHING RETURNING id`,
-      [repoName, commit, model ?? null, report.files, report.chunks],
+      [report.repoName, report.commit, model ?? null, report.files, report.chunks],
     );
     const id = ids[0]?.id;
     if (id === undefined) {
       report.alreadyThere = true;
       return;
     }
-    const rows = 4 * batchSize;
+    const rows = 4 * batch.size;
     for (let i = 0; i < placements.length; i += rows) {
       const json = JSON.stringify(placements.slice(i, i + rows));
       await db.query(
@@ -139,10 +177,9 @@ export async function pushIndex(store: Store, db: RemoteDb, options: PushOptions
         [id, json],
       );
       report.bytesSent += Buffer.byteLength(json);
-      options.onProgress?.({ phase: 'manifest', done: Math.min(i + rows, placements.length), total: placements.length });
+      batch.onProgress?.({ phase: 'manifest', done: Math.min(i + rows, placements.length), total: placements.length });
     }
   });
-  return report;
 }
 
 function without(batch: string[], have: { hash: string }[]): string[] {
