@@ -173,6 +173,7 @@ export function printStatus(engine: Engine, json: boolean): number {
       `parse failures: ${s.parseFailures}`,
       `last update: ${s.lastUpdate ?? 'never: run codectx index'}`,
       `last run:   ${runLine(s.indexRun)}`,
+      ...(s.integrityCheck ? [`integrity:  ${s.integrityCheck} (checked after an unclean shutdown)`] : []),
       ...embeddingLines(s),
     ].join('\n')}\n`,
   );

@@ -187,6 +187,8 @@ async function answer(engine: Engine, o: CommandOptions): Promise<number> {
   if (o.command === 'status') {
     if (o.values.verify) return verify(engine);
     await healed(() => engine.status());
+    // A writer was killed or crashed since the last check: status checks the index before it answers.
+    if (!engine.readOnly && engine.needsCheck) await healed(() => engine.checkAfterUncleanShutdown());
     return printStatus(engine, json);
   }
   // One index run at a time per index (index.lock): `index` and `push` wait for another process's run (and then find

@@ -157,6 +157,11 @@ export interface EngineStatus extends StoreStatus {
   recovered?: string;
   /** How the last full index run stands: complete, in progress (in another process too), or incomplete (killed, stopped). */
   indexRun?: IndexRunRecord;
+  /**
+   * After an unclean shutdown (a writer killed or crashed): `due` until a check runs (the language server runs one in
+   * the background at start, `codectx status` before it answers), then `checking`, `ok`, or what it found.
+   */
+  integrityCheck?: string;
 }
 
 /** A chunk of the code graph: where a name is defined or used. */

@@ -174,6 +174,33 @@ export class Engine {
     this.onRecovered?.();
   }
 
+  /** The check after an unclean shutdown, once it ran: `checking`, `ok`, or what it found (the index is then rebuilt). */
+  private integrity: string | undefined;
+
+  /** True when the index was not closed cleanly last time (a killed or crashed writer) and no check has run since. */
+  get needsCheck(): boolean {
+    return this.guardedSync(() => this.store.needsCheck);
+  }
+
+  /**
+   * The integrity check after an unclean shutdown (SQLite's quick_check and FTS5's check): a sound index loses the mark;
+   * a damaged one is moved aside and rebuilt (`recover`, with its warning). Returns the problems found.
+   */
+  async checkAfterUncleanShutdown(): Promise<string[]> {
+    this.integrity = 'checking';
+    // Let the caller's answers go first: the check holds this thread for as long as SQLite reads the file.
+    await new Promise((resolve) => setImmediate(resolve));
+    const problems = this.store.verify(false);
+    if (problems.length === 0) {
+      this.integrity = 'ok';
+      this.store.checked();
+      return problems;
+    }
+    this.integrity = `damaged (${problems[0]}): moved aside and rebuilt`;
+    this.recover(`the index ${this.store.file} was not closed cleanly and a check found it damaged (${problems[0]})`);
+    return problems;
+  }
+
   /** The problems an integrity check finds in the index (PRAGMA quick_check or integrity_check, FTS5 integrity-check). */
   verify(full = false): string[] {
     return this.store.verify(full);
@@ -410,11 +437,13 @@ export class Engine {
   status(): EngineStatus {
     const status = this.guardedSync(() => this.store.status());
     const run = indexRunOf(this.guardedSync(() => this.store.getMeta('index_run')));
+    const due = this.guardedSync(() => this.store.needsCheck);
     return {
       repo: this.config.repo,
       indexPath: this.store.file,
       ...status,
       ...(run ? { indexRun: run } : {}),
+      ...(this.integrity || due ? { integrityCheck: this.integrity ?? 'due' } : {}),
       ...(this.recovered ? { recovered: this.recovered } : {}),
     };
   }

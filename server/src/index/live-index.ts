@@ -27,6 +27,10 @@ export interface LiveTarget {
   setMeta(key: string, value: string): void;
   status(): object;
   close(): Promise<void>;
+  /** The index was not closed cleanly last time and no check has run since. */
+  readonly needsCheck: boolean;
+  /** The integrity check after an unclean shutdown; damage is moved aside and rebuilt. Returns the problems found. */
+  checkAfterUncleanShutdown(): Promise<string[]>;
 }
 
 export interface LiveIndexOptions {
@@ -218,7 +222,28 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
       // too long is not waited for (the run itself sees the files; later edits arrive when it is ready).
       await Promise.race([this.watcher?.ready, new Promise((r) => setTimeout(r, WATCHER_READY_MS))]);
     }
+    // Killed or crashed last time: check the index in the queue before the first run (answers go on meanwhile).
+    if (this.opened?.needsCheck) void this.enqueue(() => this.checkIntegrity());
     await this.enqueue(() => this.run({}));
+  }
+
+  private async checkIntegrity(): Promise<void> {
+    const engine = this.opened;
+    if (!engine || this.disposed) return;
+    const repo = this.config.repo;
+    this.options.log(`codectx: ${repo}: the index was not closed cleanly last time (a killed or crashed process): checking it`);
+    const started = performance.now();
+    try {
+      const problems = await engine.checkAfterUncleanShutdown();
+      const ms = Math.round(performance.now() - started);
+      this.options.log(
+        problems.length === 0
+          ? `codectx: ${repo}: integrity check after the unclean shutdown: ok (${ms} ms)`
+          : `codectx: ${repo}: integrity check after the unclean shutdown found damage (${problems[0]}): rebuilding the index`,
+      );
+    } catch (error) {
+      this.options.log(`codectx: ${repo}: the integrity check failed: ${(error as Error).message}`);
+    }
   }
 
   private startWatcher(): void {

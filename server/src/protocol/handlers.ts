@@ -206,6 +206,7 @@ export function folderStatus(folder: Folder): FolderStatus {
     lastUpdate: s.lastUpdate,
     recovered: s.recovered,
     indexRun: s.indexRun,
+    integrityCheck: s.integrityCheck,
     progress:
       p && s.state === 'indexing'
         ? { filesDone: p.filesDone, filesTotal: p.filesTotal, filesPerSecond: secs ? Math.round(p.filesDone / secs) : 0 }

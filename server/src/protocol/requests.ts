@@ -190,6 +190,11 @@ export interface FolderStatus {
    * `incomplete` (stopped, failed or killed: the index holds what it committed; the next run completes it).
    */
   indexRun?: { status: 'complete' | 'in progress' | 'incomplete'; pid: number; startedAt: string; endedAt?: string };
+  /**
+   * After an unclean shutdown (a writer killed or crashed): `due`, `checking`, `ok`, or what the background integrity
+   * check found (the index is then moved aside and rebuilt, and `recovered` says so).
+   */
+  integrityCheck?: string;
   error?: string;
 }
 
