@@ -16,6 +16,7 @@ export const USAGE = `usage:
   codectx context --batch FILE [--repo DIR] [--index-dir DIR] [--budget N] [--format …] [--tokenizer …] [--no-map]
   codectx symbols NAME [--repo DIR] [--index-dir DIR] [--limit N] [--json]
   codectx status [--repo DIR] [--index-dir DIR] [--json] [--verify]
+  codectx search QUERY --remote URL --repo-name NAME [--commit ID] [--limit N] [--mode …] [--json]  (a pushed commit)
   codectx push   --remote URL [--repo DIR] [--index-dir DIR] [--repo-name NAME] [--commit ID] [--json]
   codectx --version
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
@@ -92,7 +93,9 @@ export function checkUsage(command: string | undefined, rest: string[], values: 
   if (command !== 'context' && misplaced) throw new UsageError(`--${misplaced} goes with context`);
   if (command !== 'status' && values.verify) throw new UsageError('--verify goes with status');
   if (command !== 'index' && values.rebuild) throw new UsageError('--rebuild goes with index');
-  if (command !== 'push' && values.commit) throw new UsageError('--commit goes with push');
+  if (command !== 'push' && !(command === 'search' && values['repo-name'] !== undefined) && values.commit)
+    throw new UsageError('--commit goes with push and search --repo-name');
+  if (values['repo-name'] !== undefined && values.batch) throw new UsageError('--batch does not go with --repo-name');
   if (command !== 'push' && command !== 'search' && values['repo-name'] !== undefined)
     throw new UsageError('--repo-name goes with push and search');
   if (values.format !== undefined && !isContextFormat(values.format))

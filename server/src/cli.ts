@@ -14,7 +14,7 @@ import {
   verify,
 } from './cli-output.js';
 import { checkUsage, HINT, parse, repoRelative, USAGE, UsageError, type Values } from './cli-usage.js';
-import { ConfigError, configFrom } from './config.js';
+import { type Config, ConfigError, configFrom } from './config.js';
 import {
   type ContextFormat,
   type ContextOptions,
@@ -110,6 +110,7 @@ async function runCommand(o: CommandOptions): Promise<number> {
     remote: o.values.remote,
   });
   if (o.command === 'push' && !config.remote) throw new UsageError('push needs --remote URL (or CODECTX_REMOTE)');
+  if (o.command === 'search' && o.values['repo-name'] !== undefined) return runRemoteSearch(config, o);
   const engine = Engine.open(config, (message) => process.stderr.write(`codectx: warning: ${message}\n`));
   try {
     return await answer(engine, o);
@@ -265,6 +266,28 @@ async function runSearch(engine: Engine, o: CommandOptions, healed: Healed): Pro
   if (values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
   else printResults(results, values.explain === true);
   if (results.length === 0 && !values.json) process.stderr.write(`codectx: no results for '${truncate(query, 80)}'\n`);
+  return 0;
+}
+
+/** `search --repo-name NAME`: a commit pushed to the team index, searched there; no local index is opened. */
+async function runRemoteSearch(config: Config, o: CommandOptions): Promise<number> {
+  if (!config.remote) throw new UsageError('search --repo-name needs --remote URL (or CODECTX_REMOTE)');
+  const query = o.rest.join(' ');
+  const { results } = await Engine.searchRemote(
+    config,
+    query,
+    {
+      repoName: o.values['repo-name'] as string,
+      commit: o.values.commit,
+      limit: o.limit,
+      mode: o.mode,
+      explain: o.values.explain === true,
+    },
+    (message) => process.stderr.write(`codectx: warning: ${message}\n`),
+  );
+  if (o.values.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
+  else printResults(results, o.values.explain === true);
+  if (results.length === 0 && !o.values.json) process.stderr.write(`codectx: no results for '${truncate(query, 80)}'\n`);
   return 0;
 }
 

@@ -2,18 +2,41 @@
 // here does the engine open a connection, and only when the configuration names a server (Config.remote).
 import { basename } from 'node:path';
 import type { Config } from './config.js';
-import { RepositoryError } from './engine-types.js';
+import { createEmbedder } from './embed/create-embedder.js';
+import { queryEmbeddingText } from './embed/embed-text.js';
+import type { Embedder } from './embed/embedder.js';
+import { rankFound, toResult } from './engine-search.js';
+import {
+  checkLimit,
+  EmbeddingsUnavailable,
+  type EngineSearchResponse,
+  RepositoryError,
+  type SearchOptions,
+} from './engine-types.js';
+import type { Chunk } from './model.js';
+import { params } from './rank/params.js';
+import { type Candidate, type RankMode, termCoverage } from './rank/rank-candidates.js';
 import { gitHead } from './remote/git-head.js';
 import { type PullOptions, type PullReport, pullVectors } from './remote/pull.js';
 import { type PushProgress, type PushReport, pushIndex } from './remote/push.js';
 import { RemoteDb } from './remote/remote-db.js';
+import {
+  findManifest,
+  placedChunks,
+  type RemoteVectorSearch,
+  remoteLexical,
+  SignBitSearch,
+  tsQueryText,
+} from './remote/remote-search.js';
 import type { Store } from './store/store.js';
+import { parseQuery } from './tokens/parse-query.js';
 
 export type { PullOptions, PullReport } from './remote/pull.js';
 export type { PushProgress, PushReport } from './remote/push.js';
 
 import { RemoteError } from './remote/remote-error.js';
 
+export { type RemoteVectorSearch, SignBitSearch } from './remote/remote-search.js';
 export { RemoteError };
 
 /** What `codectx push` asks for beyond the configuration. */
@@ -103,5 +126,105 @@ export class RemotePull {
       this.failedAt = performance.now();
       this.onWarning(`${error.message}; embedding locally`);
     }
+  }
+}
+
+/** What `codectx search --remote --repo-name` asks for. */
+export interface RemoteSearchOptions extends SearchOptions {
+  /** The pushed repository to search. */
+  repoName: string;
+  /** Its commit (default: the latest push of it). */
+  commit?: string;
+  /** Dense search on the server (default: SignBitSearch with a shortlist of 400). */
+  vectorSearch?: RemoteVectorSearch;
+}
+
+/**
+ * ts_rank of the `simple` tsvector is ~100× smaller than FTS5's BM25, next to which the rank's coverage term was
+ * weighed: scaled so that lexical mode adds coverage as it does locally. Not fitted (bench/remote.mjs measures the
+ * overlap with local search).
+ */
+const TS_RANK_SCALE = 100;
+
+/**
+ * Searches a pushed commit of the team index, no checkout needed: candidates from the server (ts_rank; sign-bit
+ * shortlist re-scored exactly), ranked by the same code as local search. Dense needs the model the commit was pushed
+ * with; without it hybrid answers lexically (`mode` says so). Throws RemoteError, EmbeddingsUnavailable.
+ */
+export async function searchRemote(
+  config: Config,
+  query: string,
+  options: RemoteSearchOptions,
+  onWarning: (message: string) => void = () => {},
+): Promise<EngineSearchResponse & { commit: string }> {
+  const started = performance.now();
+  const limit = checkLimit(options.limit ?? 10);
+  const q = parseQuery(query);
+  const db = await RemoteDb.connect(remoteOf(config));
+  let embedder: Embedder | undefined;
+  try {
+    await db.checkSchema();
+    const manifest = await findManifest(db, options.repoName, options.commit);
+    let mode: RankMode = options.mode ?? 'hybrid';
+    if (mode !== 'lexical') {
+      embedder = await createEmbedder(config.embedder, false, onWarning).catch((error: Error) => {
+        onWarning(`embeddings are off: ${error.message}`);
+        return undefined;
+      });
+      if (!embedder || embedder.id !== manifest.model) {
+        const problem = embedder
+          ? `${manifest.repoName}@${manifest.commit.slice(0, 12)} was pushed with the model ${manifest.model ?? '(none)'}, not ${embedder.id}`
+          : 'no embedding model is configured';
+        if (mode === 'dense') throw new EmbeddingsUnavailable(problem);
+        mode = 'lexical';
+      }
+    }
+    const candidates = new Map<string, Candidate>();
+    const candidateOf = (chunk: Chunk): Candidate => {
+      const key = `${chunk.path}\n${chunk.startByte}\n${chunk.endByte}`;
+      let c = candidates.get(key);
+      if (!c) {
+        c = { id: candidates.size + 1, chunk };
+        candidates.set(key, c);
+      }
+      return c;
+    };
+    const tsquery = tsQueryText(q.terms, q.phrases);
+    if (mode !== 'dense' && tsquery) {
+      const rows = await remoteLexical(db, manifest, tsquery, Math.max(params.lexicalCandidates, limit * 4));
+      rows.forEach((r, i) => {
+        const { rank, ...chunk } = r;
+        const c = candidateOf(chunk);
+        c.bm25 = rank * TS_RANK_SCALE;
+        c.lexicalRank = i + 1;
+      });
+    }
+    // As locally: when none of the query's words occur in the commit, hybrid answers nothing.
+    const lexicalEmpty = mode === 'hybrid' && candidates.size === 0;
+    const text = queryEmbeddingText(query);
+    if (embedder && mode !== 'lexical' && !lexicalEmpty && text) {
+      const vector = await embedder.embedQuery(text);
+      const search = options.vectorSearch ?? new SignBitSearch();
+      const near = await search.nearest(db, manifest, embedder.id, vector, Math.max(params.denseCandidates, limit * 2));
+      const rankOf = new Map(near.map((n, i) => [n.hash, { similarity: n.similarity, rank: i + 1 }]));
+      for (const chunk of await placedChunks(db, manifest, [...rankOf.keys()])) {
+        const n = rankOf.get(chunk.hash);
+        if (!n) continue;
+        const c = candidateOf(chunk);
+        c.similarity = n.similarity;
+        c.denseRank = n.rank;
+      }
+    }
+    const found = [...candidates.values()].map((c) => ({ ...c, coverage: termCoverage(c.chunk, q) }));
+    const { ranked, terms } = rankFound(found, q, mode, limit);
+    return {
+      results: ranked.map((r) => toResult(r, terms, options.explain)),
+      mode,
+      tookMs: performance.now() - started,
+      commit: manifest.commit,
+    };
+  } finally {
+    await db.close();
+    await embedder?.close();
   }
 }

@@ -15,6 +15,8 @@ import {
   pushToRemote,
   RemotePull,
   type RemotePushOptions,
+  type RemoteSearchOptions,
+  searchRemote,
 } from './engine-remote.js';
 import { collectCandidates, type DenseSide, rankFound, type SearchSources, toResult } from './engine-search.js';
 import {
@@ -54,6 +56,9 @@ export {
   type PushReport,
   RemoteError,
   type RemotePushOptions,
+  type RemoteSearchOptions,
+  type RemoteVectorSearch,
+  SignBitSearch,
 } from './engine-remote.js';
 export { toSqlGlobs } from './engine-search.js';
 export * from './engine-types.js';
@@ -400,6 +405,19 @@ export class Engine {
     } finally {
       this.runLock.release();
     }
+  }
+
+  /**
+   * Searches a commit pushed to the team index (`config.remote`) without a checkout or a local index: candidates from
+   * the server, ranked by the same code as `search` (engine-remote.ts). Throws RemoteError, EmbeddingsUnavailable.
+   */
+  static searchRemote(
+    config: Config,
+    query: string,
+    options: RemoteSearchOptions,
+    onWarning?: (message: string) => void,
+  ): Promise<EngineSearchResponse & { commit: string }> {
+    return searchRemote(config, query, options, onWarning);
   }
 
   /** Definitions whose name fuzzily matches `query` (characters in order), best first: exact, prefix, substring, rest. */

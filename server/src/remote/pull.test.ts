@@ -1,13 +1,17 @@
-// Pull from a real PostgreSQL 15 (test-postgres.ts): a fresh index of a pushed repository takes its vectors from the
-// team index instead of the model; a server killed mid-pull, a wrong password, no server or a newer schema cost one
-// warning each, and the model embeds the rest: the index ends complete and searchable.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Pull and search against a real PostgreSQL 15 (test-postgres.ts): a fresh index of a pushed repository takes its
+// vectors from the team index instead of the model; a server killed mid-pull, a wrong password, no server or a newer
+// schema cost one warning each, and the model embeds the rest. A pushed commit is searched without a checkout, ranked
+// as local search ranks the same index.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../chunk/grammar-loader.js';
 import { makeConfig } from '../config.js';
-import { Engine } from '../engine.js';
+import { EmbeddingsUnavailable, Engine, RemoteError, SignBitSearch } from '../engine.js';
 import { freePort, startPostgres, type TestPostgres } from './test-postgres.js';
 
 let server: TestPostgres;
@@ -143,5 +147,88 @@ describe('pull', () => {
         await engine.close();
       }
     }
+  });
+});
+
+describe('search a pushed commit', () => {
+  const config = (remote = server.url) =>
+    makeConfig(repo, { indexDir: join(tmpdir(), 'codectx-never-made'), embedder: { provider: 'hash', dimensions: 32 }, remote });
+  let local: Engine;
+
+  beforeAll(async () => {
+    local = open(undefined);
+    await local.index();
+    await local.embed();
+  });
+  afterAll(() => local?.close());
+
+  it('finds what local search finds, lexically and densely, by the same ranking', async () => {
+    for (const query of ['handler7', 'shared_helper', 'Answers request 12', 'respond request']) {
+      const remote = await Engine.searchRemote(config(), query, { repoName: 'pulled', mode: 'lexical', limit: 5 });
+      const here = await local.search(query, { mode: 'lexical', limit: 5 });
+      expect(remote.commit).toBe('p1');
+      expect(remote.results[0]?.symbol).toBe(here.results[0]?.symbol);
+      expect(remote.results[0]).toMatchObject({ path: here.results[0]?.path, startLine: here.results[0]?.startLine });
+    }
+    // Dense: the shortlist holds every vector here, so the exact re-score gives the local scores (ties aside, in order).
+    const remote = await Engine.searchRemote(config(), 'respond to request', { repoName: 'pulled', mode: 'dense', limit: 10 });
+    const here = await local.search('respond to request', { mode: 'dense', limit: 10 });
+    expect(remote.results.map((r) => r.score)).toEqual(here.results.map((r) => r.score));
+    const hybrid = await Engine.searchRemote(config(), 'handler3 request', { repoName: 'pulled', commit: 'p1' });
+    expect(hybrid.mode).toBe('hybrid');
+    expect(hybrid.results[0]?.symbol).toBe('handler3');
+    expect(existsSync(config().indexDir)).toBe(false);
+  });
+
+  it('a shortlist of one still answers with exact scores; query text is never a tsquery error', async () => {
+    const one = await Engine.searchRemote(config(), 'respond', {
+      repoName: 'pulled',
+      mode: 'dense',
+      limit: 3,
+      vectorSearch: new SignBitSearch(1),
+    });
+    expect(one.results.length).toBeGreaterThan(0);
+    for (const query of ["&|!():*' <-> \\", 'a:*', '"unclosed', '<->']) {
+      const r = await Engine.searchRemote(config(), query, { repoName: 'pulled', mode: 'lexical' });
+      expect(Array.isArray(r.results)).toBe(true);
+    }
+  });
+
+  it('an unknown repository, another model, a wrong password: clear errors', async () => {
+    const missing = (await Engine.searchRemote(config(), 'x', { repoName: 'nope' }).catch((e: unknown) => e)) as RemoteError;
+    expect(missing).toBeInstanceOf(RemoteError);
+    expect(missing.message).toMatch(/has no push of nope \(codectx push --repo-name nope\)$/);
+    const other = makeConfig(repo, { embedder: { provider: 'hash', dimensions: 16 }, remote: server.url });
+    const dense = await Engine.searchRemote(other, 'x', { repoName: 'pulled', mode: 'dense' }).catch((e: unknown) => e);
+    expect(dense).toBeInstanceOf(EmbeddingsUnavailable);
+    expect((dense as Error).message).toMatch(/was pushed with the model hash.*, not hash/);
+    expect((await Engine.searchRemote(other, 'handler3', { repoName: 'pulled' })).mode).toBe('lexical');
+    const auth = (await Engine.searchRemote(config(server.urlOf('codectx', 'wrong-pw')), 'x', { repoName: 'pulled' }).catch(
+      (e: unknown) => e,
+    )) as RemoteError;
+    expect(auth.code).toBe('auth');
+  });
+
+  it('codectx search --remote --repo-name prints the results of the pushed commit', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(packageRoot(), 'dist', 'cli.js'),
+        'search',
+        'handler5',
+        '--remote',
+        server.url,
+        '--repo-name',
+        'pulled',
+        '--mode',
+        'lexical',
+        '--json',
+      ],
+      { encoding: 'utf8', cwd: tmpdir() },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const results = (JSON.parse(r.stdout) as { results: { path: string; symbol: string }[] }).results;
+    expect(results[0]).toMatchObject({ path: 'pkg1/mod5.py', symbol: 'handler5' });
   });
 });
