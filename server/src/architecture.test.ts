@@ -28,6 +28,7 @@ const LAYERS: [layer: number, prefixes: string[]][] = [
       'engine-types.ts',
       'engine-context.ts',
       'engine-graph.ts',
+      'engine-lock.ts',
       'engine-open.ts',
       'engine-search.ts',
       'engine-remote.ts',

@@ -7,6 +7,7 @@ import { createEmbedder } from './embed/create-embedder.js';
 import type { Embedder } from './embed/embedder.js';
 import { type ContextSide, contextAcross, indexedSource } from './engine-context.js';
 import { rankSymbols, relatedTo, symbolGraphOf } from './engine-graph.js';
+import { withRunLock } from './engine-lock.js';
 import { openStore } from './engine-open.js';
 import {
   type PullOptions,
@@ -32,7 +33,7 @@ import {
 } from './engine-types.js';
 import { type EmbedOptions, type EmbedProgress, embedPending } from './index/embed-pass.js';
 import { LiveIndex, type LiveIndexOptions } from './index/live-index.js';
-import { RunLock, RunLockError } from './index/run-lock.js';
+import { RunLock } from './index/run-lock.js';
 import {
   type IndexProgress,
   type IndexReport,
@@ -384,27 +385,9 @@ export class Engine {
     return pushToRemote(this.store, this.config, embedder?.id, options);
   }
 
-  /**
-   * Runs `op` holding the run lock, waiting for another process's run. A lock that cannot be written, and a full disk
-   * (SQLITE_FULL) during `op`, are RepositoryErrors that say what to do.
-   */
-  private async locked<T>(op: () => Promise<T>, options: { signal?: AbortSignal; onWait?: (pid: number) => void }): Promise<T> {
-    try {
-      await this.runLock.acquire(options);
-    } catch (error) {
-      throw error instanceof RunLockError ? new RepositoryError(error.message) : error;
-    }
-    try {
-      return await op();
-    } catch (error) {
-      // SQLITE_FULL: the transaction in flight rolled back, every earlier one stands; say what to do, not SQLite's words.
-      if ((error as { code?: string }).code !== 'SQLITE_FULL') throw error;
-      throw new RepositoryError(
-        `the index ${this.store.file} cannot grow: the disk holding it is full (${(error as Error).message}); what was indexed before is kept and still answers: free some space and run codectx index again, or pass --index-dir DIR`,
-      );
-    } finally {
-      this.runLock.release();
-    }
+  /** Runs `op` holding the run lock (engine-lock.ts). */
+  private locked<T>(op: () => Promise<T>, options: { signal?: AbortSignal; onWait?: (pid: number) => void }): Promise<T> {
+    return withRunLock(this.runLock, () => this.store.file, op, options);
   }
 
   /**
