@@ -18,6 +18,7 @@ import type {
 } from './store-types.js';
 import { VectorStore } from './vectors.js';
 import { damaged, isAmbiguousError, moveAside, verifyDatabase } from './verify.js';
+import { markWriterClosed, markWriterOpen } from './writers.js';
 
 export type { ChunkFilter } from './chunk-filter.js';
 export { isCorruption, isSqliteError, StoreError, type StoreErrorCode } from './store-error.js';
@@ -43,7 +44,7 @@ export class Store {
   static open(dir: string, repo: string): Store {
     const { db, file, scratch } = openDatabase(dir, repo);
     const store = new Store(db, file, scratch);
-    store.markWriterOpen();
+    if (!store.readOnly) markWriterOpen(db);
     return store;
   }
 
@@ -59,35 +60,6 @@ export class Store {
   /** The check after an unclean shutdown is done (and found the index sound, or it was rebuilt). */
   checked(): void {
     if (!this.readOnly) this.db.prepare("DELETE FROM meta WHERE key = 'needs_check'").run();
-  }
-
-  /**
-   * `meta.writer_open` lists the pids of the processes that have the index open for writing (each removes its own when
-   * it closes). One found there whose process is gone means an unclean shutdown (`meta.needs_check`). A full disk only
-   * skips the mark: it is advice, never a reason not to open.
-   */
-  private markWriterOpen(): void {
-    if (this.readOnly) return;
-    try {
-      this.db
-        .transaction(() => {
-          const pids = this.writerPids().filter((pid) => pid !== process.pid);
-          if (pids.some((pid) => !alive(pid))) this.setMeta('needs_check', new Date().toISOString());
-          this.setMeta('writer_open', JSON.stringify([...pids.filter(alive), process.pid]));
-        })
-        .immediate();
-    } catch {
-      // A full disk or a busy writer: open all the same.
-    }
-  }
-
-  private writerPids(): number[] {
-    try {
-      const pids = JSON.parse(this.getMeta('writer_open') ?? '[]') as unknown;
-      return Array.isArray(pids) ? pids.filter((p): p is number => Number.isInteger(p)) : [];
-    } catch {
-      return [];
-    }
   }
 
   /** True when the index was opened read-only (its folder or file cannot be written): it is searched as it is. */
@@ -384,19 +356,7 @@ export class Store {
   }
 
   close(): void {
-    try {
-      if (this.db.open && !this.readOnly) {
-        this.db
-          .transaction(() => {
-            const pids = this.writerPids().filter((pid) => pid !== process.pid);
-            if (pids.length) this.setMeta('writer_open', JSON.stringify(pids));
-            else this.db.prepare("DELETE FROM meta WHERE key = 'writer_open'").run();
-          })
-          .immediate();
-      }
-    } catch {
-      // Closing goes on: the next open then takes this for an unclean shutdown and checks, which costs only time.
-    }
+    if (this.db.open && !this.readOnly) markWriterClosed(this.db);
     this.db.close();
     if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
   }
@@ -408,15 +368,5 @@ function parseJson(text: string | undefined): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
-  }
-}
-
-/** True when `pid` is a live process (ours included). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
