@@ -34,8 +34,8 @@ describe('Engine.context with the code graph', () => {
       (await engine.context('quarterly report csv', o)).chunks.map((c) => c.symbol);
     expect(await symbols({ graph: false })).toEqual(['ExportReport']);
     expect(await symbols({ graph: true })).toEqual(['ExportReport', 'writeRows']);
-    expect(await symbols({ budgetTokens: 4000 })).toEqual(['ExportReport', 'writeRows']);
-    expect(await symbols({ budgetTokens: 2000 })).toEqual(['ExportReport']);
+    expect(await symbols({ budgetTokens: 8000 })).toEqual(['ExportReport', 'writeRows']);
+    expect(await symbols({ budgetTokens: 4000 })).toEqual(['ExportReport']);
   });
 
   it('symbolGraph and related answer from the same graph', () => {

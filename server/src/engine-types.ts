@@ -73,7 +73,7 @@ export interface ContextOptions {
   candidates?: number;
   /**
    * Follow the code graph: the definitions the top hits reference join the candidates, worth 0.3 of their hit's score
-   * (search/expand-graph.ts). Default: from a budget of 4000 tokens, where it was measured to help.
+   * (search/expand-graph.ts). Default: from a budget of 8000 tokens, where it was measured to help.
    */
   graph?: boolean;
   /**
