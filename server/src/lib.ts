@@ -3,10 +3,11 @@
 export { makeConfig } from './config.js';
 export { createEmbedder } from './embed/create-embedder.js';
 export { chunkEmbeddingText, queryEmbeddingText } from './embed/embed-text.js';
-export { Engine } from './engine.js';
+export { Engine, SignBitSearch } from './engine.js';
 export { scoreIssue } from './eval/issue-metrics.js';
 export { params } from './rank/params.js';
 export { denseWeight, diversityFor, rankCandidates } from './rank/rank-candidates.js';
 export { RERANK_FEATURES, rerankFeatures } from './rank/rerank.js';
+export { startPostgres } from './remote/test-postgres.js';
 export { DenseSearch } from './search/dense-search.js';
 export { Store } from './store/store.js';
