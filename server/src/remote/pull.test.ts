@@ -120,6 +120,51 @@ describe('pull', () => {
     await engine.close();
   });
 
+  it('two clients pull while CI pushes the next commit: both complete, both manifests whole', async () => {
+    const next = temp('codectx-pull-next-');
+    for (let i = 0; i < 30; i++)
+      writeFileSync(join(next, `next${i}.py`), `def next_handler${i}(request):\n    return respond(request, ${i})\n`);
+    const ci = Engine.open(
+      makeConfig(next, {
+        indexDir: temp('codectx-pull-index-'),
+        embedder: { provider: 'hash', dimensions: 32 },
+        remote: server.url,
+      }),
+    );
+    await ci.index();
+    await ci.embed();
+    const warnings: string[] = [];
+    const [a, b] = [open(server.url, warnings), open(server.url, warnings)];
+    await Promise.all([a.index(), b.index()]);
+    const [pushed, pa, pb] = await Promise.all([
+      ci.push({ repoName: 'pulled-next', commit: 'p2', batchSize: 3 }),
+      a.embed({ pull: { batchSize: 4 } }),
+      b.embed({ pull: { batchSize: 4 } }),
+    ]);
+    expect(warnings).toEqual([]);
+    expect(pushed).toMatchObject({ alreadyThere: false, chunksSent: 30 });
+    for (const [engine, progress] of [
+      [a, pa],
+      [b, pb],
+    ] as const) {
+      expect(progress).toMatchObject({ computed: 0, embedded: engine.status().chunks });
+      expect(engine.lastPull?.pulled).toBe(TEXTS);
+    }
+    const client = new pg.Client(server.url);
+    await client.connect();
+    const rows = await client.query(
+      `SELECT s.commit, s.chunks, count(m.hash)::int AS listed, count(c.hash)::int AS present FROM codectx_manifests s
+       JOIN codectx_manifest_chunks m ON m.manifest_id = s.id LEFT JOIN codectx_chunks c ON c.hash = m.hash
+       WHERE s.repo_name IN ('pulled', 'pulled-next') GROUP BY s.id ORDER BY s.commit`,
+    );
+    await client.end();
+    expect(rows.rows).toEqual([
+      { commit: 'p1', chunks: a.status().chunks, listed: a.status().chunks, present: a.status().chunks },
+      { commit: 'p2', chunks: 30, listed: 30, present: 30 },
+    ]);
+    await Promise.all([ci.close(), a.close(), b.close()]);
+  });
+
   it('a wrong password, no server, a newer schema: one warning each, and the index is built locally', async () => {
     const cases: [string, RegExp, () => Promise<void>, () => Promise<void>][] = [
       [server.urlOf('codectx', 'wrong-pw'), /refused the credentials/, async () => {}, async () => {}],
