@@ -30,6 +30,7 @@ const LAYERS: [layer: number, prefixes: string[]][] = [
       'engine-graph.ts',
       'engine-lock.ts',
       'engine-open.ts',
+      'engine-recovery.ts',
       'engine-search.ts',
       'engine-remote.ts',
       'lib.ts',

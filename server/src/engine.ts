@@ -9,6 +9,7 @@ import { type ContextSide, contextAcross, indexedSource } from './engine-context
 import { rankSymbols, relatedTo, symbolGraphOf } from './engine-graph.js';
 import { withRunLock } from './engine-lock.js';
 import { openStore } from './engine-open.js';
+import { RecoveringStore } from './engine-recovery.js';
 import {
   type PullOptions,
   type PullReport,
@@ -43,8 +44,8 @@ import {
   updateIndex,
 } from './index/update-index.js';
 import { type Candidate, type Ranked, type RankMode, scoresInListOrder } from './rank/rank-candidates.js';
-import { DenseSearch } from './search/dense-search.js';
-import { Store, type StoredSymbol } from './store/store.js';
+import type { DenseSearch } from './search/dense-search.js';
+import type { Store, StoredSymbol } from './store/store.js';
 import { type ParsedQuery, parseQuery } from './tokens/parse-query.js';
 
 export { CONTEXT_FORMATS, type ContextFormat, isContextFormat } from './assemble/context-types.js';
@@ -77,14 +78,22 @@ export class Engine {
   /** Why there are no embeddings, when there are none. */
   embedderProblem: string | undefined;
 
-  /** KNN over the store's vector tables, with their in-memory copies. */
-  private dense: DenseSearch;
+  /** The store and its KNN, replaced together when the index is found damaged (engine-recovery.ts). */
+  private readonly health: RecoveringStore;
+  private get store(): Store {
+    return this.health.store;
+  }
+  private get dense(): DenseSearch {
+    return this.health.dense;
+  }
   /** How many times this engine found its index damaged and started a fresh one (see `recover`). */
-  recoveries = 0;
-  /** What the last recovery said, for status. */
-  private recovered: string | undefined;
+  get recoveries(): number {
+    return this.health.recoveries;
+  }
   /** Called after a recovery, so that a long-running front end rebuilds the fresh index (Engine.live). */
-  onRecovered: (() => void) | undefined;
+  set onRecovered(callback: (() => void) | undefined) {
+    this.health.onRecovered = callback;
+  }
   /**
    * One index run or embedding pass at a time on this index, across processes (`index.lock`, a pid): `index()` and
    * `embed()` wait for another process's; a front end may hold it over both, or skip updating while another runs.
@@ -93,11 +102,11 @@ export class Engine {
 
   private constructor(
     readonly config: Config,
-    private store: Store,
+    store: Store,
     private readonly grammars: GrammarLoader,
     private readonly onWarning: (message: string) => void,
   ) {
-    this.dense = new DenseSearch(store);
+    this.health = new RecoveringStore(config, store, onWarning);
     this.runLock = new RunLock(join(config.indexDir, 'index.lock'));
     this.remote = new RemotePull(config, onWarning);
   }
@@ -125,40 +134,13 @@ export class Engine {
     return live;
   }
 
-  /**
-   * Runs `op`; when SQLite reports the index file damaged (in any statement), moves the file aside, opens a fresh one in
-   * its place and runs `op` once more against it. Also retries when another operation recovered while `op` ran.
-   */
-  private async guarded<T>(op: () => T | Promise<T>): Promise<T> {
-    const before = this.recoveries;
-    try {
-      return await op();
-    } catch (error) {
-      if (this.recoveries === before && !this.recoverFrom(error)) throw error;
-      return await op();
-    }
+  /** Runs `op`, recovering once from a damaged index file (engine-recovery.ts). */
+  private guarded<T>(op: () => T | Promise<T>): Promise<T> {
+    return this.health.guarded(op);
   }
 
   private guardedSync<T>(op: () => T): T {
-    const before = this.recoveries;
-    try {
-      return op();
-    } catch (error) {
-      if (this.recoveries === before && !this.recoverFrom(error)) throw error;
-      return op();
-    }
-  }
-
-  /** True (after recovering) when `error` means the index file is damaged. */
-  private recoverFrom(error: unknown): boolean {
-    if (!this.store.confirmsCorruption(error)) return false;
-    if (this.store.readOnly) {
-      throw new RepositoryError(
-        `the index ${this.store.file} is damaged (${(error as Error).message}) and read-only, so it cannot be rebuilt in place: pass --index-dir DIR to build another`,
-      );
-    }
-    this.recover(`the index ${this.store.file} is damaged (${(error as Error).message})`);
-    return true;
+    return this.health.guardedSync(op);
   }
 
   /**
@@ -166,45 +148,17 @@ export class Engine {
    * its place; the next index run fills it. `onWarning` says so; `status().recovered` keeps the message.
    */
   recover(reason: string): void {
-    try {
-      this.store.close();
-    } catch {
-      // Already closed, or closing failed on the damage: the file is moved aside all the same.
-    }
-    const aside = Store.quarantine(this.config.indexDir);
-    this.store = Store.open(this.config.indexDir, this.config.repo);
-    this.dense = new DenseSearch(this.store);
-    this.recoveries++;
-    this.recovered = `${reason}; moved it to ${aside} and rebuilding the index from scratch`;
-    this.onWarning(this.recovered);
-    this.onRecovered?.();
+    this.health.recover(reason);
   }
-
-  /** The check after an unclean shutdown, once it ran: `checking`, `ok`, or what it found (the index is then rebuilt). */
-  private integrity: string | undefined;
 
   /** True when the index was not closed cleanly last time (a killed or crashed writer) and no check has run since. */
   get needsCheck(): boolean {
     return this.guardedSync(() => this.store.needsCheck);
   }
 
-  /**
-   * The integrity check after an unclean shutdown (SQLite's quick_check and FTS5's check): a sound index loses the mark;
-   * a damaged one is moved aside and rebuilt (`recover`, with its warning). Returns the problems found.
-   */
-  async checkAfterUncleanShutdown(): Promise<string[]> {
-    this.integrity = 'checking';
-    // Let the caller's answers go first: the check holds this thread for as long as SQLite reads the file.
-    await new Promise((resolve) => setImmediate(resolve));
-    const problems = this.store.verify(false);
-    if (problems.length === 0) {
-      this.integrity = 'ok';
-      this.store.checked();
-      return problems;
-    }
-    this.integrity = `damaged (${problems[0]}): moved aside and rebuilt`;
-    this.recover(`the index ${this.store.file} was not closed cleanly and a check found it damaged (${problems[0]})`);
-    return problems;
+  /** The integrity check after an unclean shutdown; a damaged index is moved aside and rebuilt (engine-recovery.ts). */
+  checkAfterUncleanShutdown(): Promise<string[]> {
+    return this.health.checkAfterUncleanShutdown();
   }
 
   /** The problems an integrity check finds in the index (PRAGMA quick_check or integrity_check, FTS5 integrity-check). */
@@ -444,8 +398,8 @@ export class Engine {
       indexPath: this.store.file,
       ...status,
       ...(run ? { indexRun: run } : {}),
-      ...(this.integrity || due ? { integrityCheck: this.integrity ?? 'due' } : {}),
-      ...(this.recovered ? { recovered: this.recovered } : {}),
+      ...(this.health.integrity || due ? { integrityCheck: this.health.integrity ?? 'due' } : {}),
+      ...(this.health.recovered ? { recovered: this.health.recovered } : {}),
     };
   }
 
