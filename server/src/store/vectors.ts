@@ -76,15 +76,37 @@ export class VectorStore {
       if (typeof sql !== 'string' || !/USING\s+vec0/i.test(sql) || !/\bint8\[/i.test(sql)) this.rebuildVectorTable(row.name);
       return row.name;
     }
-    const n = (this.db.prepare('SELECT COUNT(*) FROM vector_tables').pluck().get() as number) + 1;
-    const name = `vec_${n}`;
-    this.db
+    return this.addVectorTable(model, dimensions);
+  }
+
+  /**
+   * Creates the vector table of `model`, or takes the one another connection created since this one looked: the look
+   * and the creation are one write transaction, so two processes starting their first embedding pass at once share one
+   * table (before, the second failed on `vec_1` existing).
+   */
+  addVectorTable(model: string, dimensions: number): string {
+    return this.db
       .transaction(() => {
+        const row = this.db.prepare('SELECT name, dimensions FROM vector_tables WHERE model = ?').get(model) as
+          | { name: string; dimensions: number }
+          | undefined;
+        if (row) {
+          if (row.dimensions !== dimensions) {
+            throw new StoreError(
+              'io',
+              this.file,
+              `model ${model} gives ${dimensions} dimensions, its index has ${row.dimensions}`,
+            );
+          }
+          return row.name;
+        }
+        const n = (this.db.prepare('SELECT COUNT(*) FROM vector_tables').pluck().get() as number) + 1;
+        const name = `vec_${n}`;
         this.createVectorTable(name, dimensions);
         this.db.prepare('INSERT INTO vector_tables(model, name, dimensions) VALUES (?, ?, ?)').run(model, name, dimensions);
+        return name;
       })
       .immediate();
-    return name;
   }
 
   /** The model and dimensions of a vector table; StoreError when there is no such table. */
