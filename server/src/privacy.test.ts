@@ -1,8 +1,9 @@
 // Private by default, proven: index, search and context of the CLI, and the language server, with the shipped model,
-// run in a network namespace without interfaces (`unshare -n`) under `strace -f -e trace=network`; no process of theirs
-// may create an internet socket or connect anywhere. Where unshare or strace is missing, the tests say so and skip.
+// run in a network namespace without interfaces (`unshare -n`) under `strace -f -e trace=network,open,openat`; no process
+// of theirs may create an internet socket or connect anywhere, nor open a file of the folder beside the repository that a
+// symbolic link inside it points to. Where unshare or strace is missing, the tests say so and skip.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ const missing =
 let dir: string;
 let repo: string;
 const trace = (name: string) => join(dir, `${name}.trace`);
-const traced = ['unshare', '-n', 'strace', '-f', '-qq', '-e', 'trace=network', '-o'];
+const traced = ['unshare', '-n', 'strace', '-f', '-qq', '-e', 'trace=network,open,openat', '-o'];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'codectx-privacy-'));
@@ -38,11 +39,23 @@ beforeAll(() => {
   );
   put('web/retry.ts', 'export function retryWithBackoff(attempt: number) {\n  return 2 ** attempt * 100;\n}\n');
   put('README.md', '# Billing\n\nHow the monthly ledger is settled.\n');
+  // Outside the root, reachable through a link inside it: never to be read.
+  mkdirSync(join(dir, 'outside'));
+  writeFileSync(join(dir, 'outside', 'ledger_secret.py'), 'def settle_ledger_secretly(total):\n    return total\n');
+  symlinkSync(join(dir, 'outside'), join(repo, 'linked'));
 });
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** The files opened outside the root (the folder the link in the repository points to). */
+function outsideReads(file: string): string[] {
+  const outside = join(dir, 'outside');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => /\bopen(at)?\(/.test(line) && line.includes(outside));
+}
 
 /** The network system calls of a trace that could reach anything: internet sockets, and any connect or send to an address. */
 function networkUse(file: string): string[] {
@@ -91,7 +104,12 @@ describe('no network, with the default configuration', () => {
     const context = runTraced('context', ['context', 'how is the retry delay computed', '--budget', '500']);
     expect(context.status, context.stderr).toBe(0);
     expect(context.stdout).toContain('retryWithBackoff');
-    for (const name of ['index', 'search', 'context']) expect(networkUse(trace(name)), name).toEqual([]);
+    for (const name of ['index', 'search', 'context']) {
+      expect(networkUse(trace(name)), name).toEqual([]);
+      expect(outsideReads(trace(name)), name).toEqual([]);
+    }
+    // The trace does see opens: the repository's own files.
+    expect(readFileSync(trace('index'), 'utf8')).toMatch(/open(at)?\(.*billing\/ledger\.py/);
   }, 120_000);
 
   it('the language server: first index, embeddings, a search, shutdown', async (ctx) => {
@@ -121,5 +139,6 @@ describe('no network, with the default configuration', () => {
     }
     expect(await exited).toBe(0);
     expect(networkUse(trace('serve'))).toEqual([]);
+    expect(outsideReads(trace('serve'))).toEqual([]);
   }, 120_000);
 });
