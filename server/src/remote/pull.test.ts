@@ -230,7 +230,7 @@ describe('search a pushed commit', () => {
       repoName: 'pulled',
       mode: 'dense',
       limit: 3,
-      vectorSearch: new SignBitSearch(1),
+      vectorSearch: new SignBitSearch(1, 0),
     });
     expect(one.results.length).toBeGreaterThan(0);
     for (const query of ["&|!():*' <-> \\", 'a:*', '"unclosed', '<->']) {
