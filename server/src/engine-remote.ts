@@ -1,5 +1,5 @@
-// The engine's side of the team index (remote/): push this index, pull vectors into it, search a pushed commit. Only
-// here does the engine open a connection, and only when the configuration names a server (Config.remote).
+// The engine's side of the team index (remote/): push this index, pull files' rows and vectors into it, search a pushed
+// commit. Only here does the engine open a connection, and only when the configuration names a server (Config.remote).
 import { basename } from 'node:path';
 import type { Config } from './config.js';
 import { createEmbedder } from './embed/create-embedder.js';
@@ -13,11 +13,12 @@ import {
   RepositoryError,
   type SearchOptions,
 } from './engine-types.js';
+import type { PreparedFiles } from './index/prepared-lookup.js';
 import type { Chunk } from './model.js';
 import { params } from './rank/params.js';
 import { type Candidate, type RankMode, termCoverage } from './rank/rank-candidates.js';
 import { gitHead } from './remote/git-head.js';
-import { type PullOptions, type PullReport, pullVectors } from './remote/pull.js';
+import { type PullOptions, type PullReport, pullFiles, pullVectors } from './remote/pull.js';
 import { type PushProgress, type PushReport, pushIndex } from './remote/push.js';
 import { RemoteDb } from './remote/remote-db.js';
 import {
@@ -28,7 +29,7 @@ import {
   SignBitSearch,
   tsQueryText,
 } from './remote/remote-search.js';
-import type { Store } from './store/store.js';
+import type { PreparedFile, Store } from './store/store.js';
 import { parseQuery } from './tokens/parse-query.js';
 
 export type { PullOptions, PullReport } from './remote/pull.js';
@@ -60,7 +61,7 @@ export async function pushToRemote(
   store: Store,
   config: Config,
   model: string | undefined,
-  options: RemotePushOptions,
+  options: RemotePushOptions & { chunking?: string },
 ): Promise<PushReport> {
   const url = remoteOf(config);
   const commit = options.commit ?? gitHead(config.repo);
@@ -118,14 +119,58 @@ export class RemotePull {
    */
   async pull(store: Store, embedder: { id: string; dimensions: number }, options?: PullOptions): Promise<void> {
     this.last = undefined;
-    if (!this.config.remote || performance.now() - this.failedAt < REMOTE_RETRY_MS) return;
+    if (!this.available) return;
     try {
       this.last = await pullFromRemote(store, this.config, embedder, options);
     } catch (error) {
       if (!(error instanceof RemoteError)) throw error;
-      this.failedAt = performance.now();
-      this.onWarning(`${error.message}; embedding locally`);
+      this.failed(error, 'embedding locally');
     }
+  }
+
+  /**
+   * With a team index configured, the files it has cut for an index run (by content hash and language), on one
+   * connection opened at the first lookup; `close` it after the run. Undefined without one, or while the pause after a
+   * failure lasts.
+   */
+  files(): (PreparedFiles & { close(): Promise<void> }) | undefined {
+    const url = this.config.remote;
+    if (!url || !this.available) return undefined;
+    let db: Promise<RemoteDb> | undefined;
+    let failed = false;
+    return {
+      lookup: async (chunking, files): Promise<(PreparedFile | undefined)[]> => {
+        if (failed) return [];
+        try {
+          db ??= RemoteDb.connect(url).then(async (d) => {
+            await d.checkSchema().catch(async (error: unknown) => {
+              await d.close();
+              throw error;
+            });
+            return d;
+          });
+          return await pullFiles(await db, chunking, files);
+        } catch (error) {
+          if (!failed) this.failed(error, 'chunking and embedding locally');
+          failed = true;
+          return [];
+        }
+      },
+      close: async () => {
+        await (await db?.catch(() => undefined))?.close();
+      },
+    };
+  }
+
+  private get available(): boolean {
+    return this.config.remote !== undefined && performance.now() - this.failedAt >= REMOTE_RETRY_MS;
+  }
+
+  /** One warning for a failed pull; none is tried again for REMOTE_RETRY_MS. */
+  private failed(error: unknown, then: string): void {
+    this.failedAt = performance.now();
+    const message = error instanceof Error ? error.message : String(error);
+    this.onWarning(`${message}; ${then}`);
   }
 }
 

@@ -34,6 +34,7 @@ import {
 } from './engine-types.js';
 import { type EmbedOptions, type EmbedProgress, embedPending } from './index/embed-pass.js';
 import { LiveIndex, type LiveIndexOptions } from './index/live-index.js';
+import { chunkingFingerprint } from './index/prepare-file.js';
 import { RunLock } from './index/run-lock.js';
 import {
   type IndexProgress,
@@ -178,10 +179,12 @@ export class Engine {
         `the index ${this.store.file} is read-only, so it cannot be updated: make its folder writable, or pass --index-dir DIR (or set CODECTX_INDEX_DIR) to a folder you can write`,
       );
     }
+    // A full run with a team index configured writes the files the server has cut instead of parsing them.
+    const prepared = options?.paths ? undefined : this.remote.files();
     const report = await this.locked(
-      () => this.guarded(() => updateIndex(this.config, this.store, this.grammars, onProgress, options)),
+      () => this.guarded(() => updateIndex(this.config, this.store, this.grammars, onProgress, { ...options, prepared })),
       options ?? {},
-    );
+    ).finally(() => prepared?.close());
     for (const r of this.store.vectors.takeRepairs()) this.onWarning(r);
     if (report.recut) this.onWarning('the chunking rules changed since this index was built: every file was cut again');
     return report;
@@ -336,7 +339,10 @@ export class Engine {
    */
   async push(options: RemotePushOptions = {}): Promise<PushReport> {
     const embedder = await this.embedder();
-    return pushToRemote(this.store, this.config, embedder?.id, options);
+    // Files' rows go along only when every chunk of the index was cut by this codectx's rules.
+    const rules = chunkingFingerprint(this.config, this.grammars);
+    const chunking = this.store.getMeta('chunking') === rules ? rules : undefined;
+    return pushToRemote(this.store, this.config, embedder?.id, { ...options, chunking });
   }
 
   /** Runs `op` holding the run lock (engine-lock.ts). */

@@ -6,7 +6,7 @@ import type { GrammarLoader, LoadedGrammar } from '../chunk/grammar-loader.js';
 import { detectLanguage } from '../chunk/languages.js';
 import type { Config } from '../config.js';
 import { ftsFields } from '../store/fts-fields.js';
-import type { FileWrite } from '../store/store.js';
+import type { FileWrite, PreparedFile } from '../store/store.js';
 import type { IndexReport } from './update-index.js';
 
 /** The content hash of files and chunks: SHA-1, hex. */
@@ -28,6 +28,36 @@ export function chunkingFingerprint(config: Config, grammars: GrammarLoader): st
   return createHash('sha1').update(`${CHUNKER_VERSION}\0${budgets}\0${grammars.queriesText()}`).digest('hex').slice(0, 16);
 }
 
+/** A file's language, by its name, else by its first line (a shebang). */
+export function languageOf(path: string, text: string): string {
+  return detectLanguage(path, text.slice(0, text.indexOf('\n') >>> 0));
+}
+
+/**
+ * The rows of a file that was cut elsewhere by the same rules (the team index), for this path: what `prepareFile` gives
+ * for the same text, without parsing it.
+ */
+export function preparedWrite(
+  path: string,
+  language: string,
+  state: { size: number; mtimeMs: number; hash: string },
+  file: PreparedFile,
+): FileWrite {
+  return {
+    path,
+    ...state,
+    overlay: 0,
+    language,
+    lines: file.lines,
+    parseFailed: false,
+    chunks: file.chunks.map(({ refs, ...cut }) => {
+      const chunk = { ...cut, path, language };
+      return { chunk, fts: ftsFields(chunk), refs };
+    }),
+    symbols: file.symbols,
+  };
+}
+
 /** Chunks one file's text into the row, chunks and symbols the store writes. Problems go into `report`, never thrown. */
 export async function prepareFile(
   config: Config,
@@ -37,7 +67,7 @@ export async function prepareFile(
   state: { size: number; mtimeMs: number; hash: string; overlay?: number },
   report: Pick<IndexReport, 'errors' | 'parseFailures'>,
 ): Promise<FileWrite> {
-  const language = detectLanguage(path, text.slice(0, text.indexOf('\n') >>> 0));
+  const language = languageOf(path, text);
   let grammar: LoadedGrammar | undefined;
   const pending = grammars.get(language);
   if (pending) {

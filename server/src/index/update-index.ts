@@ -9,7 +9,8 @@ import { classifyPaths, type WalkResult, walkRepository } from '../ingest/walk.j
 import type { SkipReason, WalkedFile } from '../model.js';
 import type { FileWrite, SkippedFile, Store } from '../store/store.js';
 import type { ChunkPool } from './chunk-pool.js';
-import { chunkingFingerprint, prepareFile, sha1 } from './prepare-file.js';
+import { chunkingFingerprint, languageOf, preparedWrite, prepareFile, sha1 } from './prepare-file.js';
+import { type PreparedFiles, PreparedLookup } from './prepared-lookup.js';
 
 /** Progress of an index run, reported after the walk and after every batch. */
 export interface IndexProgress {
@@ -57,6 +58,8 @@ export interface IndexReport {
   filesUnchanged: number;
   filesDeleted: number;
   chunksWritten: number;
+  /** Files whose rows came from `UpdateOptions.prepared` (the team index) instead of being chunked here. */
+  filesPulled: number;
   parseFailures: number;
   skipped: number;
   errors: string[];
@@ -88,6 +91,11 @@ export interface UpdateOptions {
    * writes. A file the chunker fails on is chunked here instead.
    */
   chunker?: ChunkPool;
+  /**
+   * Files already cut by the same rules (the team index): a changed file whose content and language it has is written
+   * from its rows instead of being chunked. Full runs only (a watcher's batch asks nobody).
+   */
+  prepared?: PreparedFiles;
   /** Told once that another process's run holds the index's run lock (its pid); this run waits for it (Engine.index). */
   onWait?: (pid: number) => void;
 }
@@ -130,6 +138,7 @@ class IndexRun {
   private lastYield = performance.now();
   private done = 0;
   private readonly inflight = new Set<Promise<void>>();
+  private readonly lookup: PreparedLookup | undefined;
 
   constructor(
     private readonly config: Config,
@@ -151,6 +160,7 @@ class IndexRun {
       rechunk = false;
     }
     this.rechunk = rechunk;
+    this.lookup = options.prepared && !this.targeted ? new PreparedLookup(options.prepared, this.fingerprint) : undefined;
     this.force = options.force || rechunk;
     this.walk = this.targeted
       ? classifyPaths(config.repo, options.paths ?? [], { maxFileBytes: config.maxFileBytes })
@@ -167,6 +177,7 @@ class IndexRun {
       filesUnchanged: 0,
       filesDeleted: this.deleted.length,
       chunksWritten: 0,
+      filesPulled: 0,
       parseFailures: 0,
       skipped: 0,
       errors: [],
@@ -210,9 +221,15 @@ class IndexRun {
       const job = this.visit(file);
       if (!job) continue;
       this.inflight.add(job);
-      // In this thread, one file at a time; with a chunker, a few in flight while this thread reads the next ones.
-      if (this.inflight.size >= (this.options.chunker ? CHUNKER_DEPTH : 1)) await Promise.race(this.inflight);
+      // In this thread, one file at a time; with a chunker, a few in flight while this thread reads the next ones; with
+      // prepared files, two batches of lookups while this thread reads on.
+      const depth = this.lookup ? 2 * this.lookup.size : this.options.chunker ? CHUNKER_DEPTH : 1;
+      if (this.inflight.size >= depth) {
+        this.lookup?.flush();
+        await Promise.race(this.inflight);
+      }
     }
+    this.lookup?.flush();
     await Promise.all(this.inflight);
     this.flush();
     this.finish();
@@ -272,8 +289,19 @@ class IndexRun {
     return job;
   }
 
-  /** Chunks a file: at the chunker when there is one (in this thread when it fails), else here. */
+  /**
+   * A file's rows: from the prepared files when they have its content, else chunked at the chunker when there is one
+   * (in this thread when it fails), else here.
+   */
   private async prepare(path: string, text: string, state: { size: number; mtimeMs: number; hash: string }) {
+    if (this.lookup) {
+      const language = languageOf(path, text);
+      const found = await this.lookup.get(state.hash, language);
+      if (found) {
+        this.report.filesPulled++;
+        return preparedWrite(path, language, state, found);
+      }
+    }
     const here = () => prepareFile(this.config, this.grammars, path, text, state, this.report);
     if (!this.options.chunker) return here();
     try {

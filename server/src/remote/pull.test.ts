@@ -1,12 +1,13 @@
 // Pull and search against a real PostgreSQL 15 (test-postgres.ts): a fresh index of a pushed repository takes its
-// vectors from the team index instead of the model; a server killed mid-pull, a wrong password, no server or a newer
+// files' rows (equal to a local index's) and vectors from the team index instead of the parser and the model; a server killed mid-pull, a wrong password, no server or a newer
 // schema cost one warning each, and the model embeds the rest. A pushed commit is searched without a checkout, ranked
 // as local search ranks the same index.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../chunk/grammar-loader.js';
@@ -26,11 +27,51 @@ function temp(prefix: string): string {
   return dir;
 }
 
-function open(remote: string | undefined, warnings: string[] = []): Engine {
+function open(remote: string | undefined, warnings: string[] = [], root = repo): Engine {
   return Engine.open(
-    makeConfig(repo, { indexDir: temp('codectx-pull-index-'), embedder: { provider: 'hash', dimensions: 32 }, remote }),
+    makeConfig(root, { indexDir: temp('codectx-pull-index-'), embedder: { provider: 'hash', dimensions: 32 }, remote }),
     (m) => warnings.push(m),
   );
+}
+
+/** Every row an index holds per file (chunks, symbols, referenced names), by path and line, ids left out. */
+function rowsOf(engine: Engine): unknown {
+  const db = new Database(engine.status().indexPath, { readonly: true });
+  try {
+    return {
+      files: db.prepare('SELECT path, size, hash, language, lines, parse_failed FROM files ORDER BY path').all(),
+      chunks: db
+        .prepare(
+          `SELECT f.path, c.start_line, c.end_line, c.start_byte, c.end_byte, c.symbol, c.kind, c.parent, c.signature, c.doc,
+                  c.content, c.hash FROM chunks c JOIN files f ON f.id = c.file_id ORDER BY f.path, c.id`,
+        )
+        .all(),
+      symbols: db
+        .prepare(
+          'SELECT f.path, s.name, s.qualified, s.kind, s.start_line, s.end_line, s.parent FROM symbols s JOIN files f ON f.id = s.file_id ORDER BY f.path, s.id',
+        )
+        .all(),
+      refs: db
+        .prepare(
+          'SELECT f.path, c.start_line, r.name FROM refs r JOIN chunks c ON c.id = r.chunk_id JOIN files f ON f.id = c.file_id ORDER BY 1, 2, 3',
+        )
+        .all(),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** Lexical and hybrid answers with their scores: equal FTS rows and vectors give equal answers. */
+async function answers(engine: Engine): Promise<string[]> {
+  const out: string[] = [];
+  for (const query of ['handler7', 'shared_helper', 'Answers request 12', 'respond request', 'main']) {
+    for (const mode of ['lexical', 'hybrid'] as const) {
+      const { results } = await engine.search(query, { mode, limit: 10 });
+      out.push(...results.map((r) => `${query} ${mode} ${r.path}:${r.startLine} ${r.score.toFixed(6)}`));
+    }
+  }
+  return out;
 }
 
 async function sql(text: string): Promise<void> {
@@ -75,7 +116,7 @@ describe('pull', () => {
   it('a fresh index takes every vector from the team index (a read-only role) and embeds nothing', async () => {
     const warnings: string[] = [];
     const engine = open(server.urlOf('reader', 'r'), warnings);
-    await engine.index();
+    expect((await engine.index()).filesPulled).toBe(24);
     const progress = await engine.embed();
     expect(warnings).toEqual([]);
     expect(engine.lastPull).toMatchObject({ asked: TEXTS, pulled: TEXTS });
@@ -87,6 +128,37 @@ describe('pull', () => {
     // Nothing waits any more: the next pass asks the server for nothing.
     await engine.embed();
     expect(engine.lastPull).toEqual({ asked: 0, pulled: 0, bytes: 0 });
+    await Promise.all([engine.close(), local.close()]);
+  });
+
+  it('a fresh index writes the rows of every file the team index has (parsing none), equal to a local index', async () => {
+    const warnings: string[] = [];
+    const engine = open(server.urlOf('reader', 'r'), warnings);
+    const report = await engine.index();
+    expect(warnings).toEqual([]);
+    expect(report).toMatchObject({ filesIndexed: 24, filesPulled: 24, parseFailures: 0 });
+    await engine.embed();
+    const local = open(undefined);
+    expect((await local.index()).filesPulled).toBe(0);
+    await local.embed();
+    expect(rowsOf(engine)).toEqual(rowsOf(local));
+    expect(await answers(engine)).toEqual(await answers(local));
+    await Promise.all([engine.close(), local.close()]);
+  });
+
+  it('a file changed or added after the push is chunked here; the rest comes from the team index', async () => {
+    const clone = temp('codectx-pull-clone-');
+    cpSync(repo, clone, { recursive: true });
+    writeFileSync(join(clone, 'pkg1', 'mod5.py'), 'def handler5(request):\n    return respond(request, "changed")\n');
+    writeFileSync(join(clone, 'main.go'), 'package main\n\nfunc main() {\n\tprintln(shared())\n}\n');
+    const engine = open(server.url, [], clone);
+    expect(await engine.index()).toMatchObject({ filesIndexed: 25, filesPulled: 23 });
+    const local = open(undefined, [], clone);
+    await local.index();
+    await Promise.all([engine.embed(), local.embed()]);
+    expect(rowsOf(engine)).toEqual(rowsOf(local));
+    expect(await answers(engine)).toEqual(await answers(local));
+    expect((await engine.search('changed', { mode: 'lexical' })).results[0]).toMatchObject({ path: 'pkg1/mod5.py' });
     await Promise.all([engine.close(), local.close()]);
   });
 
@@ -165,15 +237,21 @@ describe('pull', () => {
     await Promise.all([ci.close(), a.close(), b.close()]);
   });
 
-  it('a wrong password, no server, a newer schema: one warning each, and the index is built locally', async () => {
+  it('a wrong password, no server, a newer or older schema: one warning each, and the index is built locally', async () => {
     const cases: [string, RegExp, () => Promise<void>, () => Promise<void>][] = [
       [server.urlOf('codectx', 'wrong-pw'), /refused the credentials/, async () => {}, async () => {}],
       [`postgres://codectx:pw@127.0.0.1:${await freePort()}/postgres`, /cannot be reached/, async () => {}, async () => {}],
       [
         server.url,
-        /has schema 99, newer than this codectx's 1: upgrade codectx; embedding locally$/,
+        /has schema 99, newer than this codectx's 2: upgrade codectx; chunking and embedding locally$/,
         () => sql('UPDATE codectx_schema SET version = 99'),
+        () => sql('UPDATE codectx_schema SET version = 2'),
+      ],
+      [
+        server.url,
+        /has schema 1 and this codectx reads 2: a codectx push of this version upgrades it; chunking and embedding locally$/,
         () => sql('UPDATE codectx_schema SET version = 1'),
+        () => sql('UPDATE codectx_schema SET version = 2'),
       ],
     ];
     for (const [url, message, before, after] of cases) {
@@ -181,10 +259,11 @@ describe('pull', () => {
       const warnings: string[] = [];
       const engine = open(url, warnings);
       try {
-        await engine.index();
+        expect((await engine.index()).filesPulled).toBe(0);
         const progress = await engine.embed();
         expect(warnings).toHaveLength(1);
         expect(warnings[0]).toMatch(message);
+        expect(warnings[0]).toMatch(/^the team index at /);
         expect(warnings[0]).not.toMatch(/wrong-pw|:pw@/);
         expect(progress).toMatchObject({ computed: engine.status().chunks, embedded: engine.status().chunks });
       } finally {

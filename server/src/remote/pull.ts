@@ -1,7 +1,9 @@
-// Pull: vectors from the team index into the local embedding cache, by content hash, so that the embedding pass takes
-// them instead of running the model. Invariant: each batch is cached in one local transaction as it arrives; a pull
-// stopped anywhere (a dropped connection, a killed server) keeps what came and leaves the rest to the model.
+// Pull: files' rows and vectors from the team index, by content hash. The index run writes the rows of each file the
+// server has (cut by the same rules) instead of parsing it; the embedding pass takes the vectors into the local cache
+// instead of running the model. Invariant: what arrives is written in the local transactions of the run or the pass,
+// so a pull stopped anywhere (a dropped connection, a killed server) keeps what came and leaves the rest to this machine.
 import type { Store } from '../store/store.js';
+import type { CutFile, PreparedFile } from '../store/store-types.js';
 import type { RemoteDb } from './remote-db.js';
 import { vectorOf } from './vector-bits.js';
 
@@ -44,4 +46,40 @@ export async function pullVectors(
     options.onBatch?.({ ...report });
   }
   return report;
+}
+
+/**
+ * Each of `files` as the server has it cut by the rules `chunking`, with its chunks' texts, or undefined, in the order
+ * asked: one round trip for the files, one for the texts. A file whose texts are not all there is undefined (the run
+ * chunks it).
+ */
+export async function pullFiles(
+  db: RemoteDb,
+  chunking: string,
+  files: { hash: string; language: string }[],
+): Promise<(PreparedFile | undefined)[]> {
+  if (files.length === 0) return [];
+  const key = (language: string, hash: string): string => `${language}\0${hash}`;
+  const wanted = new Set(files.map((f) => key(f.language, f.hash)));
+  const rows = await db.query<{ language: string; hash: string; file: CutFile }>(
+    'SELECT language, hash, file FROM codectx_files WHERE chunking = $1 AND hash = ANY($2::text[])',
+    [chunking, [...new Set(files.map((f) => f.hash))]],
+  );
+  const found = rows.filter((r) => wanted.has(key(r.language, r.hash)));
+  const hashes = [...new Set(found.flatMap((r) => r.file.chunks.map((c) => c.hash)))];
+  const texts = new Map<string, string>();
+  if (hashes.length) {
+    const chunks = await db.query<{ hash: string; content: string }>(
+      'SELECT hash, content FROM codectx_chunks WHERE hash = ANY($1::text[])',
+      [hashes],
+    );
+    for (const c of chunks) texts.set(c.hash, c.content);
+  }
+  const byKey = new Map<string, PreparedFile>();
+  for (const r of found) {
+    if (!r.file.chunks.every((c) => texts.has(c.hash))) continue;
+    const chunks = r.file.chunks.map((c) => ({ ...c, content: texts.get(c.hash) as string }));
+    byKey.set(key(r.language, r.hash), { ...r.file, chunks });
+  }
+  return files.map((f) => byKey.get(key(f.language, f.hash)));
 }

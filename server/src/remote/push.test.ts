@@ -71,7 +71,8 @@ describe('push', () => {
     const engine = await indexed(makeRepo(6));
     const report = await engine.push({ repoName: 'demo', commit: 'c1' });
     const chunks = engine.status().chunks;
-    expect(report).toMatchObject({ alreadyThere: false, files: 6, chunks, vectorsSent: 7 });
+    // Six files of six contents: six files' rows.
+    expect(report).toMatchObject({ alreadyThere: false, files: 6, chunks, vectorsSent: 7, filesSent: 6 });
     // Six handlers and one shared helper: the helper's text is one row, listed six times in the manifest.
     expect(report.chunksSent).toBe(7);
     expect(await count('codectx_chunks')).toBe(7);
@@ -91,16 +92,24 @@ describe('push', () => {
       'pkg2/mod_a2.py',
       'pkg2/mod_a5.py',
     ]);
-    // Paths live in manifests only.
+    // Paths live in manifests only: not in a column of the other tables, nor in a file's rows.
     const columns = await sql<{ column_name: string }>(
-      "SELECT column_name FROM information_schema.columns WHERE table_name IN ('codectx_chunks', 'codectx_vectors')",
+      "SELECT column_name FROM information_schema.columns WHERE table_name IN ('codectx_chunks', 'codectx_vectors', 'codectx_files')",
     );
     expect(columns.map((c) => c.column_name)).not.toContain('path');
+    const files = await sql<{ file: string }>('SELECT file::text AS file FROM codectx_files');
+    expect(files).toHaveLength(6);
+    for (const f of files) expect(f.file).not.toMatch(/"path"|pkg\d|mod_a/);
+    expect(JSON.parse(files[0]?.file ?? '{}')).toMatchObject({
+      lines: 7,
+      chunks: [expect.objectContaining({ symbol: expect.stringMatching(/^handler_a\d$/), refs: ['respond'] }), expect.anything()],
+      symbols: [expect.objectContaining({ kind: 'function' }), expect.objectContaining({ name: 'shared_helper' })],
+    });
     const again = await engine.push({ repoName: 'demo', commit: 'c1' });
-    expect(again).toMatchObject({ alreadyThere: true, chunksSent: 0, vectorsSent: 0, bytesSent: 0 });
+    expect(again).toMatchObject({ alreadyThere: true, chunksSent: 0, vectorsSent: 0, filesSent: 0, bytesSent: 0 });
     // Another commit of the same content sends only its manifest.
     const next = await engine.push({ repoName: 'demo', commit: 'c2' });
-    expect(next).toMatchObject({ alreadyThere: false, chunksSent: 0, vectorsSent: 0 });
+    expect(next).toMatchObject({ alreadyThere: false, chunksSent: 0, vectorsSent: 0, filesSent: 0 });
     expect(next.bytesSent).toBeGreaterThan(0);
     await engine.close();
   });
@@ -185,10 +194,10 @@ describe('push', () => {
     try {
       const error = (await engine.push({ commit: 's1' }).catch((e: unknown) => e)) as RemoteError;
       expect(error.code).toBe('schema');
-      expect(error.message).toMatch(/has schema 99, newer than this codectx's 1: upgrade codectx/);
+      expect(error.message).toMatch(/has schema 99, newer than this codectx's 2: upgrade codectx/);
       expect(await sql('SELECT version FROM codectx_schema')).toEqual([{ version: 99 }]);
     } finally {
-      await sql('UPDATE codectx_schema SET version = 1');
+      await sql('UPDATE codectx_schema SET version = 2');
     }
     await engine.close();
   });

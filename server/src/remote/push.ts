@@ -1,4 +1,4 @@
-// Push: a local index to the team index. Chunks and vectors go first, by content hash, in batches of multi-row
+// Push: a local index to the team index. Chunks, vectors and files go first, by content hash, in batches of multi-row
 // inserts that skip what the server already has; the manifest of (repository name, commit) goes last, in one
 // transaction. Invariant: a manifest is on the server only when every chunk it lists is, so a push killed anywhere
 // leaves no half manifest, and the next push sends only what is still missing (every insert is idempotent).
@@ -12,13 +12,18 @@ export interface PushOptions {
   commit: string;
   /** The embedding model whose vectors go along (from the local embedding cache); undefined: none. */
   model: string | undefined;
+  /**
+   * The chunking fingerprint every chunk of the index was cut by (prepare-file.ts); the files' rows go along under it.
+   * Undefined: none go (the index holds chunks of older rules).
+   */
+  chunking?: string;
   /** Content hashes per round trip (default 500). */
   batchSize?: number;
   onProgress?: (p: PushProgress) => void;
 }
 
 export interface PushProgress {
-  phase: 'chunks' | 'vectors' | 'manifest';
+  phase: 'chunks' | 'vectors' | 'files' | 'manifest';
   done: number;
   total: number;
 }
@@ -33,6 +38,8 @@ export interface PushReport {
   /** Rows this push sent (the rest the server had, from an earlier or another push). */
   chunksSent: number;
   vectorsSent: number;
+  /** Files' rows (by chunking rules, language and content hash) this push sent. */
+  filesSent: number;
   /** Bytes of the rows sent (their JSON), manifest included. */
   bytesSent: number;
 }
@@ -51,6 +58,7 @@ export async function pushIndex(store: Store, db: RemoteDb, options: PushOptions
     chunks: placements.length,
     chunksSent: 0,
     vectorsSent: 0,
+    filesSent: 0,
     bytesSent: 0,
   };
   const existing = await db.query('SELECT 1 FROM codectx_manifests WHERE repo_name = $1 AND commit = $2', [repoName, commit]);
@@ -59,6 +67,7 @@ export async function pushIndex(store: Store, db: RemoteDb, options: PushOptions
   const batch = { size: batchSize, onProgress: options.onProgress };
   await sendChunks(store, db, hashes, batch, report);
   if (model) await sendVectors(store, db, model, hashes, batch, report);
+  if (options.chunking) await sendFiles(store, db, options.chunking, batch, report);
   await writeManifest(db, placements, model, batch, report);
   return report;
 }
@@ -140,6 +149,41 @@ async function sendVectors(
       report.bytesSent += Buffer.byteLength(json);
     }
     batch.onProgress?.({ phase: 'vectors', done: Math.min(i + batch.size, hashes.length), total: hashes.length });
+  }
+}
+
+/**
+ * The rows of each file content the server lacks under these chunking rules (chunk places, names, referenced names,
+ * symbols; never the path), so that a pull of the same content writes them instead of parsing the file.
+ */
+async function sendFiles(store: Store, db: RemoteDb, chunking: string, batch: Batching, report: PushReport): Promise<void> {
+  const files = store.cutFileKeys();
+  for (let i = 0; i < files.length; i += batch.size) {
+    // One file per (language, content): two copies of a file are cut alike.
+    const some = [...new Map(files.slice(i, i + batch.size).map((f) => [`${f.language}\0${f.hash}`, f])).values()];
+    const have = await db.query<{ language: string; hash: string }>(
+      'SELECT language, hash FROM codectx_files WHERE chunking = $1 AND hash = ANY($2::text[])',
+      [chunking, some.map((f) => f.hash)],
+    );
+    const had = new Set(have.map((r) => `${r.language}\0${r.hash}`));
+    const missing = some.filter((f) => !had.has(`${f.language}\0${f.hash}`));
+    if (missing.length) {
+      const cut = store.cutFiles(missing.map((f) => f.path));
+      const rows = missing.flatMap((f) => {
+        const file = cut.get(f.path);
+        return file ? [{ language: f.language, hash: f.hash, file }] : [];
+      });
+      const json = JSON.stringify(rows);
+      await db.query(
+        `INSERT INTO codectx_files(chunking, language, hash, file)
+         SELECT $1, x.language, x.hash, x.file FROM jsonb_to_recordset($2::jsonb) AS x(language text, hash text, file jsonb)
+         ON CONFLICT DO NOTHING`,
+        [chunking, json],
+      );
+      report.filesSent += rows.length;
+      report.bytesSent += Buffer.byteLength(json);
+    }
+    batch.onProgress?.({ phase: 'files', done: Math.min(i + batch.size, files.length), total: files.length });
   }
 }
 

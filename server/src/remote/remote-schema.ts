@@ -47,6 +47,18 @@ export const REMOTE_MIGRATIONS: string[] = [
   );
   CREATE INDEX codectx_manifest_chunks_manifest ON codectx_manifest_chunks (manifest_id, hash);
   `,
+  // 2: files by the rules that cut them (the chunking fingerprint), their language and content hash, never their path:
+  // each chunk's place, names and referenced names and the file's symbols (the text stays in codectx_chunks), so a
+  // pull writes the rows of a file the server has instead of parsing it.
+  `
+  CREATE TABLE codectx_files (
+    chunking text NOT NULL,
+    language text NOT NULL,
+    hash text NOT NULL,
+    file jsonb NOT NULL,
+    PRIMARY KEY (chunking, language, hash)
+  );
+  `,
 ];
 
 export const REMOTE_SCHEMA_VERSION = REMOTE_MIGRATIONS.length;

@@ -67,3 +67,21 @@ export interface LastEmbeddingPass {
   seconds: number;
   chunksPerSecond: number;
 }
+
+/**
+ * One file's rows as chunking cut them, without its path or the chunks' texts (kept by content hash): what the team
+ * index keeps per file content, and what a pull turns back into a FileWrite.
+ */
+export interface CutFile {
+  lines: number;
+  chunks: CutChunk[];
+  symbols: SymbolDef[];
+}
+
+/** A chunk of a CutFile: its place, names and referenced names; its text is the one whose hash it names. */
+export type CutChunk = Omit<Chunk, 'path' | 'language' | 'content'> & { refs: string[] };
+
+/** A CutFile with its chunks' texts: a file cut elsewhere by the same rules (the team index), ready to be written. */
+export interface PreparedFile extends CutFile {
+  chunks: (CutChunk & { content: string })[];
+}

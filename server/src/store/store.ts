@@ -8,6 +8,7 @@ import { addSizes, type FtsSizes, subtractFtsTotals } from './fts-totals.js';
 import { FTS_COLUMNS, INDEX_FILE, openDatabase, readMeta, writeMeta } from './open.js';
 import { isCorruption } from './store-error.js';
 import type {
+  CutFile,
   FileState,
   FileWrite,
   LastEmbeddingPass,
@@ -22,7 +23,17 @@ import { markWriterClosed, markWriterOpen } from './writers.js';
 
 export type { ChunkFilter } from './chunk-filter.js';
 export { isCorruption, isSqliteError, StoreError, type StoreErrorCode } from './store-error.js';
-export type { FileState, FileWrite, SkippedFile, StoredChunk, StoredSymbol, StoreStatus } from './store-types.js';
+export type {
+  CutChunk,
+  CutFile,
+  FileState,
+  FileWrite,
+  PreparedFile,
+  SkippedFile,
+  StoredChunk,
+  StoredSymbol,
+  StoreStatus,
+} from './store-types.js';
 
 export class Store {
   /** The vectors: embedding cache, vec0 tables, pending list, generations, repairs (vectors.ts). */
@@ -276,6 +287,39 @@ export class Store {
          FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.overlay = 0 ORDER BY f.path, c.start_line, c.id`,
       )
       .all() as { path: string; startLine: number; endLine: number; startByte: number; endByte: number; hash: string }[];
+  }
+
+  /** The files on disk (editor buffers and files that failed to parse left out): what a push sends per file content. */
+  cutFileKeys(): { path: string; hash: string; language: string }[] {
+    return this.db
+      .prepare('SELECT path, hash, language FROM files WHERE overlay = 0 AND parse_failed = 0 ORDER BY path')
+      .all() as { path: string; hash: string; language: string }[];
+  }
+
+  /** The rows of these files as chunking cut them (chunks and symbols in the order written), by path. */
+  cutFiles(paths: string[]): Map<string, CutFile> {
+    const files = this.db
+      .prepare('SELECT f.id, f.path, f.lines FROM json_each(?) j JOIN files f ON f.path = j.value')
+      .all(JSON.stringify(paths)) as { id: number; path: string; lines: number }[];
+    const chunks = this.db.prepare(
+      `SELECT id, start_line AS startLine, end_line AS endLine, start_byte AS startByte, end_byte AS endByte, symbol, kind,
+              parent, signature, doc, hash FROM chunks WHERE file_id = ? ORDER BY id`,
+    );
+    const refs = this.db.prepare('SELECT name FROM refs WHERE chunk_id = ?').pluck();
+    const symbols = this.db.prepare(
+      `SELECT name, qualified, kind, start_line AS startLine, end_line AS endLine, parent FROM symbols WHERE file_id = ?
+       ORDER BY id`,
+    );
+    const out = new Map<string, CutFile>();
+    for (const f of files) {
+      const rows = chunks.all(f.id) as (CutFile['chunks'][number] & { id?: number })[];
+      out.set(f.path, {
+        lines: f.lines,
+        chunks: rows.map(({ id, ...c }) => ({ ...c, refs: refs.all(id) as string[] })),
+        symbols: symbols.all(f.id) as CutFile['symbols'],
+      });
+    }
+    return out;
   }
 
   /** One chunk (any of those with the same text) per content hash. */
