@@ -3,6 +3,7 @@
 import { queryEmbeddingText } from './embed/embed-text.js';
 import type { Embedder } from './embed/embedder.js';
 import { EmbeddingsUnavailable, type EngineResult, type SearchOptions } from './engine-types.js';
+import { filesFirst } from './rank/files-first.js';
 import { params } from './rank/params.js';
 import {
   type Candidate,
@@ -97,6 +98,50 @@ export async function collectCandidates(
     return chunk ? [{ ...c, chunk, coverage: termCoverage(chunk, q) }] : [];
   });
   return { found, mode };
+}
+
+/**
+ * A search's ranked results. For a pasted issue, two stages: the first ranking's best files are searched again alone
+ * (a function of the file an issue is about competes even when the whole index crowded it out of the candidates),
+ * everything is ranked again, and files lead by the evidence of all their results (rank/files-first.ts).
+ */
+export async function searchRanked(
+  sources: SearchSources,
+  query: string,
+  q: ParsedQuery,
+  limit: number,
+  options: SearchOptions,
+): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
+  const { found, mode } = await collectCandidates(sources, query, q, limit, options);
+  const p = params.issue;
+  if (!q.issue || (!p.topFiles && !p.fileSlots.length)) return rankFound(found, q, mode, limit);
+  let all = found;
+  if (p.topFiles) {
+    const first = rankFound(found, q, mode, found.length).ranked;
+    const files = [...new Set(first.map((r) => r.chunk.path))].slice(0, p.topFiles);
+    all = [...found, ...withinFiles(sources.store, q, files, found, Math.max(params.lexicalCandidates, limit * 4))];
+  }
+  const second = rankFound(all, q, mode, all.length);
+  return { ...second, ranked: filesFirst(second.ranked, p.fileSlots, p.evidencePower).slice(0, limit) };
+}
+
+/**
+ * More lexical candidates from `files` alone, those not found already. Their BM25 is on the same scale (the same
+ * expression and statistics); their lexical rank is only known to come after the `after` candidates searched first.
+ */
+function withinFiles(store: Store, q: ParsedQuery, files: string[], found: Candidate[], after: number): Candidate[] {
+  const match = matchExpression(q);
+  if (!match || !files.length) return [];
+  const have = new Set(found.map((c) => c.id));
+  const globs = files.map((f) => f.replace(/[[*?]/g, (c) => `[${c}]`));
+  const hits = lexicalSearch(store, match, params.fieldWeights, params.issue.fileCandidates + have.size, { globs }).filter(
+    (h) => !have.has(h.id),
+  );
+  const chunks = store.chunks(hits.slice(0, params.issue.fileCandidates).map((h) => h.id));
+  return hits.flatMap((h, i) => {
+    const chunk = chunks.get(h.id);
+    return chunk ? [{ id: h.id, bm25: h.bm25, lexicalRank: after + i + 1, chunk, coverage: termCoverage(chunk, q) }] : [];
+  });
 }
 
 /** Candidates ranked (fusion and boosts, per-file diversity, the rerank in hybrid), the best `limit`, and the terms to show. */

@@ -20,7 +20,7 @@ import {
   type RemoteSearchOptions,
   searchRemote,
 } from './engine-remote.js';
-import { collectCandidates, type DenseSide, rankFound, type SearchSources, toResult } from './engine-search.js';
+import { collectCandidates, type DenseSide, type SearchSources, searchRanked, toResult } from './engine-search.js';
 import {
   type ContextBundle,
   type ContextOptions,
@@ -253,8 +253,8 @@ export class Engine {
     options: SearchOptions,
   ): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode; q: ParsedQuery }> {
     const limit = checkLimit(options.limit ?? 10);
-    const { found, q, mode } = await this.collect(query, options);
-    return { ...rankFound(found, q, mode, limit), q };
+    const q = parseQuery(query);
+    return { ...(await searchRanked(await this.sources(options), query, q, limit, options)), q };
   }
 
   /**
@@ -264,8 +264,14 @@ export class Engine {
   async collect(query: string, options: SearchOptions = {}): Promise<{ found: Candidate[]; q: ParsedQuery; mode: RankMode }> {
     const limit = checkLimit(options.limit ?? 10);
     const q = parseQuery(query);
+    const { found, mode } = await collectCandidates(await this.sources(options), query, q, limit, options);
+    return { found, q, mode };
+  }
+
+  /** What a search of this mode reads of the engine, as it is now. */
+  private async sources(options: SearchOptions): Promise<SearchSources> {
     const denseSide = (options.mode ?? 'hybrid') === 'lexical' ? undefined : await this.denseSide();
-    const sources: SearchSources = {
+    return {
       store: this.store,
       dense: this.dense,
       denseSide,
@@ -273,8 +279,6 @@ export class Engine {
       firstDenseQuery: () => this.denseQueries++ === 0,
       onWarning: (message) => this.onWarning(message),
     };
-    const { found, mode } = await collectCandidates(sources, query, q, limit, options);
-    return { found, q, mode };
   }
 
   /** Dense searches this engine has run (see `vec0Below` in engine-search.ts). */

@@ -30,8 +30,10 @@ export function lexicalSearch(
   const w = weights.map((x) => Number(x).toFixed(3)).join(', ');
   const { where, args: filterArgs } = filterClauses(filter);
   const args: unknown[] = [match, ...filterArgs];
+  // `+rowid`: a plain `rowid IN (…)` is offered to FTS5, which then evaluates the whole expression once per listed
+  // rowid (1.2 s against 18 ms for three files' chunks of sphinx with a pasted issue's 80 terms).
   const restrict = where.length
-    ? ` AND rowid IN (SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where.join(' AND ')})`
+    ? ` AND +rowid IN (SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id WHERE ${where.join(' AND ')})`
     : '';
   const sql = `SELECT rowid AS id, bm25(chunks_fts, ${w}) AS score FROM chunks_fts WHERE chunks_fts MATCH ?${restrict} ORDER BY score LIMIT ?`;
   const rows = store.db.prepare(sql).all(...args, limit) as { id: number; score: number }[];
