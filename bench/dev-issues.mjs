@@ -24,8 +24,10 @@
 // --resume keeps the rows already in the output file and runs only the other instances (the results are written after
 // every instance, so a run cut short can be resumed).
 // --snapshots DIR keeps each instance's index (DIR/<id>/, with the tree it was built from); --replay DIR re-runs only
-// the searches on those kept indexes (through dist/lib.js, no checkout, no re-index: about a minute for all 52), so a
-// ranking change is measured without indexing again. Replay scores search only (context needs the trees at each commit).
+// the searches on those kept indexes (through dist/lib.js, no re-index: about a minute for all 52), so a ranking change
+// is measured without indexing again. With budgets (not `--budgets none`), replay also packs context: the tree of each
+// instance's commit is written again into the folder the index was built from (the run's --work, so pass the same one),
+// and each variant is packed in process; the defaults are the variant `default` (in place of the CLI's `cli`).
 // A mirror dir is a bare git dir (…/owner+name/repo, as the fetch tool writes under /work/.mirror); without any, each
 // repository is looked up as /work/.mirror/owner+name/repo. Needs `npm run build` (dist/cli.js, dist/lib.js);
 // `npm run eval:issues` builds and runs it.
@@ -181,11 +183,9 @@ function contextMetrics(ctx, gold, defs) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.snapshots && opts.replay) throw new Error('--snapshots and --replay go apart');
-  if (opts.replay) {
-    opts.budgets = [];
-    opts.variants = [];
-  }
-  const variantNames = opts.budgets.length ? ['cli', ...opts.variants.map((v) => v.name)] : [];
+  // Replay packs in process only: the defaults are a variant like the others.
+  if (opts.replay && opts.budgets.length) opts.variants.unshift({ name: 'default', options: {} });
+  const variantNames = opts.budgets.length ? [...(opts.replay ? [] : ['cli']), ...opts.variants.map((v) => v.name)] : [];
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   const engineLib = await import(lib);
   let instances = readFileSync(opts.suite, 'utf8')
@@ -226,7 +226,8 @@ async function main() {
 
 function progress(row) {
   const h = row.search.hybrid ?? Object.values(row.search)[0];
-  const c = row.context.cli?.[8000] ?? Object.values(row.context.cli ?? {}).at(-1);
+  const first = row.context.cli ?? Object.values(row.context)[0];
+  const c = first?.[8000] ?? Object.values(first ?? {}).at(-1);
   process.stderr.write(
     `${row.id}: file rank ${h?.fileRank ?? '-'}, func rank ${h?.funcRank ?? (row.missingDefinitions.length ? 'missing' : '-')}${c ? `, ctx file ${c.fileRecall} func ${c.funcRecallWhole}/${c.funcRecallNamed}` : ''} (${row.index ? `${row.index.filesIndexed} files re-indexed, ` : ''}${row.ms} ms)\n`,
   );
@@ -235,6 +236,7 @@ function progress(row) {
 /** Searches the kept indexes of --snapshots again with the engine of dist/lib.js: no checkout, no index run. */
 async function replay(byRepo, opts, rows, skipped, { Engine, makeConfig, scoreIssue }) {
   for (const [repo, list] of byRepo) {
+    const gitDir = opts.budgets.length ? mirrorFor(repo, opts.mirrors) : null;
     for (const x of opts.limit ? list.slice(0, opts.limit) : list) {
       const dir = join(opts.replay, x.id);
       if (!existsSync(join(dir, 'snapshot.json'))) {
@@ -252,14 +254,20 @@ async function replay(byRepo, opts, rows, skipped, { Engine, makeConfig, scoreIs
         search: {},
         context: {},
       };
-      // The tree folder only has to exist (the index remembers it); search reads chunks from the index alone.
+      // For search the tree folder only has to exist (the index remembers it; chunks come from the index alone); context
+      // shows the files' lines as indexed, so it needs the tree of the instance's commit.
       mkdirSync(tree, { recursive: true });
+      if (opts.budgets.length) {
+        if (!gitDir) throw new Error(`context in --replay needs the mirror of ${repo}`);
+        checkout(gitDir, tree, join(opts.work, `${repo.replace('/', '+')}.gitindex`), x.baseCommit);
+      }
       const engine = Engine.open(makeConfig(tree, { indexDir: dir }));
       try {
         for (const mode of opts.modes) {
           const out = await engine.search(x.query, { limit: 50, mode });
           row.search[mode] = { ...searchMetrics(scoreIssue, out.results, x.gold), tookMs: out.tookMs };
         }
+        await packVariants(engine, x, defs, opts, row);
       } finally {
         await engine.close();
       }
@@ -341,13 +349,7 @@ async function indexAndScore(byRepo, opts, rows, skipped, save, { Engine, makeCo
       if (opts.variants.length) {
         const engine = Engine.open(makeConfig(tree, { indexDir }));
         try {
-          for (const v of opts.variants) {
-            row.context[v.name] = {};
-            for (const budget of opts.budgets) {
-              const ctx = await engine.context(x.query, { ...v.options, budgetTokens: budget });
-              row.context[v.name][budget] = contextMetrics(ctx, x.gold, defs);
-            }
-          }
+          await packVariants(engine, x, defs, opts, row);
         } finally {
           await engine.close();
         }
@@ -356,6 +358,17 @@ async function indexAndScore(byRepo, opts, rows, skipped, save, { Engine, makeCo
       rows.push(row);
       save();
       progress(row);
+    }
+  }
+}
+
+/** Each --variant's context at each budget, packed in this process on the instance's index. */
+async function packVariants(engine, x, defs, opts, row) {
+  for (const v of opts.variants) {
+    row.context[v.name] = {};
+    for (const budget of opts.budgets) {
+      const ctx = await engine.context(x.query, { ...v.options, budgetTokens: budget });
+      row.context[v.name][budget] = contextMetrics(ctx, x.gold, defs);
     }
   }
 }

@@ -22,6 +22,7 @@ import type { Ranked } from './rank/rank-candidates.js';
 import { expandCallees } from './search/expand-graph.js';
 import { expandMembers } from './search/expand-members.js';
 import { matchExpression } from './search/lexical-search.js';
+import { definitionSpans } from './store/graph.js';
 import type { Store } from './store/store.js';
 import type { ParsedQuery } from './tokens/parse-query.js';
 
@@ -73,7 +74,7 @@ function folderLabels(repos: string[]): string[] {
 interface RankedChunk {
   engine: ContextSide;
   label: string;
-  chunk: Chunk;
+  chunk: Chunk & { id?: number };
   score: number;
   pinned?: boolean;
 }
@@ -93,7 +94,8 @@ export async function contextAcross(engines: ContextSide[], query: string, optio
   const expand = { graph: options.graph ?? budgetTokens >= GRAPH_MIN_BUDGET, members: options.members ?? true };
   const { ranked, terms } = await rankAcross(engines, labels, query, perEngine, expand, options.openFiles ?? []);
   if (options.active) pinActive(ranked, engines, labels, options.active);
-  const candidates = toCandidates(ranked);
+  const spans = options.wholeDefinitions !== false ? definitionsOf(ranked) : new Map();
+  const candidates = toCandidates(ranked, spans);
   const outlines = options.repoMap !== false ? outlinesOf(ranked) : [];
   const packed = packContext(candidates, {
     budget: budgetTokens,
@@ -139,7 +141,12 @@ async function rankAcross(
     const byId = new Map<number, RankedChunk>();
     for (const r of found) {
       const inOpenFile = open.has(`${engine.repo}\0${r.chunk.path}`);
-      const entry = { engine, label: labels[i] ?? '', chunk: r.chunk, score: r.score * (inOpenFile ? OPEN_FILE_BOOST : 1) };
+      const entry = {
+        engine,
+        label: labels[i] ?? '',
+        chunk: { ...r.chunk, id: r.id },
+        score: r.score * (inOpenFile ? OPEN_FILE_BOOST : 1),
+      };
       byId.set(r.id, entry);
       ranked.push(entry);
     }
@@ -214,8 +221,31 @@ function pinActive(
   }
 }
 
+/** The whole definitions that ranked chunks are parts of (store/graph.ts), by ranked entry. */
+function definitionsOf(ranked: RankedChunk[]): Map<RankedChunk, { startLine: number; endLine: number }> {
+  const out = new Map<RankedChunk, { startLine: number; endLine: number }>();
+  const byEngine = new Map<ContextSide, RankedChunk[]>();
+  for (const r of ranked) if (r.chunk.id !== undefined) byEngine.set(r.engine, [...(byEngine.get(r.engine) ?? []), r]);
+  for (const [engine, list] of byEngine) {
+    const spans = engine.guardedSync(() =>
+      definitionSpans(
+        engine.store.db,
+        list.map((r) => ({ ...r.chunk, id: r.chunk.id ?? -1 })),
+      ),
+    );
+    for (const r of list) {
+      const span = spans.get(r.chunk.id ?? -1);
+      if (span) out.set(r, span);
+    }
+  }
+  return out;
+}
+
 /** The ranked chunks as the packer takes them, each with its file's lines as indexed (read once per file). */
-function toCandidates(ranked: RankedChunk[]): ContextCandidate[] {
+function toCandidates(
+  ranked: RankedChunk[],
+  spans: Map<RankedChunk, { startLine: number; endLine: number }>,
+): ContextCandidate[] {
   const sources = new Map<string, readonly string[] | undefined>();
   const sourceOf = (engine: ContextSide, path: string) => {
     const key = `${engine.repo}\0${path}`;
@@ -236,6 +266,7 @@ function toCandidates(ranked: RankedChunk[]): ContextCandidate[] {
     score: r.score,
     source: sourceOf(r.engine, r.chunk.path),
     pinned: r.pinned,
+    definition: spans.get(r),
   }));
 }
 

@@ -81,6 +81,11 @@ export interface ContextOptions {
    * of its score, and itself drops to 0.7 of it (search/expand-members.ts). Default: true.
    */
   members?: boolean;
+  /**
+   * A chunk that is a part of a long definition stands for the whole definition when that fits the chunk's share of
+   * the budget (assemble/pack-context.ts). Default: true.
+   */
+  wholeDefinitions?: boolean;
   /** Add a map of the files involved (paths and top-level declarations) when the budget leaves room (default true). */
   repoMap?: boolean;
 }

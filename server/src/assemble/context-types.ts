@@ -33,6 +33,11 @@ export interface ContextCandidate {
   source?: readonly string[];
   /** Taken before anything else when it fits (the chunk at the editor's cursor). */
   pinned?: boolean;
+  /**
+   * The lines of the whole definition this chunk is a part of, when it reaches past the chunk (a long definition cut
+   * into parts). With the source known, the definition is taken whole in the chunk's place when it fits its share.
+   */
+  definition?: { startLine: number; endLine: number };
 }
 
 /** Top-level declarations of one file, for the repository map. */

@@ -204,6 +204,27 @@ describe('packContext', () => {
     expect(packContext([], { budget: Number.NaN, countTokens: count }).text).toBe('');
   });
 
+  it('takes the whole definition a part belongs to when it fits the share and what is left, else the part', () => {
+    // `part` is lines 10-19 of a definition on lines 10-40 (with its header, the definition is ~295 tokens, the part
+    // ~105, lines 1-40 of another file ~365).
+    const part = cand('a.ts', 10, 19, { definition: { startLine: 10, endLine: 40 } });
+    const lines = (packed: ReturnType<typeof packContext>) => packed.blocks.map((b) => [b.startLine, b.endLine]);
+    expect(lines(packContext([part], { budget: 1000, countTokens: count }))).toEqual([[10, 40]]);
+    // Within the share (half of 1000 for the first candidate), but not within what two pinned chunks leave (~270).
+    const pinned = (path: string) => cand(path, 1, 40, { pinned: true });
+    expect(lines(packContext([part, pinned('b.ts'), pinned('c.ts')], { budget: 1000, countTokens: count }))).toEqual([
+      [10, 19],
+      [1, 40],
+      [1, 40],
+    ]);
+    // Over the share of a later rank (a quarter of 1000): the part alone, and a later part of it is not a duplicate.
+    const second = cand('a.ts', 20, 29, { definition: { startLine: 10, endLine: 40 } });
+    expect(lines(packContext([cand('c.ts', 1, 2), part, second], { budget: 1000, countTokens: count }))).toEqual([
+      [10, 29],
+      [1, 2],
+    ]);
+  });
+
   it('never exceeds the budget, over random candidates, budgets and formats (property)', () => {
     const line = fc.oneof(
       fc.string({ maxLength: 60 }),
@@ -219,6 +240,7 @@ describe('packContext', () => {
       pinned: fc.boolean(),
       doc: fc.constantFrom('', '/** doc */'),
       signature: fc.string({ maxLength: 30 }),
+      definition: fc.option(fc.record({ before: fc.integer({ min: 0, max: 20 }), after: fc.integer({ min: 0, max: 40 }) })),
     });
     fc.assert(
       fc.property(
@@ -245,6 +267,12 @@ describe('packContext', () => {
               score: 1,
               source: s.withSource ? source : undefined,
               pinned: s.pinned,
+              definition: s.definition
+                ? {
+                    startLine: Math.max(1, s.start - s.definition.before),
+                    endLine: s.start + lines.length - 1 + s.definition.after,
+                  }
+                : undefined,
             };
           });
           const outlines = specs.slice(0, 4).map((s) => ({

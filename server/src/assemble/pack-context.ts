@@ -55,6 +55,11 @@ interface Unit {
   trimmable: boolean;
   /** A gap between pieces already taken, not a candidate of its own. */
   gap?: boolean;
+  /**
+   * The whole definition the candidate is a part of, when it fits the candidate's share: tried before the part, which
+   * is taken instead when the definition does not fit what is left.
+   */
+  definition?: Option;
   /** Trimmed pieces, smallest last: made only when the whole one is not taken (most candidates never need them). */
   trimmed: () => Option[];
 }
@@ -262,6 +267,7 @@ function density(u: Unit): number {
  * fit in `left` tokens (with some slack for merging). Trimming is done only for a unit that gets that far.
  */
 function* optionsOf(u: Unit, left: number): Generator<Option> {
+  if (u.definition) yield u.definition;
   if (u.withinShare) yield u.whole;
   else if (u.whole.cost <= left && !u.trimmable) yield u.whole;
   if (!u.trimmable || left < MIN_TRIMMED) return;
@@ -336,12 +342,33 @@ function toUnits(
       value: c.pinned ? Number.POSITIVE_INFINITY : rankValue(rank),
       key,
       whole: { piece: whole, cost: wholeCost },
+      definition: wholeDefinition(c, base, share, format, count),
       withinShare: wholeCost <= share,
       trimmable: lines !== undefined && lines.length > 1,
       trimmed: makeTrimmed,
     });
   });
   return { units, duplicates };
+}
+
+/**
+ * A part of a long definition stands for the whole definition when its source is known and the whole fits `share`:
+ * the question is then answered by the definition, not by the lines the chunker happened to cut. Else the part itself.
+ */
+function wholeDefinition(
+  c: ContextCandidate,
+  base: Omit<Piece, 'lines' | 'text' | 'elided'>,
+  share: number,
+  format: ContextFormat,
+  count: CountTokens,
+): Option | undefined {
+  const def = c.definition;
+  const source = c.source;
+  if (!def || !source || def.startLine < 1 || def.endLine > source.length || def.startLine > def.endLine) return undefined;
+  const lines = source.slice(def.startLine - 1, def.endLine).map((text, n): [number, string] => [def.startLine + n, text]);
+  const piece: Piece = { ...base, startLine: def.startLine, endLine: def.endLine, lines, text: '', elided: false };
+  const cost = pieceCost(piece, format, count);
+  return cost <= share ? { piece, cost } : undefined;
 }
 
 /** True when every line of `inner` is among `outer`'s lines (both ascending). */

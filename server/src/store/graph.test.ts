@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chunksReferencing, definitionChunks, refsOf } from './graph.js';
+import { chunksReferencing, definitionChunks, definitionSpans, refsOf } from './graph.js';
 import { Store } from './store.js';
 import { graphFileWrite } from './test-files.js';
 
@@ -46,6 +46,31 @@ describe('code graph in the store', () => {
     expect(chunksReferencing(store.db, ['other'], 10).length).toBe(1);
     store.writeBatch({ writes: [], touched: [], deleted: ['a.go', 'b.go'] });
     expect(store.db.prepare('SELECT COUNT(*) FROM refs').pluck().get()).toBe(0);
+    store.db.close();
+  });
+
+  it('finds the whole definition a part of a long one belongs to, and nothing for a definition held whole', () => {
+    const store = Store.open(join(dir, 'idx'), dir);
+    // Chunks on lines 1, 2 and 3: `long` is cut into the parts on lines 1 and 2; `short` (line 3) is whole.
+    const w = graphFileWrite('a.go', ['func long() {', '}', 'func short() {}'], [], ['long', 'long', 'short']);
+    w.symbols = [
+      { name: 'long', qualified: 'long', kind: 'function', startLine: 1, endLine: 2, parent: '' },
+      { name: 'short', qualified: 'short', kind: 'function', startLine: 3, endLine: 3, parent: '' },
+    ];
+    store.writeBatch({ writes: [w], touched: [], deleted: [] });
+    const ids = store.db.prepare('SELECT id FROM chunks ORDER BY start_line').pluck().all() as number[];
+    const chunk = (i: number, symbol: string) => ({
+      id: ids[i] as number,
+      path: 'a.go',
+      symbol,
+      startLine: i + 1,
+      endLine: i + 1,
+    });
+    const spans = definitionSpans(store.db, [chunk(0, 'long'), chunk(1, 'long'), chunk(2, 'short'), chunk(2, '')]);
+    expect([...spans]).toEqual([
+      [ids[0], { startLine: 1, endLine: 2 }],
+      [ids[1], { startLine: 1, endLine: 2 }],
+    ]);
     store.db.close();
   });
 });

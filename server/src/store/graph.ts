@@ -54,3 +54,27 @@ export function definitionChunks(db: Database.Database, names: string[], limit: 
   }
   return out;
 }
+
+/**
+ * The whole definition each chunk is a part of, where it reaches past the chunk (a definition longer than the chunk
+ * budget is cut into parts, chunk/chunk-file.ts): its first and last line, keyed by chunk id. Chunks whose definition
+ * they hold whole, and chunks without a symbol, are left out.
+ */
+export function definitionSpans(
+  db: Database.Database,
+  chunks: { id: number; path: string; symbol: string; startLine: number; endLine: number }[],
+): Map<number, { startLine: number; endLine: number }> {
+  const out = new Map<number, { startLine: number; endLine: number }>();
+  const find = db.prepare(
+    `SELECT s.start_line AS startLine, s.end_line AS endLine FROM symbols s JOIN files f ON f.id = s.file_id
+      WHERE f.path = ? AND s.qualified = ? AND s.start_line <= ? AND s.end_line >= ?
+      ORDER BY s.end_line - s.start_line LIMIT 1`,
+  );
+  for (const c of chunks) {
+    if (!c.symbol) continue;
+    const def = find.get(c.path, c.symbol, c.endLine, c.startLine) as { startLine: number; endLine: number } | undefined;
+    if (!def || (def.startLine >= c.startLine && def.endLine <= c.endLine)) continue;
+    out.set(c.id, { startLine: Math.min(def.startLine, c.startLine), endLine: Math.max(def.endLine, c.endLine) });
+  }
+  return out;
+}
