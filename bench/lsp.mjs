@@ -4,13 +4,13 @@
 // section of docs/benchmarks.md between the bench-lsp markers.
 // Invariant: every index is built in a fresh temp cacheDir and deleted; the corpora are never written to (freshness
 // edits a temp copy); only the text between the bench-lsp markers of the doc is rewritten.
-import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { fileURLToPath } from 'node:url';
 import { CORPORA, ensureInstalled, walk } from './corpora.mjs';
+import { procCpuMs, procMemory, round, sleep, startServer as startChild, tempDir } from './lsp-client.mjs';
 import { readOptions } from './options.mjs';
 import { buildQueries } from './queries.mjs';
 import { summarize } from './report.mjs';
@@ -91,107 +91,8 @@ function log(msg) {
   process.stderr.write(`[bench:lsp ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${msg}\n`);
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** A sleep that does not keep the process alive: for the losing side of a race. */
-const grace = (ms) => new Promise((r) => setTimeout(r, ms).unref());
-const round = (n, digits = 1) => (n == null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
-
-/** VmRSS and VmHWM of a process, in bytes, from /proc/PID/status. */
-function procMemory(pid) {
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN) * 1024;
-    return { rssBytes: kb('VmRSS'), hwmBytes: kb('VmHWM') };
-  } catch {
-    return { rssBytes: null, hwmBytes: null };
-  }
-}
-
-/** CPU time of a process in ms (utime + stime from /proc/PID/stat, at the usual 100 ticks per second). */
-function procCpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return null;
-  }
-}
-
-/** Servers still running and temp folders, cleaned up if the bench dies half-way or is interrupted. */
-const running = new Set();
-const temps = new Set();
-process.on('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-
-function tempDir(prefix) {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.add(dir);
-  return dir;
-}
-
-/** The built server as a child process and an LSP client on its stdio, with timestamps of progress begin/end. */
-function startServer(cli, logFile, label, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  child.stderr.on('data', (d) => appendFileSync(logFile, `[${label} stderr] ${d}`));
-  const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  const rpc = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  const progress = new Map(); // token → {title, beginAt, endAt}
-  rpc.onNotification('window/logMessage', (p) => appendFileSync(logFile, `[${label}] ${p.message}\n`));
-  rpc.onNotification('window/showMessage', (p) => appendFileSync(logFile, `[${label} shown] ${p.message}\n`));
-  rpc.onRequest('window/workDoneProgress/create', () => null);
-  rpc.onRequest('client/registerCapability', () => null);
-  rpc.onNotification('$/progress', (p) => {
-    const now = performance.now();
-    if (p.value?.kind === 'begin') progress.set(p.token, { title: p.value.title, beginAt: now, endAt: null });
-    else if (p.value?.kind === 'end' && progress.has(p.token)) progress.get(p.token).endAt = now;
-  });
-  rpc.listen();
-  return {
-    child,
-    rpc,
-    progress,
-    async initialize(folders, initializationOptions) {
-      const workspaceFolders = folders.map((f) => ({ uri: pathToFileURL(f).toString(), name: f }));
-      await rpc.sendRequest('initialize', {
-        processId: process.pid,
-        rootUri: workspaceFolders[0].uri,
-        workspaceFolders,
-        initializationOptions: { ...initializationOptions, ...INIT_EXTRA },
-        capabilities: { window: { workDoneProgress: true }, workspace: { workspaceFolders: true } },
-      });
-      const at = performance.now();
-      await rpc.sendNotification('initialized', {});
-      return at;
-    },
-    status: () => rpc.sendRequest('codectx/status', {}),
-    search: (query, limit = 10, mode = undefined) => rpc.sendRequest('codectx/search', { query, limit, mode }),
-    async waitReady(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const s = await rpc.sendRequest('codectx/status', {});
-        if (s.folders.length > 0 && s.folders.every((f) => f.state === 'ready' || f.state === 'error')) return s;
-        if (Date.now() > deadline) throw new Error(`${label}: not ready after ${timeoutMs} ms`);
-        await sleep(100);
-      }
-    },
-    async close() {
-      try {
-        await Promise.race([rpc.sendRequest('shutdown'), grace(10_000)]);
-        await rpc.sendNotification('exit');
-      } catch {
-        // The server may already be gone; the kill below covers it.
-      }
-      const end = await Promise.race([exited, grace(5_000).then(() => null)]);
-      if (!end) child.kill('SIGKILL');
-      rpc.dispose();
-    },
-  };
-}
+/** The server as a child process, with this run's initializationOptions (--embeddings none). */
+const startServer = (cli, logFile, label, nodeArgs = []) => startChild(cli, logFile, label, { nodeArgs, initExtra: INIT_EXTRA });
 
 /** Folder status fields worth keeping. */
 const folderSummary = (f) => ({

@@ -63,6 +63,36 @@ it('engine answers during the first run; ready() resolves once the run is over',
   await live.dispose();
 });
 
+it('a save during the first run is indexed before the run ends: the run stops, the save goes first, the run resumes', async () => {
+  let reached: () => void = () => {};
+  const midRun = new Promise<void>((r) => {
+    reached = r;
+  });
+  const live = Engine.live(makeConfig(repo, { indexDir, embedder: { provider: 'none' } }), {
+    watch: false,
+    debounceMs: 50,
+    log: () => {},
+    onProgress: (p) => {
+      if (p.filesDone >= 100) reached();
+    },
+  });
+  const started = live.start();
+  await midRun;
+  writeFileSync(join(repo, 'pkg9', 'saved.ts'), 'export function savedDuringFirstRun() {\n  return 1;\n}\n');
+  await live.filesChanged(['pkg9/saved.ts']);
+  // Without the stop, this resolves after the whole first run (state ready, 1,001 files).
+  expect(live.state).toBe('indexing');
+  const hits = await live.engine?.search('savedDuringFirstRun', { limit: 3, mode: 'lexical' });
+  expect(hits?.results.map((r) => r.path)).toContain('pkg9/saved.ts');
+  expect(live.engine?.status().files).toBeLessThan(1001);
+  // ready() waits for the resumed run, which indexes everything else.
+  const engine = await live.ready();
+  expect(live.state).toBe('ready');
+  expect(engine?.status().files).toBe(1001);
+  await started;
+  await live.dispose();
+});
+
 it('ready() resolves with undefined when the index cannot be opened', async () => {
   const live = Engine.live(makeConfig(join(repo, 'missing'), { indexDir, embedder: { provider: 'none' } }), {
     watch: false,

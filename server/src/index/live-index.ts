@@ -50,6 +50,8 @@ const FULL_RUN_THRESHOLD = 5000;
 const READER_POLL_MS = 2000;
 const RESCAN_MS = 30_000;
 const WATCHER_READY_MS = 10_000;
+/** A save stops a full run in progress at most this often (filesChanged). */
+const PREEMPT_EVERY_MS = 10_000;
 /** A watcher batch of more files than this goes to the chunker (a save or two is chunked here, sooner). */
 const CHUNKER_ABOVE_FILES = 16;
 /** Chunks per write transaction: a transaction of this size holds the thread for a few tens of milliseconds. */
@@ -80,6 +82,10 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
   private queue: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private running: AbortController | undefined;
+  /** The full run in progress (a save stops it: filesChanged), when it last was stopped, and the run queued after. */
+  private fullRun: AbortController | undefined;
+  private preemptedAt = Number.NEGATIVE_INFINITY;
+  private resumed: Promise<void> | undefined;
   private disposed = false;
 
   /** `open` opens the index (Engine.open); it is called once, by `start`. */
@@ -152,6 +158,18 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
     if (this.role !== 'writer' || !this.opened || paths.length === 0) return Promise.resolve();
     const rulesChanged = paths.some((p) => IGNORE_FILES.includes(p.slice(p.lastIndexOf('/') + 1)));
     if (rulesChanged || paths.length > FULL_RUN_THRESHOLD) return this.enqueue(() => this.run({}));
+    // A save during a full run would wait for all of it (the first run of the Linux kernel takes many minutes): the
+    // full run stops, these paths go first, and a new full run follows; what the stopped run wrote stays, and the new
+    // one skips it by size and mtime. At most once per PREEMPT_EVERY_MS, so that a stream of changes (a build) cannot
+    // keep a long run from finishing.
+    const now = performance.now();
+    if (this.fullRun && now - this.preemptedAt >= PREEMPT_EVERY_MS) {
+      this.preemptedAt = now;
+      this.fullRun.abort();
+      const done = this.enqueue(() => this.run({ paths }));
+      this.resumed = this.enqueue(() => this.run({}));
+      return done;
+    }
     return this.enqueue(() => this.run({ paths }));
   }
 
@@ -225,6 +243,12 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
     // Killed or crashed last time: check the index in the queue before the first run (answers go on meanwhile).
     if (this.opened?.needsCheck) void this.enqueue(() => this.checkIntegrity());
     await this.enqueue(() => this.run({}));
+    // A save stopped the first run and queued another (filesChanged): the first run is over when that one is.
+    while (this.resumed) {
+      const resumed = this.resumed;
+      this.resumed = undefined;
+      await resumed;
+    }
   }
 
   private async checkIntegrity(): Promise<void> {
@@ -271,6 +295,7 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
     this.running = controller;
     const full = options.paths === undefined;
     if (full) {
+      this.fullRun = controller;
       this.state = 'indexing';
       engine.setMeta('state', 'indexing');
     }
@@ -310,6 +335,7 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
     } finally {
       release?.();
       if (this.running === controller) this.running = undefined;
+      if (this.fullRun === controller) this.fullRun = undefined;
     }
   }
 
