@@ -4,6 +4,7 @@ import { queryEmbeddingText } from './embed/embed-text.js';
 import type { Embedder } from './embed/embedder.js';
 import { EmbeddingsUnavailable, type EngineResult, type SearchOptions } from './engine-types.js';
 import { filesFirst } from './rank/files-first.js';
+import { keepDenseFirst } from './rank/keep-dense-first.js';
 import { params } from './rank/params.js';
 import {
   type Candidate,
@@ -152,7 +153,7 @@ export function rankFound(
   limit: number,
 ): { ranked: Ranked[]; terms: string[]; mode: RankMode } {
   let ranked = diversityFor(rankCandidates(found, q, params, mode), mode, params);
-  if (mode === 'hybrid') ranked = rerank(ranked, q, params);
+  if (mode === 'hybrid') ranked = keepDenseFirst(rerank(ranked, q, params), params.denseFirstWithin);
   ranked = ranked.slice(0, limit);
   return { ranked, terms: [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())], mode };
 }
