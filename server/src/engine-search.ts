@@ -152,7 +152,7 @@ export function rankFound(
   mode: RankMode,
   limit: number,
 ): { ranked: Ranked[]; terms: string[]; mode: RankMode } {
-  let ranked = diversityFor(rankCandidates(found, q, params, mode), mode, params);
+  let ranked = diversityFor(rankCandidates(found, q, params, mode), mode, params, q.issue !== undefined);
   if (mode === 'hybrid') ranked = keepDenseFirst(rerank(ranked, q, params), params.denseFirstWithin);
   ranked = ranked.slice(0, limit);
   return { ranked, terms: [...q.terms, ...q.identifiers.map((i) => i.toLowerCase())], mode };

@@ -8,6 +8,7 @@ import {
   capPerFile,
   denseWeight,
   diversify,
+  diversityFor,
   type Explanation,
   type RankMode,
   rankCandidates,
@@ -278,6 +279,14 @@ describe('rankCandidates', () => {
       ['b', -1.1],
     ]);
     expect(diversify(neg, 0.9).map((r) => r.i)).toEqual([0, 2, 1]);
+  });
+
+  it('diversityFor: lexical search caps a question, demotes a pasted issue softly', () => {
+    const ranked = [10, 9.9, 9.8, 9.7, 1].map((score, i) => ({ chunk: { path: i < 4 ? 'a' : 'b' }, score, i }));
+    // A question: a's fourth result goes behind b's far weaker one; an issue: 9.7 × 0.9³ = 7.1 still beats 1.
+    expect(diversityFor(ranked, 'lexical', params).map((r) => r.i)).toEqual([0, 1, 2, 4, 3]);
+    expect(diversityFor(ranked, 'lexical', params, true).map((r) => r.i)).toEqual([0, 1, 2, 3, 4]);
+    expect(diversityFor(ranked, 'dense', params, true).map((r) => r.i)).toEqual([0, 1, 2, 4, 3]);
   });
 });
 

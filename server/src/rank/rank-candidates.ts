@@ -129,12 +129,13 @@ export function rankCandidates(candidates: Candidate[], q: ParsedQuery, p: RankP
     if (mode === 'hybrid' && c.bm25 !== undefined) lexicalScores.set(c.id, boosted(c.bm25 + coverage * p.coverage));
     return { ...c, score: boosted(base), explain };
   });
-  // Where `--mode lexical` would put each lexical candidate: the same score, boosts, order and per-file cap.
+  // Where `--mode lexical` would put each lexical candidate: the same score, boosts, order and per-file cap (the hard
+  // cap the rerank was fitted with, also for a pasted issue, whose lexical search demotes softly instead).
   const lexical = ranked.flatMap((r) => {
     const score = lexicalScores.get(r.id);
     return score === undefined ? [] : [{ r, chunk: r.chunk, score }];
   });
-  diversityFor(lexical.sort(byScore), 'lexical', p).forEach(({ r }, i) => {
+  capPerFile(lexical.sort(byScore), p.resultsPerFile).forEach(({ r }, i) => {
     r.explain.lexicalPosition = i + 1;
   });
   return ranked.sort(byScore);
@@ -307,14 +308,18 @@ function byScore<T extends { score: number; chunk: { path: string; startLine: nu
 
 /**
  * Diversity as each mode has it: lexical and dense let at most `resultsPerFile` results of a file lead; hybrid demotes
- * a file's later results softly (`sameFileDecay`), so that the rerank after it still sees them.
+ * a file's later results softly (`sameFileDecay`), so that the rerank after it still sees them, and so does lexical
+ * search of a pasted issue (`issue.lexicalFileDecay`).
  */
 export function diversityFor<T extends { chunk: { path: string }; score: number }>(
   ranked: T[],
   mode: RankMode,
   p: RankParams,
+  issue = false,
 ): T[] {
-  return mode === 'hybrid' ? diversify(ranked, p.sameFileDecay) : capPerFile(ranked, p.resultsPerFile);
+  if (mode === 'hybrid') return diversify(ranked, p.sameFileDecay);
+  if (mode === 'lexical' && issue) return diversify(ranked, p.issue.lexicalFileDecay);
+  return capPerFile(ranked, p.resultsPerFile);
 }
 
 /** At most `perFile` results from one file come first; the others follow in score order (diversity, not loss). */
