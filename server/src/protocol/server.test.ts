@@ -237,3 +237,27 @@ describe('language server, a buffer opened while the first run indexes', () => {
     }
   });
 });
+
+describe('language server, warnings', () => {
+  it('says a folder cannot be indexed in a window/showMessage notification, to a client that answers no requests for it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'codectx-lsp-warn-'));
+    const index = mkdtempSync(join(tmpdir(), 'codectx-lsp-warn-cache-'));
+    put(root, 'a.ts', 'export function warnedFolderSibling() {\n  return 1;\n}\n');
+    // The test client handles no window/showMessageRequest: a request would be answered MethodNotFound, and its
+    // rejection, unhandled, ended the server (a watcher out of inotify watches said so the same way).
+    const client = inProcessPair();
+    try {
+      await client.initialize([root, join(root, 'missing-folder')], { cacheDir: index, embeddings: { provider: 'none' } });
+      await client.waitReady();
+      await until(
+        async () => client.logs,
+        (logs) => logs.some((m) => /cannot index .*missing-folder/.test(m)),
+      );
+      const r = await client.rpc.sendRequest(SearchRequest.type, { query: 'warnedFolderSibling' });
+      expect(r.results[0]?.symbol).toBe('warnedFolderSibling');
+    } finally {
+      await client.close();
+      for (const d of [root, index]) rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

@@ -5,7 +5,9 @@ import {
   type Connection,
   FileChangeType,
   LSPErrorCodes,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type WorkspaceFolder,
@@ -24,7 +26,9 @@ export function startServer(connection: Connection): void {
   let pendingFolders: WorkspaceFolder[] = [];
   const folders: FolderRegistry = new FolderRegistry({
     log: (message) => connection.console.info(message),
-    warn: (message) => void connection.window.showWarningMessage(message),
+    // A notification, not window/showMessageRequest: nothing to answer, so a client without that request (which
+    // answers MethodNotFound) cannot end the server with an unhandled rejection.
+    warn: (message) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }),
     createProgress: () => (workDoneProgress ? connection.window.createWorkDoneProgress() : undefined),
     onStarted: () => buffers.resync(),
   });
