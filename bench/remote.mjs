@@ -1,7 +1,8 @@
-// The team index on PostgreSQL 15 (npm run bench:remote): a local index against a pull of the same commit, push time
-// and size (and a second push), remote against local search (p50/p95, top-10 overlap), and the dense recall@10 of the
+// The team index on PostgreSQL 15 (npm run bench:remote): a local index against a pull of the same commit (files' rows
+// and vectors; then vectors only, the files' rows deleted from the server, as before they were pushed), push time and
+// size (and a second push), remote against local search (p50/p95, top-10 overlap), and the dense recall@10 of the
 // sign-bit shortlist per size against exact search on the server. Starts its own PostgreSQL (as the tests do).
-// Usage: node bench/remote.mjs [--corpus django|go] [--queries N]
+// Usage: node bench/remote.mjs [--corpus django|go] [--queries N] [--pull-only]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +10,11 @@ import { Engine, makeConfig, SignBitSearch, startPostgres } from '../dist/lib.js
 import { CORPORA, ensureInstalled } from './corpora.mjs';
 import { readOptions } from './options.mjs';
 
-const usage = 'usage: node bench/remote.mjs [--corpus django|go] [--queries N]';
+const usage = 'usage: node bench/remote.mjs [--corpus django|go] [--queries N] [--pull-only]';
 const opts = {
   corpus: 'django',
   queries: 30,
-  ...readOptions(process.argv.slice(2), { '--corpus': String, '--queries': Number }, usage, (m) => {
+  ...readOptions(process.argv.slice(2), { '--corpus': String, '--queries': Number, '--pull-only': true }, usage, (m) => {
     process.stderr.write(`${m}\n`);
     process.exit(2);
   }),
@@ -34,19 +35,28 @@ const temp = (p) => {
   return d;
 };
 
+const { default: pg } = await import('pg');
 const server = await startPostgres();
 try {
   const commit = `${corpus.name}-bench`;
   const config = (remote) => makeConfig(corpus.path, { indexDir: temp('codectx-bench-remote-'), remote });
 
   // 1. The local index, as a fresh clone without a team index builds it.
+  // CPU seconds of this process (all its threads: the model's too) beside the wall time, which the shared machine's
+  // load stretches.
+  const cpuSince = (start) => {
+    const u = process.cpuUsage(start);
+    return (u.user + u.system) / 1000;
+  };
   const local = Engine.open(config(undefined));
   let t = performance.now();
+  const cpu = process.cpuUsage();
   await local.index();
   const localEmbed = await local.embed();
   const localMs = performance.now() - t;
+  const localCpuMs = cpuSince(cpu);
   const chunks = local.status().chunks;
-  log(`local index: ${seconds(localMs)} s (${chunks} chunks, ${localEmbed?.computed} embedded)`);
+  log(`local index: ${seconds(localMs)} s, CPU ${seconds(localCpuMs)} s (${chunks} chunks, ${localEmbed?.computed} embedded)`);
 
   // 2. Push (CI), then the same commit again.
   const ci = Engine.open({ ...local.config, remote: server.url });
@@ -57,7 +67,6 @@ try {
   const again = await ci.push({ repoName: corpus.name, commit });
   const againMs = performance.now() - t;
   await ci.close();
-  const { default: pg } = await import('pg');
   const client = new pg.Client(server.url);
   await client.connect();
   const dbBytes = Number((await client.query('SELECT pg_database_size(current_database()) AS n')).rows[0].n);
@@ -66,17 +75,68 @@ try {
     `push: ${seconds(pushMs)} s, ${(pushed.bytesSent / 1048576).toFixed(1)} MiB sent, database ${(dbBytes / 1048576).toFixed(0)} MiB; again: ${seconds(againMs)} s (${again.alreadyThere ? 'already there' : 'sent'})`,
   );
 
-  // 3. A fresh clone with the team index: searchable (hybrid) when index + embed are done.
-  const pulled = Engine.open(config(server.url));
-  t = performance.now();
-  await pulled.index();
-  const pulledEmbed = await pulled.embed();
-  const pullMs = performance.now() - t;
+  // 3. A fresh clone with the team index: searchable (hybrid) when index + embed are done. First with the files' rows,
+  // then with vectors only (the files' rows deleted from the server: what a pull took before they were pushed).
+  const pull = async () => {
+    const engine = Engine.open(config(server.url));
+    const start = performance.now();
+    const startCpu = process.cpuUsage();
+    const report = await engine.index();
+    const indexMs = performance.now() - start;
+    const embedded = await engine.embed();
+    const ms = performance.now() - start;
+    const cpuMs = cpuSince(startCpu);
+    const pulledVectors = engine.lastPull?.pulled;
+    await engine.close();
+    return { ms, cpuMs, indexMs, embedMs: ms - indexMs, filesPulled: report.filesPulled, vectors: pulledVectors, embedded };
+  };
+  const pulled = await pull();
+  const pullMs = pulled.ms;
   log(
-    `pull until searchable: ${seconds(pullMs)} s (${pulled.lastPull?.pulled} vectors pulled, ${pulledEmbed?.computed} embedded); ${(localMs / pullMs).toFixed(1)}× sooner than the local index`,
+    `pull until searchable: ${seconds(pullMs)} s, CPU ${seconds(pulled.cpuMs)} s (${(localCpuMs / pulled.cpuMs).toFixed(1)}× less) (index ${seconds(pulled.indexMs)} s with ${pulled.filesPulled} files' rows pulled, embed ${seconds(pulled.embedMs)} s with ${pulled.vectors} vectors pulled, ${pulled.embedded?.computed} embedded); ${(localMs / pullMs).toFixed(1)}× sooner than the local index`,
   );
-  await pulled.close();
+  {
+    const client = new pg.Client(server.url);
+    await client.connect();
+    await client.query('DELETE FROM codectx_files');
+    await client.end();
+  }
+  const vectorsOnly = await pull();
+  log(
+    `pull of vectors only: ${seconds(vectorsOnly.ms)} s, CPU ${seconds(vectorsOnly.cpuMs)} s (${(localCpuMs / vectorsOnly.cpuMs).toFixed(1)}× less) (index ${seconds(vectorsOnly.indexMs)} s, embed ${seconds(vectorsOnly.embedMs)} s); ${(localMs / vectorsOnly.ms).toFixed(1)}× sooner than the local index`,
+  );
+  const pullFigures = {
+    corpus: corpus.name,
+    chunks,
+    localMs,
+    localCpuMs,
+    pushMs,
+    pushBytes: pushed.bytesSent,
+    filesSent: pushed.filesSent,
+    dbBytes,
+    againMs,
+    pullMs,
+    pull: {
+      cpuMs: pulled.cpuMs,
+      indexMs: pulled.indexMs,
+      embedMs: pulled.embedMs,
+      filesPulled: pulled.filesPulled,
+      vectors: pulled.vectors,
+    },
+    vectorsOnly: { ms: vectorsOnly.ms, cpuMs: vectorsOnly.cpuMs, indexMs: vectorsOnly.indexMs, embedMs: vectorsOnly.embedMs },
+  };
+  if (opts.pullOnly) {
+    await local.close();
+    process.stdout.write(`${JSON.stringify(pullFigures)}\n`);
+  } else await searchFigures(local, pullFigures);
+} finally {
+  server.remove();
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+}
 
+/** Remote against local search, and the dense recall of the sign-bit shortlist; prints every figure as JSON. */
+async function searchFigures(local, pullFigures) {
+  const chunks = pullFigures.chunks;
   // 4. Remote against local search: symbol names of the index and their doc words, every k-th so the sample is fixed.
   const symbols = local.symbols('', 100_000).filter((s) => s.name.length > 3);
   const step = Math.max(1, Math.floor(symbols.length / opts.queries));
@@ -131,21 +191,10 @@ try {
   await local.close();
   process.stdout.write(
     `${JSON.stringify({
-      corpus: corpus.name,
-      chunks,
-      localMs,
-      pushMs,
-      pushBytes: pushed.bytesSent,
-      dbBytes,
-      againMs,
-      pullMs,
-      pulled: pulledEmbed,
+      ...pullFigures,
       searchMs: { local: [pct(localMsList, 50), pct(localMsList, 95)], remote: [pct(remoteMsList, 50), pct(remoteMsList, 95)] },
       overlap: mean(overlaps),
       recall,
     })}\n`,
   );
-} finally {
-  server.remove();
-  for (const d of temps) rmSync(d, { recursive: true, force: true });
 }

@@ -138,25 +138,33 @@ export class RemotePull {
     if (!url || !this.available) return undefined;
     let db: Promise<RemoteDb> | undefined;
     let failed = false;
-    return {
-      lookup: async (chunking, files): Promise<(PreparedFile | undefined)[]> => {
-        if (failed) return [];
-        try {
-          db ??= RemoteDb.connect(url).then(async (d) => {
-            await d.checkSchema().catch(async (error: unknown) => {
-              await d.close();
-              throw error;
-            });
-            return d;
+    // One lookup at a time on the one connection (the run asks for the next batch before the last one answers).
+    let queue: Promise<unknown> = Promise.resolve();
+    const lookup = async (chunking: string, files: { hash: string; language: string }[]) => {
+      if (failed) return [];
+      try {
+        db ??= RemoteDb.connect(url).then(async (d) => {
+          await d.checkSchema().catch(async (error: unknown) => {
+            await d.close();
+            throw error;
           });
-          return await pullFiles(await db, chunking, files);
-        } catch (error) {
-          if (!failed) this.failed(error, 'chunking and embedding locally');
-          failed = true;
-          return [];
-        }
+          return d;
+        });
+        return await pullFiles(await db, chunking, files);
+      } catch (error) {
+        if (!failed) this.failed(error, 'chunking and embedding locally');
+        failed = true;
+        return [];
+      }
+    };
+    return {
+      lookup: (chunking, files): Promise<(PreparedFile | undefined)[]> => {
+        const answer = queue.then(() => lookup(chunking, files));
+        queue = answer;
+        return answer;
       },
       close: async () => {
+        await queue;
         await (await db?.catch(() => undefined))?.close();
       },
     };
