@@ -215,6 +215,18 @@ describe('rankCandidates', () => {
     });
   }
 
+  it('exactPhrase: a message quoted in a long question, measured against the literal (placeholders for 1-3 words)', () => {
+    const query = 'after the upgrade the service fails with could not open the socket file at /run/app.sock on boot, why';
+    const raising = chunk('s.go', 'listen', 'return fmt.Errorf("could not open the socket file at %s", path)');
+    // A literal written as a name, not as words, is not a message a question quotes.
+    const named = chunk('s.go', 'load', 'require("./could-not-open-the-socket-file")');
+    const [a, b] = [raising, named].map(
+      (c) => rankCandidates([{ id: 1, bm25: 1, lexicalRank: 1, chunk: c }], parseQuery(query), params)[0]?.explain.boosts,
+    );
+    expect(a).toHaveProperty('exactPhrase');
+    expect(b).not.toHaveProperty('exactPhrase');
+  });
+
   it('longestRun counts consecutive query words found in order', () => {
     const q = phraseWords('server returned 500: internal error');
     expect(longestRun(q, 'fmt.Errorf("server returned %d: %s", code, msg) // internal error')).toBe(2);

@@ -184,8 +184,10 @@ function lookupOf(q: ParsedQuery): Lookup {
  */
 function pastedMessage(candidates: Candidate[], q: ParsedQuery, p: RankParams): Set<number> {
   const sayWords = q.messageWords;
-  const messages = q.issue?.messages ?? [];
-  const fromIssue = messages.length ? issueMessages(candidates, messages, p) : new Set<number>();
+  // A question that reads as a message is matched against each literal as an issue's quoted messages are.
+  const asMessage = p.phraseTemplates && !q.issue && sayWords.length >= p.phraseMinWords ? [sayWords] : [];
+  const messages = q.issue?.messages ?? asMessage;
+  const fromIssue = messages.length ? issueMessages(candidates, messages, p, !q.issue) : new Set<number>();
   if (sayWords.length < p.phraseMinWords) return fromIssue;
   const phraseNeeded = Math.max(p.phraseMinWords, Math.min(p.phraseLongRun, Math.ceil(p.phraseShare * sayWords.length)));
   const verbatim = new Set(
@@ -206,11 +208,13 @@ function pastedMessage(candidates: Candidate[], q: ParsedQuery, p: RankParams): 
  * literal (every word of it found in order, each placeholder standing for one to `placeholderWords` words), among the
  * first `messageCandidates` lexical candidates.
  */
-function issueMessages(candidates: Candidate[], messages: string[][], p: RankParams): Set<number> {
+function issueMessages(candidates: Candidate[], messages: string[][], p: RankParams, spaced: boolean): Set<number> {
   const found = new Set<number>();
   for (const c of candidates) {
     if (c.lexicalRank === undefined || c.lexicalRank > p.issue.messageCandidates) continue;
-    const literals = stringLiterals(c.chunk.content).split('\u0000').map(phraseWords);
+    // For a question, only a literal written as words (`./one-and-dones`, `topic=="/tasks/exit"` are names, not messages).
+    const raw = stringLiterals(c.chunk.content).split('\u0000');
+    const literals = (spaced ? raw.filter((l) => /\S\s+\S/.test(l)) : raw).map(phraseWords);
     if (literals.some((l) => messages.some((m) => templateMatches(l, m, p)))) found.add(c.id);
   }
   return found;
