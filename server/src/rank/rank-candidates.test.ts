@@ -45,6 +45,11 @@ describe('denseWeight', () => {
   check('what does --dry-run change', params.denseWeightCode);
   check('"connection reset by peer"', params.denseWeightCode);
   check(`TypeError: x is undefined ${'at frame '.repeat(20)}`, params.denseWeightCode);
+  // A pasted issue with inline code reads as plain language.
+  check(
+    `Calling \`Session.request()\` with a list drops the hooks\n${'the session should keep every hook it was given. '.repeat(6)}\nSteps: call \`register_hook("response", f)\` twice`,
+    params.denseWeightProse,
+  );
 });
 
 describe('rankCandidates', () => {
