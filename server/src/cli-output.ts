@@ -116,6 +116,7 @@ export function printIndexReport(
         embedMs: Math.round(embedded?.elapsedMs ?? 0),
         embeddings: embedded ? 'on' : (engine.embedderProblem ?? 'off'),
         pulledFromRemote: engine.lastPull?.pulled ?? 0,
+        filesPulledFromRemote: report.filesPulled,
       })}\n`,
     );
   } else {

@@ -162,6 +162,30 @@ describe('pull', () => {
     await Promise.all([engine.close(), local.close()]);
   });
 
+  it('codectx index --remote --json says how many files came from the team index', () => {
+    const r = spawnSync(
+      process.execPath,
+      [join(packageRoot(), 'dist', 'cli.js'), 'index', '--repo', repo, '--remote', server.urlOf('reader', 'r'), '--json'],
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          CODECTX_INDEX_DIR: temp('codectx-pull-cli-'),
+          CODECTX_EMBEDDINGS: 'none',
+          CODECTX_REMOTE: '',
+        },
+      },
+    );
+    expect(r.stderr).not.toMatch(/warning|team index|Deprecation/);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      files: 24,
+      filesIndexed: 24,
+      filesPulledFromRemote: 24,
+      parseFailures: 0,
+    });
+  });
+
   it('a server killed mid-pull: one warning, what came is kept, the model embeds the rest', async () => {
     const warnings: string[] = [];
     const engine = open(server.url, warnings);
