@@ -24,6 +24,7 @@ const USAGE = `usage: node bench/lsp-scale.mjs [options]
   --first-cap S      stop the first phase after S seconds if the index is not ready (default 1200)
   --probes N         saved files timed in each phase (default 20 idle, 5 first, 1 inotify)
   --watches N        the inotify phase's cap on watches (default 1000; the tree has ~5k folders)
+  --embeddings none  idle and inotify without the model (an index still being embedded would embed meanwhile)
   --cli PATH         the server (default dist/cli.js)
   --results PATH     write the figures as JSON
   --log PATH         the servers' stderr and log messages (default .bench/lsp-scale.log)`;
@@ -49,6 +50,7 @@ const o = {
       '--first-cap': Number,
       '--probes': Number,
       '--watches': Number,
+      '--embeddings': String,
       '--cli': resolve,
       '--results': resolve,
       '--log': resolve,
@@ -173,7 +175,8 @@ async function first() {
 /** A server on the kept whole-tree index (CODECTX_INDEX_DIR), optionally wrapped (the inotify phase's namespace). */
 function keptServer(label, wrap = []) {
   if (!existsSync(join(o.indexDir))) fail(`${o.indexDir} is missing: run npm run bench -- --corpus linux --keep first`);
-  return startServer(o.cli, o.log, label, { env: { ...process.env, CODECTX_INDEX_DIR: o.indexDir }, wrap });
+  const initExtra = o.embeddings === 'none' ? { embeddings: { provider: 'none' } } : {};
+  return startServer(o.cli, o.log, label, { env: { ...process.env, CODECTX_INDEX_DIR: o.indexDir }, wrap, initExtra });
 }
 
 // Idle: the kept index, current; saves timed one at a time, then memory before and after hybrid searches.
