@@ -130,9 +130,11 @@ export function printIndexReport(
 /** `codectx push`: one line (or JSON) saying what the team index has now and what this push sent. */
 export function printPushReport(report: PushReport, json: boolean): number {
   if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else if (report.alreadyThere)
-    process.stdout.write(`${report.repoName}@${report.commit.slice(0, 12)} was already in the team index: nothing sent\n`);
-  else
+  else if (report.alreadyThere) {
+    const sent = report.vectorsSent + report.filesSent;
+    const what = sent ? `sent the ${report.vectorsSent} vectors and ${report.filesSent} files' rows it lacked` : 'nothing sent';
+    process.stdout.write(`${report.repoName}@${report.commit.slice(0, 12)} was already in the team index: ${what}\n`);
+  } else
     process.stdout.write(
       `pushed ${report.repoName}@${report.commit.slice(0, 12)}: ${report.files} files, ${report.chunks} chunks (${report.chunksSent} chunks and ${report.vectorsSent} vectors sent, ${(report.bytesSent / 1048576).toFixed(1)} MiB)\n`,
     );

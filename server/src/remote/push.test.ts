@@ -107,6 +107,14 @@ describe('push', () => {
     });
     const again = await engine.push({ repoName: 'demo', commit: 'c1' });
     expect(again).toMatchObject({ alreadyThere: true, chunksSent: 0, vectorsSent: 0, filesSent: 0, bytesSent: 0 });
+    // A commit pushed by an older codectx (no files' rows) or with another model: a push of it sends what it lacks.
+    await sql("DELETE FROM codectx_files WHERE file->'chunks'->0->>'symbol' IN ('handler_a0', 'handler_a1')");
+    await sql('DELETE FROM codectx_vectors WHERE hash IN (SELECT hash FROM codectx_vectors ORDER BY hash LIMIT 3)');
+    const upgraded = await engine.push({ repoName: 'demo', commit: 'c1' });
+    expect(upgraded).toMatchObject({ alreadyThere: true, chunksSent: 0, vectorsSent: 3, filesSent: 2 });
+    expect(await count('codectx_files')).toBe(6);
+    expect(await count('codectx_vectors')).toBe(7);
+    expect(await sql("SELECT 1 FROM codectx_manifests WHERE repo_name = 'demo'")).toHaveLength(1);
     // Another commit of the same content sends only its manifest.
     const next = await engine.push({ repoName: 'demo', commit: 'c2' });
     expect(next).toMatchObject({ alreadyThere: false, chunksSent: 0, vectorsSent: 0, filesSent: 0 });

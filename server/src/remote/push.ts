@@ -31,7 +31,7 @@ export interface PushProgress {
 export interface PushReport {
   repoName: string;
   commit: string;
-  /** True when the server already had this manifest: nothing was sent. */
+  /** True when the server already had this manifest: only vectors and files' rows it lacked were sent. */
   alreadyThere: boolean;
   files: number;
   chunks: number;
@@ -44,7 +44,10 @@ export interface PushReport {
   bytesSent: number;
 }
 
-/** Pushes `store` to `db`: chunks, then the model's vectors, then the manifest; what the server has is not sent. */
+/**
+ * Pushes `store` to `db`: chunks, then the model's vectors, then the files' rows, then the manifest; what the server has
+ * is not sent.
+ */
 export async function pushIndex(store: Store, db: RemoteDb, options: PushOptions): Promise<PushReport> {
   const { repoName, commit, model } = options;
   const batchSize = options.batchSize ?? 500;
@@ -62,13 +65,15 @@ export async function pushIndex(store: Store, db: RemoteDb, options: PushOptions
     bytesSent: 0,
   };
   const existing = await db.query('SELECT 1 FROM codectx_manifests WHERE repo_name = $1 AND commit = $2', [repoName, commit]);
-  if (existing.length > 0) return { ...report, alreadyThere: true };
   const hashes = [...new Set(placements.map((p) => p.hash))];
   const batch = { size: batchSize, onProgress: options.onProgress };
-  await sendChunks(store, db, hashes, batch, report);
+  report.alreadyThere = existing.length > 0;
+  // A commit already there has its chunks, but maybe not the vectors of this model or the files' rows of these
+  // chunking rules (pushed by an older codectx, or with another model): those are sent, the manifest stays.
+  if (!report.alreadyThere) await sendChunks(store, db, hashes, batch, report);
   if (model) await sendVectors(store, db, model, hashes, batch, report);
   if (options.chunking) await sendFiles(store, db, options.chunking, batch, report);
-  await writeManifest(db, placements, model, batch, report);
+  if (!report.alreadyThere) await writeManifest(db, placements, model, batch, report);
   return report;
 }
 
