@@ -27,6 +27,11 @@ export interface ContextCandidate {
   doc: string;
   score: number;
   /**
+   * The tokens of `content` alone by the packer's counter, when the caller knows them (the index stores each chunk's
+   * o200k count): the packer then counts only the header and closing of a block that shows the content as is.
+   */
+  tokens?: number;
+  /**
    * The file's lines as indexed, when the caller could read them unchanged: chunks of one file then merge by their real
    * lines. Without them a chunk is shown as its own text and merges with nothing.
    */

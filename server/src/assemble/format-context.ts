@@ -22,6 +22,20 @@ export function citation(b: { folder: string; path: string; startLine: number; e
 
 /** One block's segment. `first` tells the JSON renderer not to put a comma before it. */
 export function renderBlock(b: MergedBlock, format: ContextFormat, first: boolean): string {
+  const { before, content, after } = blockParts(b, format, first);
+  return `${before}${content}${after}`;
+}
+
+/**
+ * A block's segment in three parts, `before + content + after`: the content as the format writes it (escaped in JSON
+ * and XML) between its header and its closing. `raw` is true when the content is written as is, so that a count of the
+ * content alone (stored in the index) is a count of the middle part.
+ */
+export function blockParts(
+  b: MergedBlock,
+  format: ContextFormat,
+  first: boolean,
+): { before: string; content: string; after: string; raw: boolean } {
   if (format === 'json') {
     const value = {
       path: shownPath(b.folder, b.path),
@@ -31,20 +45,35 @@ export function renderBlock(b: MergedBlock, format: ContextFormat, first: boolea
       language: b.language,
       rank: b.rank,
       elided: b.elided,
-      content: b.content,
     };
-    return `${first ? '\n' : ',\n'}${JSON.stringify(value)}`;
+    const head = JSON.stringify(value);
+    return {
+      before: `${first ? '\n' : ',\n'}${head.slice(0, -1)},"content":`,
+      content: JSON.stringify(b.content),
+      after: '}',
+      raw: false,
+    };
   }
   if (format === 'xml') {
     const symbols = b.symbols.length ? ` symbols="${attr(b.symbols.join(', '))}"` : '';
-    return (
-      `<block path="${attr(shownPath(b.folder, b.path))}" lines="${b.startLine}-${b.endLine}"${symbols} ` +
-      `language="${attr(b.language)}" rank="${b.rank}"${b.elided ? ' elided="true"' : ''}>\n${text(b.content)}\n</block>\n`
-    );
+    const content = text(b.content);
+    return {
+      before:
+        `<block path="${attr(shownPath(b.folder, b.path))}" lines="${b.startLine}-${b.endLine}"${symbols} ` +
+        `language="${attr(b.language)}" rank="${b.rank}"${b.elided ? ' elided="true"' : ''}>\n`,
+      content,
+      after: '\n</block>\n',
+      raw: content === b.content,
+    };
   }
   const fence = fenceFor(b.content);
   const symbols = b.symbols.length ? ` ${b.symbols.join(', ')}` : '';
-  return `### ${citation(b)}${symbols}\n${fence}${b.language}\n${b.content}\n${fence}\n\n`;
+  return {
+    before: `### ${citation(b)}${symbols}\n${fence}${b.language}\n`,
+    content: b.content,
+    after: `\n${fence}\n\n`,
+    raw: true,
+  };
 }
 
 /** The repository map's segment: each file's path, then its top-level declarations with their line numbers. */

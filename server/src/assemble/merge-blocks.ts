@@ -26,6 +26,8 @@ export type MergedBlock = Omit<ContextBlock, 'tokens'>;
 
 /** Merges the pieces of one file (or of several: they are grouped by folder and path) into blocks ordered by line. */
 export function mergeBlocks(pieces: readonly Piece[]): MergedBlock[] {
+  // One piece, the packer's most frequent question (what does this candidate cost alone), is one block.
+  if (pieces.length === 1 && pieces[0]) return [toBlock([pieces[0]])];
   const byFile = new Map<string, Piece[]>();
   for (const p of pieces) {
     const key = `${p.folder}\0${p.path}`;
@@ -99,7 +101,7 @@ function toBlock(group: Piece[]): MergedBlock {
       endLine: last[0],
       elided: false,
       shown: [[first[0], last[0]]],
-      content: only.map(([, t]) => t).join('\n'),
+      content: joined(only),
     };
   }
   const lines = new Map<number, string>();
@@ -142,6 +144,20 @@ function toBlock(group: Piece[]): MergedBlock {
     shown,
     content: rendered.join('\n'),
   };
+}
+
+/**
+ * A piece's lines as one text, joined once per lines array: the packer merges a file's pieces again at each choice, and
+ * the same string then keeps its hash for the lookups of its count.
+ */
+const joinedTexts = new WeakMap<NumberedLines, string>();
+function joined(lines: NumberedLines): string {
+  let text = joinedTexts.get(lines);
+  if (text === undefined) {
+    text = lines.map(([, t]) => t).join('\n');
+    joinedTexts.set(lines, text);
+  }
+  return text;
 }
 
 /** The longer indentation of two lines: an elided body is indented at least as deep as its neighbours. */

@@ -225,6 +225,32 @@ describe('packContext', () => {
     ]);
   });
 
+  it('costs a block from the stored count of its content, counting only its header and closing', () => {
+    const c = cand('a.ts', 1, 30);
+    const exact = packContext([c], { budget: 1000, countTokens: count });
+    const texts: string[] = [];
+    const spy: CountTokens = (text) => {
+      texts.push(text);
+      return count(text);
+    };
+    const stored = packContext([{ ...c, tokens: count(c.content) }], { budget: 1000, countTokens: spy });
+    expect(stored.text).toBe(exact.text);
+    expect(stored.tokens).toBe(count(stored.text));
+    // The content is counted only inside the whole text, never alone or as a block.
+    expect(texts.filter((t) => t.includes(c.content) && t !== stored.text)).toEqual([]);
+    // A block's count from parts is the exact count, or over it by a token or two where BPE would merge across a seam.
+    const block = stored.blocks[0]?.tokens ?? 0;
+    expect(block - (exact.blocks[0]?.tokens ?? 0)).toBeGreaterThanOrEqual(0);
+    expect(block - (exact.blocks[0]?.tokens ?? 0)).toBeLessThanOrEqual(2);
+    // An escaped format counts the block: the raw count is no count of the escaped text.
+    const xml = packContext([{ ...c, content: `${c.content}\n<T>`, endLine: 31, source: undefined, tokens: 5 }], {
+      budget: 1000,
+      countTokens: count,
+      format: 'xml',
+    });
+    expect(xml.blocks[0]?.tokens).toBeGreaterThan(100);
+  });
+
   it('never exceeds the budget, over random candidates, budgets and formats (property)', () => {
     const line = fc.oneof(
       fc.string({ maxLength: 60 }),
@@ -241,6 +267,8 @@ describe('packContext', () => {
       doc: fc.constantFrom('', '/** doc */'),
       signature: fc.string({ maxLength: 30 }),
       definition: fc.option(fc.record({ before: fc.integer({ min: 0, max: 20 }), after: fc.integer({ min: 0, max: 40 }) })),
+      // The content's count as the index stores it, none, or a wrong one (a stale or foreign count must not break the budget).
+      tokens: fc.oneof(fc.constant<'exact' | undefined>('exact'), fc.constant(undefined), fc.integer({ min: 0, max: 400 })),
     });
     fc.assert(
       fc.property(
@@ -267,6 +295,7 @@ describe('packContext', () => {
               score: 1,
               source: s.withSource ? source : undefined,
               pinned: s.pinned,
+              tokens: s.tokens === 'exact' ? count(content) : s.tokens,
               definition: s.definition
                 ? {
                     startLine: Math.max(1, s.start - s.definition.before),

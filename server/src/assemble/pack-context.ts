@@ -3,7 +3,7 @@
 import { candidateLines, type NumberedLines } from './candidate-lines.js';
 import type { ContextBlock, ContextCandidate, ContextFormat, FileOutline, PackedContext } from './context-types.js';
 import type { CountTokens } from './count-tokens.js';
-import { renderBlock, renderContext } from './format-context.js';
+import { blockParts, renderBlock, renderContext } from './format-context.js';
 import { type MergedBlock, mergeBlocks, type Piece } from './merge-blocks.js';
 import { buildRepoMap } from './repo-map.js';
 import { trimDefinition } from './trim-definition.js';
@@ -11,7 +11,10 @@ import { trimDefinition } from './trim-definition.js';
 export interface PackOptions {
   /** Tokens the rendered text may take, at most. */
   budget: number;
-  /** Exact counter (see count-tokens.ts); the packer counts each block it considers and then the whole text. */
+  /**
+   * Exact counter (see count-tokens.ts); the packer counts the blocks it considers and then the whole text. A
+   * candidate's `tokens`, when given, stands for a count of its content by this counter (see BlockCost).
+   */
   countTokens: CountTokens;
   format?: ContextFormat;
   /** Lower-case words of the question: a trimmed definition keeps the lines that contain one. */
@@ -64,11 +67,13 @@ interface Unit {
   trimmable: boolean;
   /** A gap between pieces already taken, not a candidate of its own. */
   gap?: boolean;
+  /** The tokens the candidate may take whole (shareOf). */
+  share: number;
   /**
    * The whole definition the candidate is a part of, when it fits the candidate's share: tried before the part, which
-   * is taken instead when the definition does not fit what is left.
+   * is taken instead when the definition does not fit what is left. Counted only for a unit that gets that far.
    */
-  definition?: Option;
+  definition: () => Option | undefined;
   /** Trimmed pieces, smallest last: made only when the whole one is not taken (most candidates never need them). */
   trimmed: () => Option[];
 }
@@ -78,6 +83,7 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
   const format = options.format ?? 'markdown';
   const budget = Math.max(0, Math.floor(Number.isFinite(options.budget) ? options.budget : 0));
   const count = memoized(options.countTokens);
+  const cost = blockCost(count, format, candidates);
   const empty: PackedContext = {
     format,
     budget,
@@ -91,10 +97,33 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
   };
   const fixed = count(renderContext(format, '', []));
   if (fixed > budget) return empty;
-  const { units, duplicates } = toUnits(candidates, options.terms ?? [], budget, format, count);
+  const { units, duplicates } = toUnits(candidates, options.terms ?? [], budget, cost);
   const minCost = budget * (options.minCostShare ?? MIN_COST_SHARE);
-  const { pieces, used, taken } = fillGreedily(units, fixed, budget, format, count, minCost);
-  return renderWithin(pieces, taken, budget - used, { ...empty, duplicates }, options.outlines, count);
+  const { pieces, used, taken } = fillGreedily(units, fixed, budget, cost, minCost);
+  return renderWithin(pieces, taken, budget - used, { ...empty, duplicates }, options.outlines, count, cost);
+}
+
+/**
+ * The tokens of a rendered block (its segment, counted apart). A block whose content is a candidate's whole content
+ * with a known count (ContextCandidate.tokens: the index stores one per chunk) costs its header and closing, counted,
+ * plus that count, when the format writes the content as is: no chunk is counted again at each question. The sum of
+ * the parts may exceed the whole by a token or so where BPE merges across a seam; the whole text is always counted.
+ * With `estimate`, an escaped content (JSON, XML with `<&>`) is costed from the raw count too: an estimate for the
+ * greedy order only, never for a choice, which counts the block.
+ */
+type BlockCost = (b: MergedBlock, first: boolean, estimate?: boolean) => number;
+
+function blockCost(count: CountTokens, format: ContextFormat, candidates: readonly ContextCandidate[]): BlockCost {
+  const known = new Map<string, number>();
+  for (const c of candidates) {
+    if (typeof c.tokens === 'number' && Number.isFinite(c.tokens) && c.tokens >= 0) known.set(c.content, c.tokens);
+  }
+  return (b, first, estimate = false) => {
+    const parts = blockParts(b, format, first);
+    const tokens = known.get(b.content);
+    if (tokens !== undefined && (parts.raw || estimate)) return count(parts.before) + tokens + count(parts.after);
+    return count(`${parts.before}${parts.content}${parts.after}`);
+  };
 }
 
 /** The counter, remembering the count of each text for this packing (blocks are counted again as they grow). */
@@ -119,8 +148,7 @@ function fillGreedily(
   units: Unit[],
   fixed: number,
   budget: number,
-  format: ContextFormat,
-  count: CountTokens,
+  cost: BlockCost,
   minCost: number,
 ): { pieces: Piece[]; used: number; taken: Set<Unit> } {
   const density = (u: Unit) => u.value / Math.max(1, minCost, u.whole.cost);
@@ -137,14 +165,14 @@ function fillGreedily(
       // Cheap test first: a piece that does not fit alone does not fit merged either, nearly always.
       if (used + option.cost > budget + file.cost * 0.1) continue;
       const pieces = [...file.pieces, option.piece];
-      const cost = fileCost(pieces, format, count);
-      if (used - file.cost + cost > budget) continue;
-      used += cost - file.cost;
-      files.set(unit.key, { pieces, cost });
+      const withIt = fileCost(pieces, cost);
+      if (used - file.cost + withIt > budget) continue;
+      used += withIt - file.cost;
+      files.set(unit.key, { pieces, cost: withIt });
       if (!unit.gap) taken.add(unit);
       // Short gaps the file's blocks now have (a class's member bodies, lines between two pieces) become units of
       // their own, worth what their block is worth: a definition is better read whole when the budget allows.
-      for (const gap of gapUnits(pieces, unit.key, gapsQueued, budget, format, count)) {
+      for (const gap of gapUnits(pieces, unit.key, gapsQueued, budget, cost)) {
         insertByDensity(order, i + 1, gap, density);
       }
       break;
@@ -165,6 +193,7 @@ function renderWithin(
   base: PackedContext,
   outlines: readonly FileOutline[] | undefined,
   count: CountTokens,
+  cost: BlockCost,
 ): PackedContext {
   const { format, budget } = base;
   let pieces = taken;
@@ -178,7 +207,7 @@ function renderWithin(
     const text = renderContext(format, map.text, segments);
     const tokens = count(text);
     if (tokens <= budget) {
-      const packed: ContextBlock[] = blocks.map((b, i) => ({ ...b, tokens: count(segments[i] ?? '') }));
+      const packed: ContextBlock[] = blocks.map((b, i) => ({ ...b, tokens: cost(b, i === 0) }));
       const some = blocks.length > 0 || map.files.length > 0;
       return {
         ...base,
@@ -209,18 +238,11 @@ function shareOf(budget: number, rank: number, pinned: boolean): number {
 const MAX_GAP_LINES = 40;
 
 /** The short gaps inside the blocks of one file's pieces (source known), as units not offered before. */
-function gapUnits(
-  pieces: Piece[],
-  key: string,
-  queued: Set<string>,
-  budget: number,
-  format: ContextFormat,
-  count: CountTokens,
-): Unit[] {
+function gapUnits(pieces: Piece[], key: string, queued: Set<string>, budget: number, cost: BlockCost): Unit[] {
   const out: Unit[] = [];
   for (const block of mergeBlocks(pieces)) {
     // A block grows by its gaps only up to its share of the budget, as a whole definition would.
-    const room = shareOf(budget, block.rank, false) - count(renderBlock(block, format, false));
+    const room = shareOf(budget, block.rank, false) - cost(block, false);
     const inBlock = pieces.filter((p) => p.lines && p.source && p.startLine <= block.endLine && block.startLine <= p.endLine);
     const source = inBlock[0]?.source;
     if (!source) continue;
@@ -248,16 +270,18 @@ function gapUnits(
         elided: false,
         source,
       };
-      const option = { piece, cost: pieceCost(piece, format, count) };
+      const option = { piece, cost: pieceCost(piece, cost) };
       if (option.cost > room) continue;
       out.push({
         rank: block.rank,
         value: rankValue(block.rank),
         key,
         whole: option,
+        share: room,
         withinShare: true,
         trimmable: false,
         gap: true,
+        definition: () => undefined,
         trimmed: () => [],
       });
     }
@@ -277,7 +301,9 @@ function insertByDensity(order: Unit[], from: number, unit: Unit, density: (u: U
  * fit in `left` tokens (with some slack for merging). Trimming is done only for a unit that gets that far.
  */
 function* optionsOf(u: Unit, left: number): Generator<Option> {
-  if (u.definition) yield u.definition;
+  // The definition holds the part's lines: when the part is over what is left or its share, so is the definition.
+  const definition = u.whole.cost <= left && u.whole.cost <= u.share ? u.definition() : undefined;
+  if (definition) yield definition;
   if (u.withinShare) yield u.whole;
   else if (u.whole.cost <= left && !u.trimmable) yield u.whole;
   if (!u.trimmable || left < MIN_TRIMMED) return;
@@ -291,8 +317,7 @@ function toUnits(
   candidates: readonly ContextCandidate[],
   terms: readonly string[],
   budget: number,
-  format: ContextFormat,
-  count: CountTokens,
+  cost: BlockCost,
 ): { units: Unit[]; duplicates: number } {
   const units: Unit[] = [];
   const shownByFile = new Map<string, NumberedLines[]>();
@@ -327,7 +352,8 @@ function toUnits(
       elided: !lines || lines.length < c.endLine - c.startLine + 1,
     };
     const share = shareOf(budget, rank, c.pinned === true);
-    const wholeCost = pieceCost(whole, format, count);
+    // The greedy order may use an estimate (BlockCost); taking the piece counts it.
+    const wholeCost = pieceCost(whole, cost, true);
     let trimmed: Option[] | undefined;
     const makeTrimmed = (): Option[] => {
       if (trimmed) return trimmed;
@@ -338,21 +364,26 @@ function toUnits(
         const kept = trimDefinition(lines, c.doc, c.signature, terms, maxMatched);
         if (kept.length >= lines.length) continue;
         const piece: Piece = { ...base, lines: kept, text: '', elided: true };
-        const cost = pieceCost(piece, format, count);
+        const tokens = pieceCost(piece, cost);
         // A trim that saves little is not worth the lines it hides.
-        if (cost < previous && cost <= wholeCost * MAX_TRIMMED_SHARE) {
-          trimmed.push({ piece, cost });
-          previous = cost;
+        if (tokens < previous && tokens <= wholeCost * MAX_TRIMMED_SHARE) {
+          trimmed.push({ piece, cost: tokens });
+          previous = tokens;
         }
       }
       return trimmed;
     };
+    let definition: { option: Option | undefined } | undefined;
     units.push({
       rank,
       value: c.pinned ? Number.POSITIVE_INFINITY : rankValue(rank),
       key,
       whole: { piece: whole, cost: wholeCost },
-      definition: wholeDefinition(c, base, share, format, count),
+      share,
+      definition: () => {
+        definition ??= { option: wholeDefinition(c, base, share, cost) };
+        return definition.option;
+      },
       withinShare: wholeCost <= share,
       trimmable: lines !== undefined && lines.length > 1,
       trimmed: makeTrimmed,
@@ -369,32 +400,35 @@ function wholeDefinition(
   c: ContextCandidate,
   base: Omit<Piece, 'lines' | 'text' | 'elided'>,
   share: number,
-  format: ContextFormat,
-  count: CountTokens,
+  cost: BlockCost,
 ): Option | undefined {
   const def = c.definition;
   const source = c.source;
   if (!def || !source || def.startLine < 1 || def.endLine > source.length || def.startLine > def.endLine) return undefined;
   const lines = source.slice(def.startLine - 1, def.endLine).map((text, n): [number, string] => [def.startLine + n, text]);
   const piece: Piece = { ...base, startLine: def.startLine, endLine: def.endLine, lines, text: '', elided: false };
-  const cost = pieceCost(piece, format, count);
-  return cost <= share ? { piece, cost } : undefined;
+  const tokens = pieceCost(piece, cost);
+  return tokens <= share ? { piece, cost: tokens } : undefined;
 }
 
 /** True when every line of `inner` is among `outer`'s lines (both ascending). */
 function contains(outer: NumberedLines, inner: NumberedLines): boolean {
-  const have = new Set(outer.map(([n]) => n));
-  return inner.every(([n]) => have.has(n));
+  let o = 0;
+  for (const [n] of inner) {
+    while (o < outer.length && (outer[o]?.[0] ?? 0) < n) o++;
+    if (outer[o]?.[0] !== n) return false;
+  }
+  return true;
 }
 
-function pieceCost(piece: Piece, format: ContextFormat, count: CountTokens): number {
-  return fileCost([piece], format, count);
+function pieceCost(piece: Piece, cost: BlockCost, estimate = false): number {
+  return fileCost([piece], cost, estimate);
 }
 
-/** The exact tokens of the blocks the pieces of one file make (each block's segment counted apart). */
-function fileCost(pieces: Piece[], format: ContextFormat, count: CountTokens): number {
+/** The tokens of the blocks the pieces of one file make (each block's segment counted apart, see BlockCost). */
+function fileCost(pieces: Piece[], cost: BlockCost, estimate = false): number {
   let n = 0;
-  for (const b of mergeBlocks(pieces)) n += count(renderBlock(b, format, false));
+  for (const b of mergeBlocks(pieces)) n += cost(b, false, estimate);
   return n;
 }
 

@@ -24,6 +24,8 @@ export function buildRepoMap(
   const files: FileOutline[] = [];
   for (const outline of outlines) {
     const f = { ...outline, entries: outline.entries.slice(0, MAX_MAP_ENTRIES) };
+    // Each entry takes at least two tokens (its line number, its line break): a file that cannot fit is not counted.
+    if (used + 2 * f.entries.length > allowance) continue;
     // A file's cost: the map with it alone, less the map's frame (its own empty path line, roughly).
     const cost = Math.max(1, count(renderRepoMap([f], format)) - frameCost + 1);
     if (used + cost > allowance) continue;
