@@ -326,6 +326,21 @@ describe('rankCandidates on a pasted issue', () => {
     expect(top('something goes wrong when documents are saved through the storage layer', cands)[0]).toBe('template');
   });
 
+  it('demotes tests, a testing/ folder and conftest.py in an issue that talks of tests; a question that asks keeps them', () => {
+    const cands: Candidate[] = [
+      { id: 1, bm25: 10, lexicalRank: 1, chunk: chunk('testing/test_storage.py', 'test_save') },
+      { id: 2, bm25: 9, lexicalRank: 2, chunk: chunk('testing/helpers.py', 'helper') },
+      { id: 3, bm25: 8, lexicalRank: 3, chunk: chunk('conftest.py', 'fixture_store') },
+      { id: 4, bm25: 6, lexicalRank: 4, chunk: chunk('src/storage.py', 'save') },
+    ];
+    const b = boostsOf(issue('My test fails when the storage saves twice.'), cands);
+    for (const name of ['test_save', 'helper', 'fixture_store'])
+      expect(b[name]).toHaveProperty('testPenalty', params.issue.testPenalty);
+    expect(b.save).not.toHaveProperty('testPenalty');
+    expect(top(issue('My test fails when the storage saves twice.'), cands)[0]).toBe('save');
+    expect(top('which test covers saving documents twice in the storage', cands)[0]).toBe('test_save');
+  });
+
   it("lifts the files a traceback's frames name (matched by file and folder)", () => {
     const cands: Candidate[] = [
       { id: 1, bm25: 10, lexicalRank: 1, chunk: chunk('src/store/other.py', 'other') },

@@ -81,6 +81,8 @@ const DEFINITION_KINDS = new Set([
 ]);
 const TESTISH =
   /(^|\/)(tests?|__tests__|spec|specs|testdata|fixtures?|examples?|mocks?)\/|[._-](test|spec)s?\.[a-z]+$|_test\.go$|(^|\/)test_[^/]+\.py$|\.generated\.|\.pb\.go$|_pb2\.py$/i;
+/** Tests as a pasted issue's fix rarely touches them: also a `testing/` folder and pytest's `conftest.py`. */
+const ISSUE_TESTISH = /(^|\/)testing\/|(^|\/)conftest\.py$/i;
 /** TypeScript declaration files: the API's types and docs again, beside the code that implements it. */
 const DECLARATION = /\.d\.[cm]?ts$/i;
 /**
@@ -287,7 +289,9 @@ function boostsOf(c: Candidate, q: ParsedQuery, m: Lookup, saysPhrase: Set<numbe
   if (q.issue?.framePaths.some((f) => framesFile(f, path))) boosts.tracebackFile = p.issue.tracebackFile;
   if (saysPhrase.has(c.id)) boosts.exactPhrase = p.exactPhrase;
   if (DEFINITION_KINDS.has(c.chunk.kind)) boosts.definition = p.definition;
-  if ((!q.asksForTests && TESTISH.test(path)) || (!q.asksForDeclarations && DECLARATION.test(path)))
+  // An issue mentions tests as what fails, not as what it asks for: its tests are demoted whatever its words.
+  if (q.issue && (TESTISH.test(path) || ISSUE_TESTISH.test(path))) boosts.testPenalty = p.issue.testPenalty;
+  else if ((!q.asksForTests && TESTISH.test(path)) || (!q.asksForDeclarations && DECLARATION.test(path)))
     boosts.testPenalty = p.testPenalty;
   return boosts;
 }
