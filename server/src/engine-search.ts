@@ -113,6 +113,7 @@ export async function searchRanked(
   limit: number,
   options: SearchOptions,
 ): Promise<{ ranked: Ranked[]; terms: string[]; mode: RankMode }> {
+  if (q.issue) q = withoutProjectWords(sources.store, q);
   const { found, mode } = await collectCandidates(sources, query, q, limit, options);
   const p = params.issue;
   if (!q.issue || (!p.topFiles && !p.fileSlots.length)) return rankFound(found, q, mode, limit);
@@ -124,6 +125,20 @@ export async function searchRanked(
   }
   const second = rankFound(all, q, mode, all.length);
   return { ...second, ranked: filesFirst(second.ranked, p.fileSlots, p.evidencePower).slice(0, limit) };
+}
+
+/**
+ * An issue's title words that name the project itself (`Sphinx 3.2 complains …`, `pytest crashes …`) are no terms: a
+ * title's words are kept beyond the terms' cap, and a word found in more than half of the index's chunks (the project's
+ * name is in every path of its package) matches nearly everything and displaces the words that tell chunks apart.
+ */
+export function withoutProjectWords(store: Store, q: ParsedQuery): ParsedQuery {
+  const title = q.issue?.title.filter((w) => q.terms.includes(w)) ?? [];
+  if (!title.length) return q;
+  const half = Math.floor((store.db.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number) / 2);
+  const count = store.db.prepare('SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)').pluck();
+  const common = new Set(title.filter((w) => (count.get(`"${w}"`, half + 1) as number) > half));
+  return common.size ? { ...q, terms: q.terms.filter((t) => !common.has(t)) } : q;
 }
 
 /**

@@ -36,8 +36,10 @@ describe('parseQuery', () => {
   it('caps the number of terms for a pasted stack trace', () => {
     const trace = Array.from({ length: 200 }, (_, i) => `    at handler${i} (/app/src/module${i}/file${i}.ts:${i}:7)`).join('\n');
     const q = parseQuery(`TypeError: Cannot read properties of undefined\n${trace}`);
-    expect(q.terms.length).toBeLessThanOrEqual(32);
-    expect(q.terms.length).toBeGreaterThan(0);
+    // The paste is issue-shaped: its first line's words are terms beyond the cap of 32.
+    expect(q.terms.length).toBeLessThanOrEqual(32 + 4);
+    expect(q.terms).toEqual(expect.arrayContaining(['typeerror', 'properties', 'undefined']));
+    expect(q.issue?.title).toEqual(['typeerror', 'cannot', 'read', 'properties', 'of', 'undefined']);
   });
 });
 

@@ -1,7 +1,7 @@
 // Pure. A query, parsed once into the value that search and rank receive: nothing downstream reads the raw text again.
 // Never throws: any text gives a value (an empty `terms` means nothing searchable was found).
 import { isIdentifierLike, phraseWords, qualifiedParts, splitIdentifier, WORD } from './code-tokens.js';
-import { isIssueShaped, segmentIssue } from './query-segments.js';
+import { isIssueShaped, issueSearchText, segmentIssue, titleWords } from './query-segments.js';
 
 const STOPWORDS = new Set(
   `a an and are as at be been but by can could do does did for from has have how i if in into is it its me my not
@@ -64,6 +64,8 @@ export interface IssueHints {
   messages: string[][];
   /** File names it writes (`setup.cfg`, `conf.py`), lowercased: a file it names is not demoted as a docs or config file. */
   fileNames: string[];
+  /** The words of its title (query-segments.ts `titleWords`), terms whatever the cap. */
+  title: string[];
 }
 
 // `--dry-run`, `--verbose`, `-tx-max-size`: a dash or two at a word start, then a name; a one-dash flag needs a dash
@@ -87,7 +89,9 @@ export function parseQuery(query: string): ParsedQuery {
   const wordCount = [...text.matchAll(WORD)].length;
   const qualified = qualifiedNames(text, paths, wordCount);
   const issueShaped = isIssueShaped(text);
-  const { terms, identifiers, nameWords } = wordsOf(text, paths, wordCount, issueShaped);
+  const { terms, identifiers, nameWords } = issueShaped
+    ? wordsOf(issueSearchText(text), paths, wordCount, true, new Set(titleWords(text)))
+    : wordsOf(text, paths, wordCount, false);
   const flags = [...new Set([...text.matchAll(FLAG)].map((m) => m[0].replace(/^-+/, '')))]
     .filter((f) => f.length >= 3)
     .slice(0, 8);
@@ -131,6 +135,7 @@ function issueHints(text: string, identifiers: string[]): IssueHints {
     framePaths: segments.framePaths,
     messages: segments.messages.map(phraseWords).filter((w) => w.length >= 2),
     fileNames: [...new Set([...text.matchAll(/[\w-]+(?:\.[\w-]+)*\.[A-Za-z]\w{0,5}\b/g)].map((m) => m[0].toLowerCase()))],
+    title: titleWords(text),
   };
 }
 
@@ -174,6 +179,7 @@ function wordsOf(
   paths: string[],
   wordCount: number,
   issueShaped: boolean,
+  title: Set<string> = new Set(),
 ): Pick<ParsedQuery, 'terms' | 'identifiers' | 'nameWords'> {
   // Words inside a path (`guide` in `docs/guide.md`) are terms, but not names the user is asking for. The parts of a
   // qualified name are: `PerspectiveCamera#filmGauge` asks for a property the class's own chunk defines.
@@ -188,6 +194,8 @@ function wordsOf(
   for (const match of text.matchAll(WORD)) {
     const word = match[0];
     const lower = word.toLowerCase();
+    // A console's rules and timings (`_____`, `0.12s` → `12s`) in a pasted issue are layout, not words.
+    if (issueShaped && /^_+$|^\d+(ms|s)$/.test(word)) continue;
     if (isIdentifierLike(word) && word.length > 2 && !(issueShaped && CAPS_WORD.test(word))) {
       if (!identifiers.includes(word) && !pathWords.has(word)) identifiers.push(word);
       if (!seen.has(lower)) {
@@ -211,6 +219,9 @@ function wordsOf(
   // Long inputs (a pasted stack trace or issue): identifiers first, then the longest words, as they tend to be rarer.
   const rest = [...parts, ...words].sort((a, b) => b.length - a.length);
   const kept = new Set([...whole, ...rest].slice(0, MAX_TERMS));
+  // An issue's title says what it is about in a few words: they are terms beyond the cap (the engine drops those that
+  // name the project itself, engine-search.ts `withoutProjectWords`).
+  for (const t of [...whole, ...parts, ...words]) if (title.has(t)) kept.add(t);
   // Keep the user's order among what survived, which reads better in --explain and keeps results stable.
   return {
     terms: [...whole, ...parts, ...words].filter((t) => kept.has(t)),

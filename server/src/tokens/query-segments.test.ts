@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIssueShaped, segmentIssue } from './query-segments.js';
+import { isIssueShaped, issueSearchText, segmentIssue, titleWords } from './query-segments.js';
 
 const ISSUE = `Crash when collecting a module with a NOTE in its docstring
 When I run pytest on a file whose docstring holds a HTTP link, collection crashes. I think the cause is in
@@ -47,5 +47,48 @@ describe('isIssueShaped', () => {
       false,
     );
     expect(isIssueShaped('short\nlines\nonly')).toBe(false);
+  });
+});
+
+describe('issueSearchText', () => {
+  it('drops template, version report and console layout, cuts absolute paths to their last folder and file', () => {
+    const text = [
+      'Rewrite fails when the first expression is a number',
+      '<!--',
+      'Thanks for submitting an issue!',
+      '-->',
+      '- [x] a detailed description of the bug',
+      '### Environment',
+      'Python version:        3.11.3 (main, Apr  5 2023)',
+      'pluggy             1.0.0',
+      'Successfully installed GitPython-3.1.31 Markdown-3.3.7',
+      '============================= test session starts =============================',
+      '_No response_',
+      '/usr/local/lib/python3.8/site-packages/_pytest/runner.py:341: in from_call',
+      'The docstring check reads the number as a string.',
+    ].join('\n');
+    expect(issueSearchText(text).split('\n')).toEqual([
+      'Rewrite fails when the first expression is a number',
+      ' ',
+      '_pytest/runner.py:341: in from_call',
+      'The docstring check reads the number as a string.',
+    ]);
+  });
+  it('keeps relative paths and sentences with a colon', () => {
+    const text = 'See src/_pytest/nodes.py for the cause.\nThe reason: it reads the file twice.';
+    expect(issueSearchText(text)).toBe(text);
+  });
+});
+
+describe('titleWords', () => {
+  it("takes the first line's words without numbers, and nothing from a first line of over 20 words", () => {
+    expect(titleWords('Sphinx 3.2 complains about option:: syntax\nbody')).toEqual([
+      'sphinx',
+      'complains',
+      'about',
+      'option',
+      'syntax',
+    ]);
+    expect(titleWords(`${'word '.repeat(21)}\nbody`)).toEqual([]);
   });
 });

@@ -86,3 +86,44 @@ export function segmentIssue(text: string): IssueSegments {
     messages: [...new Set(messages)].slice(0, 16),
   };
 }
+
+// What an issue template and a version report add to an issue: words of every issue, never of its subject.
+const HTML_COMMENT = /<!--[\s\S]*?(-->|$)/g;
+const CHECKLIST = /^\s*[-*+] \[[ xX]\]/;
+const SHORT_HEADING = /^\s*#{1,6}\s+(\S+\s*){0,4}$/;
+const VERSION_LINE =
+  /^\s*[\w.[\]-]+\s+v?\d+(\.\d+)+[\w.+-]*\s*$|^\s*-{3,}\s+-{3,}|^\s*(Successfully installed|Installing collected packages|Requirement already satisfied|Collecting|Downloading|Using cached)\b|^\s*(platform \S+ -- Python|rootdir:|cachedir:|plugins:|configfile:|collect(ing|ed) \.\.\.|collected \d+ items?)/i;
+/** `Python version: 3.11.3 (main, …)`, `- OS: macOS 12.1`: a key of at most four words, a value with a version. */
+const VERSION_KEY = /^\s*[-*]?\s*(\p{L}[\p{L}\p{N}._()/-]*)(\s+[\p{L}\p{N}._()/-]+){0,3}:\s.*\d+\.\d+/u;
+/** An issue form's empty answer. */
+const NO_RESPONSE = /^\s*_No response_\s*$/;
+/** A console rule, with a title or without (`==== FAILURES ====`, `____ test_x ____`): the runner's layout. */
+const RULE_LINE = /^\s*[=_-]{4,}.*[=_-]{4,}\s*$|^\s*[=_-]{4,}\s*$/;
+/** A path with folders: the folders (group 1) and the last folder and file (group 2). */
+const FOLDERS = /((?:[A-Za-z]:)?[\\/]?(?:[^\s"'\\/:]+[\\/])+)([^\s"'\\/:]+[\\/][^\s"'\\/:]+\.\w{1,4})/g;
+
+function boilerplate(line: string): boolean {
+  return [CHECKLIST, SHORT_HEADING, VERSION_LINE, VERSION_KEY, NO_RESPONSE, RULE_LINE].some((re) => re.test(line));
+}
+
+/**
+ * An issue's text without what its template and its reports add to every issue: HTML comments, checklists, short
+ * headings (`### Environment`), version reports (`pip list` rows, install logs, `Python version: 3.11`, a test run's
+ * header), empty form answers and console rules; an absolute path keeps its last folder and file
+ * (`/usr/local/lib/python3.8/site-packages/_pytest/runner.py` → `_pytest/runner.py`). The other lines stay, in order.
+ */
+export function issueSearchText(text: string): string {
+  return text
+    .replace(HTML_COMMENT, ' ')
+    .split('\n')
+    .filter((line) => !boilerplate(line))
+    .map((line) => line.replace(FOLDERS, (whole, dirs: string, tail: string) => (/^([A-Za-z]:)?[\\/]/.test(dirs) ? tail : whole)))
+    .join('\n');
+}
+
+/** The words of an issue's title (its first line, when that has at most 20 words), lowercased, numbers left out. */
+export function titleWords(text: string): string[] {
+  const first = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : undefined);
+  const words = [...first.matchAll(/[\p{L}\p{N}_]+/gu)].map((m) => m[0].toLowerCase());
+  return words.length <= 20 ? [...new Set(words.filter((w) => !/^\d+$/.test(w)))] : [];
+}
