@@ -18,7 +18,7 @@ import {
 } from './engine-types.js';
 import type { Chunk } from './model.js';
 import { params } from './rank/params.js';
-import type { Ranked } from './rank/rank-candidates.js';
+import { type Ranked, scoresInListOrder } from './rank/rank-candidates.js';
 import { expandCallees } from './search/expand-graph.js';
 import { expandMembers } from './search/expand-members.js';
 import { matchExpression } from './search/lexical-search.js';
@@ -122,7 +122,8 @@ export async function contextAcross(engines: ContextSide[], query: string, optio
 
 /**
  * Each engine's best chunks for `query` (open files' chunks boosted), with `members` the best members of the classes
- * among them, with `graph` the definitions their top hits reference, all ranked together by score; and the query terms.
+ * among them, with `graph` the definitions their top hits reference, all ranked together by score (a pasted issue's
+ * results scored in the order its search lists them); and the query terms.
  */
 async function rankAcross(
   engines: ContextSide[],
@@ -136,7 +137,11 @@ async function rankAcross(
   const ranked: RankedChunk[] = [];
   const terms = new Set<string>();
   for (const [i, engine] of engines.entries()) {
-    const { ranked: found, terms: t, q } = await engine.guarded(() => engine.rank(query, { limit: perEngine }));
+    const { ranked: listed, terms: t, q } = await engine.guarded(() => engine.rank(query, { limit: perEngine }));
+    // A pasted issue is ranked in the order search shows it, not by bare scores: its files-first stage moves the
+    // results of the files the issue is about past better-scored ones, and sorting by score would undo that. Questions
+    // keep their scores (measured: docs/eval.md, "Context in the search's order").
+    const found = q.issue ? scoresInListOrder(listed) : listed;
     for (const term of t) terms.add(term);
     const byId = new Map<number, RankedChunk>();
     for (const r of found) {
