@@ -32,6 +32,7 @@ import {
   RemoteError,
   RepositoryError,
   RunLockError,
+  WorkerChunkPool,
 } from './engine.js';
 import { runEvalCommand } from './eval/eval-command.js';
 
@@ -138,7 +139,12 @@ function exitCodeOf(error: unknown): number {
 
 /** Brings the index up to date (and its embeddings, unless the command needs none), printing progress and problems. */
 async function bringUp(engine: Engine, o: CommandOptions): Promise<{ report: IndexReport; embedded: EmbedProgress | undefined }> {
-  const report = await engine.index(progressPrinter(o.command === 'index'));
+  // Files are parsed and chunked on worker threads while this thread writes the index (config.indexThreads of them).
+  const threads = engine.config.indexThreads;
+  const chunker = threads > 0 ? new WorkerChunkPool(undefined, threads) : undefined;
+  const report = await engine
+    .index(progressPrinter(o.command === 'index'), { chunker, deferIndexes: true })
+    .finally(() => chunker?.close());
   for (const e of report.errors.slice(0, 5)) process.stderr.write(`codectx: ${e}\n`);
   if (report.errors.length > 5)
     process.stderr.write(`codectx: … and ${report.errors.length - 5} more problems (see codectx status)\n`);

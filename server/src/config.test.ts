@@ -59,6 +59,14 @@ describe('configFrom', () => {
     expect(() => configFrom({ repo: '/r' }, { ...env, CODECTX_EMBEDDINGS: '{' })).toThrow(ConfigError);
     expect(() => configFrom({ repo: '/r' }, { ...env, CODECTX_EMBEDDINGS: '{' })).toThrow(/^CODECTX_EMBEDDINGS must be/);
   });
+  it('takes the CLI index threads from CODECTX_INDEX_THREADS (0 to 64), else one per core', () => {
+    expect(configFrom({ repo: '/r' }, env).indexThreads).toBe(defaults.indexThreads);
+    expect(defaults.indexThreads).toBeGreaterThanOrEqual(1);
+    expect(configFrom({ repo: '/r' }, { ...env, CODECTX_INDEX_THREADS: '0' }).indexThreads).toBe(0);
+    expect(configFrom({ repo: '/r' }, { ...env, CODECTX_INDEX_THREADS: '3' }).indexThreads).toBe(3);
+    for (const bad of ['-1', 'two', '1.5', '65'])
+      expect(() => configFrom({ repo: '/r' }, { ...env, CODECTX_INDEX_THREADS: bad })).toThrow(/^CODECTX_INDEX_THREADS must be/);
+  });
   it('passes the language server options through', () => {
     const c = configFrom({ repo: join('/r'), maxFileBytes: 10, embedInWorker: true }, env);
     expect(c).toMatchObject({ maxFileBytes: 10, embedInWorker: true });

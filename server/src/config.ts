@@ -1,7 +1,7 @@
 // The one Config type with its defaults; the only place where settings and environment variables are read.
 // Invariant: no other file under server/src reads process.env (architecture.test.ts checks it).
 import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
 /** Which embedding provider, and how to reach its model. */
@@ -37,6 +37,11 @@ export interface Config {
   /** Run the local model in a worker thread (the language server), or in this thread (the CLI). */
   embedInWorker: boolean;
   /**
+   * Worker threads that parse and chunk files during a CLI index run while its main thread writes the index (0: the
+   * main thread chunks too); CODECTX_INDEX_THREADS. The language server chunks in one worker thread whatever it says.
+   */
+  indexThreads: number;
+  /**
    * The team index, a postgres:// URL (`--remote`, the `remote` setting, CODECTX_REMOTE): vectors are pulled from it
    * while indexing, and `codectx push` writes there. Undefined: nothing leaves or enters the machine.
    */
@@ -52,6 +57,7 @@ export const defaults = {
   batchFiles: 256,
   embedder: { provider: 'local' } as EmbedderConfig,
   embedInWorker: false,
+  indexThreads: availableParallelism(),
 };
 
 /**
@@ -120,6 +126,12 @@ export function configFrom(input: ConfigInput, env: NodeJS.ProcessEnv = process.
   if (input.indexDir) config.indexDir = resolve(input.indexDir);
   if (input.maxFileBytes !== undefined) config.maxFileBytes = input.maxFileBytes;
   if (input.embedInWorker !== undefined) config.embedInWorker = input.embedInWorker;
+  const threads = env.CODECTX_INDEX_THREADS;
+  if (threads) {
+    if (!/^\d{1,2}$/.test(threads.trim()) || Number(threads) > 64)
+      throw new ConfigError(`CODECTX_INDEX_THREADS must be an integer from 0 to 64, got '${threads.slice(0, 20)}'`);
+    config.indexThreads = Number(threads);
+  }
   const fromEnv = input.embeddings === undefined || input.embeddings === '';
   const embeddings = fromEnv ? env.CODECTX_EMBEDDINGS : input.embeddings;
   if (embeddings !== undefined && embeddings !== '') {

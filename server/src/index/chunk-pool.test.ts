@@ -63,6 +63,39 @@ it('a worker thread chunks files exactly as this thread does', async () => {
   }
 });
 
+it('several worker threads write the same rows with the same ids as one thread, indexes deferred or not', async () => {
+  const pool = new WorkerChunkPool(5000, 3);
+  const rows = async (chunker: ChunkPool | undefined, deferIndexes: boolean) => {
+    const indexDir = mkdtempSync(join(tmpdir(), 'codectx-chunker-index-'));
+    dirs.push(indexDir);
+    const engine = Engine.open(makeConfig(repo, { indexDir, embedder: { provider: 'none' } }));
+    await engine.index(undefined, { chunker, flushChunks: 7, deferIndexes });
+    await engine.close();
+    const store = Store.open(indexDir, repo);
+    const all = (sql: string) => store.db.prepare(sql).all();
+    const found = {
+      chunks: all('SELECT * FROM chunks ORDER BY id'),
+      refs: all('SELECT * FROM refs ORDER BY chunk_id, name'),
+      symbols: all('SELECT * FROM symbols ORDER BY id'),
+      fts: all('SELECT id, sz FROM chunks_fts_docsize ORDER BY id'),
+      files: all('SELECT id, path, hash, language, lines FROM files ORDER BY id'),
+      schema: all("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"),
+      meta: store.getMeta('deferred_indexes'),
+    };
+    store.close();
+    return found;
+  };
+  try {
+    const here = await rows(undefined, false);
+    const there = await rows(pool, true);
+    expect(pool.started).toBe(3);
+    expect(there).toEqual(here);
+    expect(here.meta).toBeUndefined();
+  } finally {
+    await pool.close();
+  }
+});
+
 it('files a chunker fails on are chunked in this thread', async () => {
   const failing: ChunkPool = { prepare: () => Promise.reject(new Error('worker gone')) };
   expect(await indexWith(failing)).toEqual(await indexWith(undefined));

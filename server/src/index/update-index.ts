@@ -96,6 +96,12 @@ export interface UpdateOptions {
    * from its rows instead of being chunked. Full runs only (a watcher's batch asks nobody).
    */
   prepared?: PreparedFiles;
+  /**
+   * A full run of an empty index builds the secondary indexes on random keys (chunk hash, symbol and reference names)
+   * once at its end instead of row by row (Store.deferIndexes): the CLI does; the language server, which answers
+   * symbol lookups during its first run, does not.
+   */
+  deferIndexes?: boolean;
   /** Told once that another process's run holds the index's run lock (its pid); this run waits for it (Engine.index). */
   onWait?: (pid: number) => void;
 }
@@ -137,8 +143,11 @@ class IndexRun {
   private lastFlush = performance.now();
   private lastYield = performance.now();
   private done = 0;
-  private readonly inflight = new Set<Promise<void>>();
+  /** Files being chunked, in the walk's order. */
+  private readonly inflight: Promise<{ write: FileWrite; size: number }>[] = [];
   private readonly lookup: PreparedLookup | undefined;
+  /** This run dropped the deferred indexes (UpdateOptions.deferIndexes) and builds them at its end. */
+  private deferred = false;
 
   constructor(
     private readonly config: Config,
@@ -188,13 +197,17 @@ class IndexRun {
 
   async execute(): Promise<IndexReport> {
     if (!this.targeted) this.record('in progress');
+    this.deferred = !this.targeted && this.options.deferIndexes === true && this.known.size === 0;
+    if (this.deferred) this.store.deferIndexes();
     try {
       return await this.steps();
     } catch (error) {
       try {
         if (!this.targeted) this.record('incomplete');
+        if (this.deferred) this.store.buildIndexes();
       } catch {
-        // The index cannot take even this (a full disk): a run of a process that is gone reads as incomplete anyway.
+        // The index cannot take even this (a full disk): a run of a process that is gone reads as incomplete anyway,
+        // and the next writer to open the index builds the indexes.
       }
       throw error;
     }
@@ -211,6 +224,13 @@ class IndexRun {
 
   private async steps(): Promise<IndexReport> {
     this.progress('walk', 0);
+    // In this thread, one file at a time; with a chunker, a few per thread in flight while this thread reads the next
+    // ones and writes; with prepared files, two batches of lookups while this thread reads on.
+    const depth = this.lookup
+      ? 2 * this.lookup.size
+      : this.options.chunker
+        ? CHUNKER_DEPTH * (this.options.chunker.threads ?? 1)
+        : 1;
     for (const file of this.walk.files) {
       if (this.options.signal?.aborted) break;
       this.done++;
@@ -220,20 +240,30 @@ class IndexRun {
       }
       const job = this.visit(file);
       if (!job) continue;
-      this.inflight.add(job);
-      // In this thread, one file at a time; with a chunker, a few in flight while this thread reads the next ones; with
-      // prepared files, two batches of lookups while this thread reads on.
-      const depth = this.lookup ? 2 * this.lookup.size : this.options.chunker ? CHUNKER_DEPTH : 1;
-      if (this.inflight.size >= depth) {
+      // Settled in order (settleOldest); a failure waits there to be thrown, not reported as unhandled meanwhile.
+      job.catch(() => {});
+      this.inflight.push(job);
+      if (this.inflight.length >= depth) {
         this.lookup?.flush();
-        await Promise.race(this.inflight);
+        await this.settleOldest();
       }
     }
     this.lookup?.flush();
-    await Promise.all(this.inflight);
+    while (this.inflight.length > 0) await this.settleOldest();
     this.flush();
     this.finish();
     return this.report;
+  }
+
+  /**
+   * Writes the oldest file in flight once it is ready: files are written in the walk's order whatever thread chunked
+   * them, so rows get the same ids as in a run on one thread.
+   */
+  private async settleOldest(): Promise<void> {
+    const job = this.inflight.shift();
+    if (!job) return;
+    const { write, size } = await job;
+    this.add(write, size);
   }
 
   /** Indexed paths that are gone: not walked (a full run), or missing or skipped now with what lay below them. */
@@ -245,7 +275,7 @@ class IndexRun {
   }
 
   /** Checks one walked file; returns the job chunking it when it changed, else settles it here. */
-  private visit(file: WalkedFile): Promise<void> | undefined {
+  private visit(file: WalkedFile): Promise<{ write: FileWrite; size: number }> | undefined {
     const old = this.known.get(file.path);
     if (this.options.skip?.(file.path) || heldByOtherServer(old?.overlay ?? 0)) return undefined;
     if (!this.force && old && !old.overlay && old.size === file.size && old.mtimeMs === file.mtimeMs) {
@@ -280,13 +310,10 @@ class IndexRun {
       return undefined;
     }
     const size = bytes.length;
-    const job: Promise<void> = this.prepare(file.path, decoder.decode(bytes), { size, mtimeMs: file.mtimeMs, hash }).then(
-      (write) => {
-        this.inflight.delete(job);
-        this.add(write, size);
-      },
-    );
-    return job;
+    return this.prepare(file.path, decoder.decode(bytes), { size, mtimeMs: file.mtimeMs, hash }).then((write) => ({
+      write,
+      size,
+    }));
   }
 
   /**
@@ -354,6 +381,7 @@ class IndexRun {
       store.setSkipped(this.skipped);
       if (this.rechunk) store.setMeta('chunking', this.fingerprint);
     }
+    if (this.deferred) this.store.buildIndexes();
     if (!this.targeted) this.record(this.options.signal?.aborted ? 'incomplete' : 'complete');
     if (!this.targeted && (report.filesIndexed > 0 || report.filesDeleted > 0)) store.checkpoint();
     report.skipped = this.skipped.length;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { sqliteBinding } from '../config.js';
+import { buildDeferredIndexes, deferredIndexesAbandoned } from './deferred-indexes.js';
 import { recomputeFtsTotals } from './fts-totals.js';
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from './schema.js';
 import { isCorruption, StoreError } from './store-error.js';
@@ -76,6 +77,8 @@ export function openDatabase(dir: string, repo: string): OpenedDatabase {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
     migrate(db, file, repo);
+    // A fresh run that dropped its secondary indexes was killed before it built them (deferred-indexes.ts).
+    if (deferredIndexesAbandoned(db)) buildDeferredIndexes(db);
     // BM25's row and token counts: true unless a delete's correction never ran (an older codectx, a crash).
     if (readMeta(db, 'fts_totals') !== 'ok') {
       recomputeFtsTotals(db, 'chunks_fts', FTS_COLUMNS);

@@ -4,6 +4,7 @@ import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ChunkKind, SkipReason } from '../model.js';
+import { buildDeferredIndexes, dropDeferredIndexes } from './deferred-indexes.js';
 import { addSizes, type FtsSizes, subtractFtsTotals } from './fts-totals.js';
 import { FTS_COLUMNS, INDEX_FILE, openDatabase, readMeta, writeMeta } from './open.js';
 import { isCorruption } from './store-error.js';
@@ -105,79 +106,74 @@ export class Store {
     deleted: string[];
   }): void {
     const db = this.db;
-    const fileId = db.prepare('SELECT id FROM files WHERE path = ?').pluck();
-    const delFts = db.prepare('DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE file_id = ?)');
-    const ftsSizes = db.prepare('SELECT sz FROM chunks_fts_docsize WHERE id IN (SELECT id FROM chunks WHERE file_id = ?)').raw();
+    const q = writeStatements(db);
     // What the deleted rows counted in BM25's totals, taken out after the commit (fts-totals.ts).
     const removedFts: FtsSizes = { rows: 0, tokens: new Array(FTS_COLUMNS).fill(0) };
-    const delRefs = db.prepare('DELETE FROM refs WHERE chunk_id IN (SELECT id FROM chunks WHERE file_id = ?)');
-    const delChunks = db.prepare('DELETE FROM chunks WHERE file_id = ?');
-    const delSymbols = db.prepare('DELETE FROM symbols WHERE file_id = ?');
-    const delFile = db.prepare('DELETE FROM files WHERE id = ?');
-    const upsertFile = db
-      .prepare(
-        `INSERT INTO files(path, size, mtime_ms, hash, language, lines, parse_failed, overlay, indexed_at)
-       VALUES (@path, @size, @mtimeMs, @hash, @language, @lines, @parseFailed, @overlay, @now)
-       ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, hash = excluded.hash,
-         language = excluded.language, lines = excluded.lines, parse_failed = excluded.parse_failed,
-         overlay = excluded.overlay, indexed_at = excluded.indexed_at
-       RETURNING id`,
-      )
-      .pluck();
-    const insChunk = db.prepare(
-      `INSERT INTO chunks(file_id, start_line, end_line, start_byte, end_byte, symbol, kind, parent, signature, doc, content, hash)
-       VALUES (@fileId, @startLine, @endLine, @startByte, @endByte, @symbol, @kind, @parent, @signature, @doc, @content, @hash)`,
-    );
-    const insFts = db.prepare('INSERT INTO chunks_fts(rowid, symbol, sigdoc, body, path) VALUES (?, ?, ?, ?, ?)');
-    const insRef = db.prepare('INSERT OR IGNORE INTO refs(chunk_id, name) VALUES (?, ?)');
-    const insSymbol = db.prepare(
-      `INSERT INTO symbols(file_id, name, qualified, kind, start_line, end_line, parent)
-       VALUES (@fileId, @name, @qualified, @kind, @startLine, @endLine, @parent)`,
-    );
-    const touch = db.prepare('UPDATE files SET size = ?, mtime_ms = ?, overlay = 0 WHERE path = ?');
-
     // The chunks' vectors go with them; copies in memory (search/dense-search.ts) follow after the commit.
     const vectors = this.vectors.chunkRemover();
-    const chunkIds = db.prepare('SELECT id FROM chunks WHERE file_id = ?').pluck();
+    // FTS5 writes its pending terms to disk as a new segment whenever a later statement of the transaction opens a
+    // statement journal (a trigger, an upsert: SQLite calls the table's xSavepoint). Written per chunk, that made a
+    // segment per chunk and merges without end (the kernel fs/'s writes: 8.2-8.9 s CPU, 4.7 s so): the batch's FTS5 deletes
+    // and inserts come last in the transaction, where they flush once (at 1 MiB of terms, and at the commit).
+    const ftsGone: number[] = [];
+    const ftsNew: [number | bigint, FileWrite['chunks'][number]['fts']][] = [];
     const clear = (id: number): void => {
-      if (vectors.active) for (const chunk of chunkIds.all(id) as number[]) vectors.remove(chunk);
-      for (const [sz] of ftsSizes.all(id) as [Buffer][]) addSizes(removedFts, sz);
-      delFts.run(id);
-      delRefs.run(id);
-      delChunks.run(id);
-      delSymbols.run(id);
+      const chunks = q.chunkIds.all(id) as number[];
+      if (vectors.active) for (const chunk of chunks) vectors.remove(chunk);
+      for (const [sz] of q.ftsSizes.all(id) as [Buffer][]) addSizes(removedFts, sz);
+      ftsGone.push(...chunks);
+      q.delRefs.run(id);
+      q.delChunks.run(id);
+      q.delSymbols.run(id);
     };
     const now = Date.now();
     const afterCommit: (() => void)[] = [];
     db.transaction(() => {
       for (const path of batch.deleted) {
-        const id = fileId.get(path) as number | undefined;
+        const id = q.fileId.get(path) as number | undefined;
         if (id === undefined) continue;
         clear(id);
-        delFile.run(id);
+        q.delFile.run(id);
       }
-      for (const t of batch.touched) touch.run(t.size, t.mtimeMs, t.path);
+      for (const t of batch.touched) q.touch.run(t.size, t.mtimeMs, t.path);
       for (const w of batch.writes) {
-        const old = fileId.get(w.path) as number | undefined;
+        const old = q.fileId.get(w.path) as number | undefined;
         if (old !== undefined) clear(old);
-        const id = upsertFile.get({ ...w, parseFailed: w.parseFailed ? 1 : 0, now }) as number;
+        const id = q.upsertFile.get({ ...w, parseFailed: w.parseFailed ? 1 : 0, now }) as number;
         for (const { chunk, fts, refs } of w.chunks) {
-          const info = insChunk.run({ ...chunk, fileId: id });
-          insFts.run(info.lastInsertRowid, fts.symbol, fts.sigdoc, fts.body, fts.path);
+          const info = q.insChunk.run({ ...chunk, fileId: id });
+          ftsNew.push([info.lastInsertRowid, fts]);
           // Written with the chunk, deleted with it (clear): the graph stays as fresh as the chunks.
-          for (const name of refs ?? []) insRef.run(info.lastInsertRowid, name);
+          if (refs?.length) q.insRefs.run(info.lastInsertRowid, JSON.stringify(refs));
         }
-        for (const s of w.symbols) insSymbol.run({ ...s, fileId: id });
+        for (const s of w.symbols) q.insSymbol.run({ ...s, fileId: id });
       }
       afterCommit.push(...vectors.finish());
       this.setMeta('updated_at', new Date(now).toISOString());
       if (removedFts.rows > 0) this.setMeta('fts_totals', 'pending');
+      // Last (see ftsGone): a chunk id freed above and taken again by a new chunk is deleted before it is inserted.
+      for (const rowid of ftsGone) q.delFts.run(rowid);
+      for (const [rowid, fts] of ftsNew) q.insFts.run(rowid, fts.symbol, fts.sigdoc, fts.body, fts.path);
     }).immediate();
     if (removedFts.rows > 0) {
       subtractFtsTotals(db, 'chunks_fts', removedFts);
       this.setMeta('fts_totals', 'ok');
     }
     for (const apply of afterCommit) apply();
+  }
+
+  /**
+   * A fresh run of an empty index: its secondary indexes on random keys are built once at the end (`buildIndexes`)
+   * instead of row by row; until then lookups by chunk hash, symbol name and reference name scan their tables.
+   * Killed meanwhile, the next writer to open the index builds them (deferred-indexes.ts).
+   */
+  deferIndexes(): void {
+    dropDeferredIndexes(this.db);
+  }
+
+  /** Builds the indexes `deferIndexes` dropped (nothing when none is missing). */
+  buildIndexes(): void {
+    buildDeferredIndexes(this.db);
   }
 
   /** Replaces the list of skipped files (the walk recomputes it each time). */
@@ -413,4 +409,53 @@ function parseJson(text: string | undefined): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The statements of `Store.writeBatch`. */
+function writeStatements(db: Database.Database) {
+  const fileId = db.prepare('SELECT id FROM files WHERE path = ?').pluck();
+  const delFts = db.prepare('DELETE FROM chunks_fts WHERE rowid = ?');
+  const ftsSizes = db.prepare('SELECT sz FROM chunks_fts_docsize WHERE id IN (SELECT id FROM chunks WHERE file_id = ?)').raw();
+  const delRefs = db.prepare('DELETE FROM refs WHERE chunk_id IN (SELECT id FROM chunks WHERE file_id = ?)');
+  const delChunks = db.prepare('DELETE FROM chunks WHERE file_id = ?');
+  const delSymbols = db.prepare('DELETE FROM symbols WHERE file_id = ?');
+  const delFile = db.prepare('DELETE FROM files WHERE id = ?');
+  const upsertFile = db
+    .prepare(
+      `INSERT INTO files(path, size, mtime_ms, hash, language, lines, parse_failed, overlay, indexed_at)
+     VALUES (@path, @size, @mtimeMs, @hash, @language, @lines, @parseFailed, @overlay, @now)
+     ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, hash = excluded.hash,
+       language = excluded.language, lines = excluded.lines, parse_failed = excluded.parse_failed,
+       overlay = excluded.overlay, indexed_at = excluded.indexed_at
+     RETURNING id`,
+    )
+    .pluck();
+  const insChunk = db.prepare(
+    `INSERT INTO chunks(file_id, start_line, end_line, start_byte, end_byte, symbol, kind, parent, signature, doc, content, hash)
+     VALUES (@fileId, @startLine, @endLine, @startByte, @endByte, @symbol, @kind, @parent, @signature, @doc, @content, @hash)`,
+  );
+  const insFts = db.prepare('INSERT INTO chunks_fts(rowid, symbol, sigdoc, body, path) VALUES (?, ?, ?, ?, ?)');
+  const insRefs = db.prepare('INSERT OR IGNORE INTO refs(chunk_id, name) SELECT ?, value FROM json_each(?)');
+  const insSymbol = db.prepare(
+    `INSERT INTO symbols(file_id, name, qualified, kind, start_line, end_line, parent)
+     VALUES (@fileId, @name, @qualified, @kind, @startLine, @endLine, @parent)`,
+  );
+  const touch = db.prepare('UPDATE files SET size = ?, mtime_ms = ?, overlay = 0 WHERE path = ?');
+  const chunkIds = db.prepare('SELECT id FROM chunks WHERE file_id = ?').pluck();
+  return {
+    fileId,
+    delFts,
+    ftsSizes,
+    delRefs,
+    delChunks,
+    delSymbols,
+    delFile,
+    upsertFile,
+    insChunk,
+    insFts,
+    insRefs,
+    insSymbol,
+    touch,
+    chunkIds,
+  };
 }
