@@ -1,9 +1,10 @@
 // The team index on PostgreSQL 15 (npm run bench:remote): a local index against a pull of the same commit (files' rows
 // and vectors; then vectors only, the files' rows deleted from the server, as before they were pushed), push time and
 // size (and a second push), remote against local search (p50/p95, top-10 overlap), and the dense recall@10 of the
-// sign-bit shortlist per size against exact search on the server. Starts its own PostgreSQL (as the tests do).
+// sign-bit shortlist per size against exact search on the server; then a push with the index's snapshot and a fresh
+// clone (a copy of the tree: every file's mtime new) that starts from it. Starts its own PostgreSQL (as the tests do).
 // Usage: node bench/remote.mjs [--corpus django|go] [--queries N] [--pull-only]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, makeConfig, SignBitSearch, startPostgres } from '../dist/lib.js';
@@ -105,6 +106,34 @@ try {
   log(
     `pull of vectors only: ${seconds(vectorsOnly.ms)} s, CPU ${seconds(vectorsOnly.cpuMs)} s (${(localCpuMs / vectorsOnly.cpuMs).toFixed(1)}× less) (index ${seconds(vectorsOnly.indexMs)} s, embed ${seconds(vectorsOnly.embedMs)} s); ${(localMs / vectorsOnly.ms).toFixed(1)}× sooner than the local index`,
   );
+  // 4. The snapshot: pushed by CI beside the rows (a push of a commit already there sends only the file), then a fresh
+  // clone elsewhere takes it and brings it to its work tree (every file read and hashed: its mtimes are new).
+  const ciSnap = Engine.open({ ...local.config, remote: server.url });
+  t = performance.now();
+  const snapPush = await ciSnap.push({ repoName: corpus.name, commit, snapshot: true });
+  const snapPushMs = performance.now() - t;
+  await ciSnap.close();
+  log(
+    `push --snapshot: ${seconds(snapPushMs)} s, index file ${(snapPush.snapshot.bytes / 1048576).toFixed(0)} MiB, ${(snapPush.snapshot.sent / 1048576).toFixed(0)} MiB sent (gzip -1)`,
+  );
+  const clone = temp('codectx-bench-clone-');
+  cpSync(corpus.path, clone, { recursive: true });
+  const snapConfig = makeConfig(clone, { indexDir: temp('codectx-bench-remote-'), remote: server.url });
+  t = performance.now();
+  const snapCpu = process.cpuUsage();
+  const took = await Engine.pullSnapshot(snapConfig, { repoName: corpus.name }, log);
+  const fetchMs = performance.now() - t;
+  const fromSnapshot = Engine.open(snapConfig, log);
+  const snapReport = await fromSnapshot.index();
+  const snapEmbed = await fromSnapshot.embed();
+  const snapMs = performance.now() - t;
+  const snapCpuMs = cpuSince(snapCpu);
+  const snapChunks = fromSnapshot.status().chunks;
+  await fromSnapshot.close();
+  if (!took) throw new Error('the snapshot was not taken');
+  log(
+    `snapshot until searchable: ${seconds(snapMs)} s, CPU ${seconds(snapCpuMs)} s (${(localCpuMs / snapCpuMs).toFixed(1)}× less) (fetched and in place ${seconds(fetchMs)} s; index run ${snapReport.filesUnchanged} files unchanged, ${snapReport.filesIndexed} indexed; ${snapEmbed?.computed ?? 0} embedded; ${snapChunks} chunks); ${(localMs / snapMs).toFixed(1)}× sooner than the local index`,
+  );
   const pullFigures = {
     corpus: corpus.name,
     chunks,
@@ -124,6 +153,17 @@ try {
       vectors: pulled.vectors,
     },
     vectorsOnly: { ms: vectorsOnly.ms, cpuMs: vectorsOnly.cpuMs, indexMs: vectorsOnly.indexMs, embedMs: vectorsOnly.embedMs },
+    snapshot: {
+      pushMs: snapPushMs,
+      bytes: snapPush.snapshot.bytes,
+      sent: snapPush.snapshot.sent,
+      ms: snapMs,
+      cpuMs: snapCpuMs,
+      fetchMs,
+      filesIndexed: snapReport.filesIndexed,
+      computed: snapEmbed?.computed ?? 0,
+      chunks: snapChunks,
+    },
   };
   if (opts.pullOnly) {
     await local.close();
@@ -137,7 +177,7 @@ try {
 /** Remote against local search, and the dense recall of the sign-bit shortlist; prints every figure as JSON. */
 async function searchFigures(local, pullFigures) {
   const chunks = pullFigures.chunks;
-  // 4. Remote against local search: symbol names of the index and their doc words, every k-th so the sample is fixed.
+  // 5. Remote against local search: symbol names of the index and their doc words, every k-th so the sample is fixed.
   const symbols = local.symbols('', 100_000).filter((s) => s.name.length > 3);
   const step = Math.max(1, Math.floor(symbols.length / opts.queries));
   const queries = [];
@@ -162,7 +202,7 @@ async function searchFigures(local, pullFigures) {
     `hybrid search p50/p95: local ${pct(localMsList, 50).toFixed(0)}/${pct(localMsList, 95).toFixed(0)} ms, remote ${pct(remoteMsList, 50).toFixed(0)}/${pct(remoteMsList, 95).toFixed(0)} ms (one connection and one model load per remote search, as the CLI); top-10 overlap ${mean(overlaps).toFixed(2)}`,
   );
 
-  // 5. Dense recall@10 of the sign-bit shortlist against exact search on the server (a shortlist of every vector).
+  // 6. Dense recall@10 of the sign-bit shortlist against exact search on the server (a shortlist of every vector).
   const exact = new SignBitSearch(10_000_000, 0);
   const recall = {};
   for (const size of [100, 400, 1600, 'default']) {

@@ -129,14 +129,18 @@ export function printIndexReport(
 
 /** `codectx push`: one line (or JSON) saying what the team index has now and what this push sent. */
 export function printPushReport(report: PushReport, json: boolean): number {
+  const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
+  const snapshot = report.snapshot
+    ? `; snapshot of the index ${mib(report.snapshot.bytes)} MiB (${mib(report.snapshot.sent)} MiB sent)`
+    : '';
   if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else if (report.alreadyThere) {
     const sent = report.vectorsSent + report.filesSent;
     const what = sent ? `sent the ${report.vectorsSent} vectors and ${report.filesSent} files' rows it lacked` : 'nothing sent';
-    process.stdout.write(`${report.repoName}@${report.commit.slice(0, 12)} was already in the team index: ${what}\n`);
+    process.stdout.write(`${report.repoName}@${report.commit.slice(0, 12)} was already in the team index: ${what}${snapshot}\n`);
   } else
     process.stdout.write(
-      `pushed ${report.repoName}@${report.commit.slice(0, 12)}: ${report.files} files, ${report.chunks} chunks (${report.chunksSent} chunks and ${report.vectorsSent} vectors sent, ${(report.bytesSent / 1048576).toFixed(1)} MiB)\n`,
+      `pushed ${report.repoName}@${report.commit.slice(0, 12)}: ${report.files} files, ${report.chunks} chunks (${report.chunksSent} chunks and ${report.vectorsSent} vectors sent, ${mib(report.bytesSent)} MiB)${snapshot}\n`,
     );
   return 0;
 }

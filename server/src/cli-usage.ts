@@ -8,7 +8,7 @@ import { isContextFormat, isEncoding, MAX_LIMIT } from './engine.js';
 export const USAGE = `usage:
   codectx serve  --stdio | --socket PORT       (the language server)
   codectx mcp    [--repo DIR] [--index-dir DIR] (the MCP server over stdio; docs/mcp.md)
-  codectx index  [--repo DIR] [--index-dir DIR] [--json] [--rebuild] [--remote URL]
+  codectx index  [--repo DIR] [--index-dir DIR] [--json] [--rebuild] [--remote URL [--repo-name NAME]]
   codectx search QUERY [--repo DIR] [--index-dir DIR] [--limit N] [--mode hybrid|lexical|dense] [--json] [--explain]
   codectx search --batch FILE [--repo DIR] [--index-dir DIR] [--limit N] [--mode …]
   codectx context QUESTION [--repo DIR] [--index-dir DIR] [--budget N] [--format markdown|json|xml]
@@ -17,7 +17,7 @@ export const USAGE = `usage:
   codectx symbols NAME [--repo DIR] [--index-dir DIR] [--limit N] [--json]
   codectx status [--repo DIR] [--index-dir DIR] [--json] [--verify]
   codectx search QUERY --remote URL --repo-name NAME [--commit ID] [--limit N] [--mode …] [--json]  (a pushed commit)
-  codectx push   --remote URL [--repo DIR] [--index-dir DIR] [--repo-name NAME] [--commit ID] [--json]
+  codectx push   --remote URL [--repo DIR] [--index-dir DIR] [--repo-name NAME] [--commit ID] [--snapshot] [--json]
   codectx --version
   codectx eval DATASET... [--repo DIR] [--modes lexical,grep] [--k N] [--json] [--baseline FILE [--max-drop X]] [--save-baseline FILE]
 
@@ -30,7 +30,9 @@ JSON Lines in order (search: {"id","query","results","tookMs"}; context: {"id"} 
 model), or JSON such as {"provider":"huggingface","model":"/path/to/model"} (docs/configuration.md).
 --remote URL (or CODECTX_REMOTE) names the team index, a PostgreSQL server (postgres://user:password@host/db): push
 writes this index there under --repo-name (default: the folder's name) and --commit (default: HEAD); index, search and
-context take from it the vectors it has instead of running the model (a failing server: one warning, done locally).`;
+context take from it the files' rows and vectors it has instead of parsing and running the model (a failing server:
+one warning, done locally). push --snapshot also sends the whole index file; a first index of a checkout (no index
+yet) then starts from the newest snapshot of --repo-name (default: the folder's name) and updates what differs.`;
 
 /** Ends a usage error's one line (README's contract); `--help` prints the whole usage. */
 export const HINT = ' (codectx --help shows the usage)';
@@ -59,6 +61,7 @@ export function parse(argv: string[]) {
       remote: { type: 'string' },
       'repo-name': { type: 'string' },
       commit: { type: 'string' },
+      snapshot: { type: 'boolean' },
       format: { type: 'string' },
       file: { type: 'string' },
       line: { type: 'string' },
@@ -96,8 +99,9 @@ export function checkUsage(command: string | undefined, rest: string[], values: 
   if (command !== 'push' && !(command === 'search' && values['repo-name'] !== undefined) && values.commit)
     throw new UsageError('--commit goes with push and search --repo-name');
   if (values['repo-name'] !== undefined && values.batch) throw new UsageError('--batch does not go with --repo-name');
-  if (command !== 'push' && command !== 'search' && values['repo-name'] !== undefined)
-    throw new UsageError('--repo-name goes with push and search');
+  if (command !== 'push' && command !== 'search' && command !== 'index' && values['repo-name'] !== undefined)
+    throw new UsageError('--repo-name goes with push, index and search');
+  if (command !== 'push' && values.snapshot) throw new UsageError('--snapshot goes with push');
   if (values.format !== undefined && !isContextFormat(values.format))
     throw new UsageError(`--format must be markdown, json or xml, got '${values.format}'`);
   if (values.tokenizer !== undefined && !isEncoding(values.tokenizer))

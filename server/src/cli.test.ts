@@ -258,6 +258,17 @@ describe('codectx CLI', () => {
     );
   });
 
+  it('--snapshot goes with push, --repo-name with push, index and search: one line and exit 2 elsewhere', () => {
+    for (const [args, message] of [
+      [['index', '--snapshot'], '--snapshot goes with push'],
+      [['context', 'queue', '--repo-name', 'x'], '--repo-name goes with push, index and search'],
+    ] as const) {
+      const r = run([...args, '--repo', repo]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`codectx: ${message} (codectx --help shows the usage)\n`);
+    }
+  });
+
   it('--limit is an integer from 1 to 1000: one line and exit 2 outside it', () => {
     expect(run(['search', 'queue', '--repo', repo, '--limit', '1000', '--json']).code).toBe(0);
     for (const bad of ['0', '1001', '2.5']) {

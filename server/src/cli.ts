@@ -112,12 +112,32 @@ async function runCommand(o: CommandOptions): Promise<number> {
   });
   if (o.command === 'push' && !config.remote) throw new UsageError('push needs --remote URL (or CODECTX_REMOTE)');
   if (o.command === 'search' && o.values['repo-name'] !== undefined) return runRemoteSearch(config, o);
-  const engine = Engine.open(config, (message) => process.stderr.write(`codectx: warning: ${message}\n`));
+  const warn = (message: string) => process.stderr.write(`codectx: warning: ${message}\n`);
+  if (config.remote && o.command !== 'status' && o.command !== 'push') await startFromSnapshot(config, o, warn);
+  const engine = Engine.open(config, warn);
   try {
     return await answer(engine, o);
   } finally {
     await engine.close();
   }
+}
+
+/** A first index with a team index configured starts from the newest snapshot of the repository name, if any. */
+async function startFromSnapshot(config: Config, o: CommandOptions, warn: (message: string) => void): Promise<void> {
+  const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
+  const took = await Engine.pullSnapshot(
+    config,
+    {
+      repoName: o.values['repo-name'],
+      onFound: (f) =>
+        process.stderr.write(
+          `codectx: taking the team index's snapshot of ${f.repoName}@${f.commit.slice(0, 12)} (${mib(f.bytes)} MiB)\n`,
+        ),
+    },
+    warn,
+  );
+  if (took)
+    process.stderr.write(`codectx: the snapshot is the index (${(took.ms / 1000).toFixed(1)} s); updating it to the work tree\n`);
 }
 
 /** The exit code of a failed command, with its one line on stderr (README's contract); an unexpected error goes on. */
@@ -208,7 +228,11 @@ async function answer(engine: Engine, o: CommandOptions): Promise<number> {
     const { report, embedded } = update ? await healed(up) : { report: undefined, embedded: undefined };
     if (o.command === 'index' && report) return printIndexReport(engine, report, embedded, json);
     if (o.command === 'push') {
-      const pushed = await engine.push({ repoName: o.values['repo-name'], commit: o.values.commit });
+      const pushed = await engine.push({
+        repoName: o.values['repo-name'],
+        commit: o.values.commit,
+        snapshot: o.values.snapshot === true,
+      });
       return printPushReport(pushed, json);
     }
     if (o.command === 'symbols') return printSymbols(await healed(() => engine.symbolGraph(o.rest.join(' '), o.limit)), json);

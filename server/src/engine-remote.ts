@@ -1,6 +1,7 @@
 // The engine's side of the team index (remote/): push this index, pull files' rows and vectors into it, search a pushed
 // commit. Only here does the engine open a connection, and only when the configuration names a server (Config.remote).
-import { basename } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Config } from './config.js';
 import { createEmbedder } from './embed/create-embedder.js';
 import { queryEmbeddingText } from './embed/embed-text.js';
@@ -21,6 +22,7 @@ import { gitHead } from './remote/git-head.js';
 import { type PullOptions, type PullReport, pullFiles, pullVectors } from './remote/pull.js';
 import { type PushProgress, type PushReport, pushIndex } from './remote/push.js';
 import { RemoteDb } from './remote/remote-db.js';
+import { SNAPSHOT_REMOTE_SCHEMA } from './remote/remote-schema.js';
 import {
   findManifest,
   placedChunks,
@@ -29,6 +31,9 @@ import {
   SignBitSearch,
   tsQueryText,
 } from './remote/remote-search.js';
+import { findSnapshot, pullSnapshot, pushSnapshot, type SnapshotPush } from './remote/snapshot.js';
+import { INDEX_FILE } from './store/open.js';
+import { adoptSnapshot, SNAPSHOT_SCHEMA, writeSnapshot } from './store/snapshot.js';
 import type { PreparedFile, Store } from './store/store.js';
 import { parseQuery } from './tokens/parse-query.js';
 
@@ -46,6 +51,8 @@ export interface RemotePushOptions {
   repoName?: string;
   /** The commit id (default: the work tree's HEAD, read from .git). */
   commit?: string;
+  /** Also send the whole index file, the newest snapshot of the repository name (remote/snapshot.ts). */
+  snapshot?: boolean;
   batchSize?: number;
   onProgress?: (p: PushProgress) => void;
 }
@@ -69,9 +76,78 @@ export async function pushToRemote(
   const repoName = options.repoName ?? basename(config.repo);
   const db = await RemoteDb.connect(url);
   try {
-    return await pushIndex(store, db, { ...options, repoName, commit, model });
+    const report = await pushIndex(store, db, { ...options, repoName, commit, model });
+    if (!options.snapshot) return report;
+    if (!options.chunking) throw new RepositoryError('a snapshot needs an index cut by these rules: run codectx index first');
+    const key = { repoName, commit, chunking: options.chunking, schema: SNAPSHOT_SCHEMA, model };
+    return { ...report, snapshot: await sendSnapshot(store, db, config, key) };
   } finally {
     await db.close();
+  }
+}
+
+/** Writes the snapshot file beside the index and sends it; the file is removed either way. */
+async function sendSnapshot(
+  store: Store,
+  db: RemoteDb,
+  config: Config,
+  key: Parameters<typeof pushSnapshot>[2],
+): Promise<SnapshotPush> {
+  const file = join(config.indexDir, `${INDEX_FILE}.snapshot-${process.pid}`);
+  try {
+    try {
+      writeSnapshot(store, file);
+    } catch (error) {
+      throw new RepositoryError(`cannot write the snapshot: ${(error as Error).message}`);
+    }
+    return await pushSnapshot(db, file, key);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** What Engine.pullSnapshot took: the snapshot of which commit, its size, and the time it took. */
+export interface SnapshotPull {
+  repoName: string;
+  commit: string;
+  bytes: number;
+  ms: number;
+}
+
+/**
+ * Before the first index of `config.repo` (no index file yet), with a team index configured: makes the newest snapshot
+ * of `repoName` (default: the folder's name) cut by `chunking` the local index, the one of the work tree's HEAD first;
+ * the index run then brings it to the work tree. Undefined when there is none or an index exists. Never fails for the
+ * server's sake: a problem is one warning, and the index is built locally.
+ */
+export async function pullSnapshotInto(
+  config: Config,
+  chunking: string,
+  options: { repoName?: string; onFound?: (found: { repoName: string; commit: string; bytes: number }) => void },
+  onWarning: (message: string) => void,
+): Promise<SnapshotPull | undefined> {
+  if (!config.remote || existsSync(join(config.indexDir, INDEX_FILE))) return undefined;
+  const started = performance.now();
+  const repoName = options.repoName ?? basename(config.repo);
+  const file = join(config.indexDir, `${INDEX_FILE}.snapshot-${process.pid}`);
+  let db: RemoteDb | undefined;
+  try {
+    db = await RemoteDb.connect(config.remote);
+    // A server of an older schema has no snapshots (its rows are still pulled by the index run).
+    if ((await db.checkSchema()) < SNAPSHOT_REMOTE_SCHEMA) return undefined;
+    const found = await findSnapshot(db, repoName, chunking, SNAPSHOT_SCHEMA, gitHead(config.repo));
+    if (!found) return undefined;
+    options.onFound?.({ repoName, commit: found.commit, bytes: found.bytes });
+    mkdirSync(config.indexDir, { recursive: true });
+    await pullSnapshot(db, found, file);
+    if (!adoptSnapshot(file, config.indexDir, config.repo)) return undefined;
+    return { repoName, commit: found.commit, bytes: found.bytes, ms: performance.now() - started };
+  } catch (error) {
+    onWarning(`the team index's snapshot was not taken (${(error as Error).message}); indexing locally`);
+    return undefined;
+  } finally {
+    rmSync(file, { force: true });
+    await db?.close();
   }
 }
 

@@ -14,10 +14,12 @@ import {
   type PullOptions,
   type PullReport,
   type PushReport,
+  pullSnapshotInto,
   pushToRemote,
   RemotePull,
   type RemotePushOptions,
   type RemoteSearchOptions,
+  type SnapshotPull,
   searchRemote,
 } from './engine-remote.js';
 import { collectCandidates, type DenseSide, type SearchSources, searchRanked, toResult } from './engine-search.js';
@@ -62,6 +64,7 @@ export {
   type RemoteSearchOptions,
   type RemoteVectorSearch,
   SignBitSearch,
+  type SnapshotPull,
 } from './engine-remote.js';
 export { toSqlGlobs } from './engine-search.js';
 export * from './engine-types.js';
@@ -123,15 +126,22 @@ export class Engine {
 
   /**
    * A live index of `config.repo` for a long-running front end (the language server): a first run, a watcher, editor
-   * buffers, one writer per index. Its engine opens on `start()`; `engine` answers at once, `ready()` after the first run.
+   * buffers, one writer per index. Its engine opens on `start()` (from the team index's snapshot where there is no index yet
+   * and `config.remote` names a server); `engine` answers at once, `ready()` after the first run.
    */
   static live(config: Config, options: LiveIndexOptions): LiveIndex<Engine> {
-    const live: LiveIndex<Engine> = new LiveIndex(config, options, () => {
+    const open = () => {
       const engine = Engine.open(config, options.log);
       // A damaged index found while serving: the fresh one fills in by a full run; searches answer `partial` meanwhile.
       engine.onRecovered = () => void live.reindex(true);
       return engine;
-    });
+    };
+    const fromSnapshot = async () => {
+      const took = await Engine.pullSnapshot(config, {}, options.log);
+      if (took) options.log(`codectx: ${config.repo}: started from the team index's snapshot of ${took.repoName}@${took.commit}`);
+      return open();
+    };
+    const live: LiveIndex<Engine> = new LiveIndex(config, options, config.remote ? fromSnapshot : open);
     return live;
   }
 
@@ -352,6 +362,19 @@ export class Engine {
   /** Runs `op` holding the run lock (engine-lock.ts). */
   private locked<T>(op: () => Promise<T>, options: { signal?: AbortSignal; onWait?: (pid: number) => void }): Promise<T> {
     return withRunLock(this.runLock, () => this.store.file, op, options);
+  }
+
+  /**
+   * Before `open`, where `config.repo` has no index yet and a team index is configured: starts the index from the
+   * newest snapshot pushed for the repository name (`push --snapshot`), which the next `index()` brings to the work
+   * tree (engine-remote.ts). Undefined when none was taken; a failure is one warning.
+   */
+  static pullSnapshot(
+    config: Config,
+    options: { repoName?: string; onFound?: (found: { repoName: string; commit: string; bytes: number }) => void } = {},
+    onWarning: (message: string) => void = () => {},
+  ): Promise<SnapshotPull | undefined> {
+    return pullSnapshotInto(config, chunkingFingerprint(config, new GrammarLoader()), options, onWarning);
   }
 
   /**

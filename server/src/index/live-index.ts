@@ -88,11 +88,11 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
   private resumed: Promise<void> | undefined;
   private disposed = false;
 
-  /** `open` opens the index (Engine.open); it is called once, by `start`. */
+  /** `open` opens the index (Engine.open, after a team index's snapshot is taken); it is called once, by `start`. */
   constructor(
     readonly config: Config,
     private readonly options: LiveIndexOptions,
-    private readonly open: () => E,
+    private readonly open: () => E | Promise<E>,
   ) {
     this.firstRun = new Promise((resolve) => {
       this.firstRunDone = resolve;
@@ -102,7 +102,9 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
   /** Opens the index and, as the writer, starts the first run and the watcher. Never throws: errors become state. */
   async start(): Promise<void> {
     try {
-      this.opened = this.open();
+      // Opened at once (answers during the first run), unless a team index's snapshot is fetched first.
+      const opening = this.open();
+      this.opened = opening instanceof Promise ? await opening : opening;
     } catch (error) {
       this.state = 'error';
       this.error = (error as Error).message;

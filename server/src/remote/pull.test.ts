@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../chunk/grammar-loader.js';
 import { makeConfig } from '../config.js';
 import { EmbeddingsUnavailable, Engine, RemoteError, SignBitSearch } from '../engine.js';
+import { REMOTE_SCHEMA_VERSION } from './remote-schema.js';
 import { freePort, startPostgres, type TestPostgres } from './test-postgres.js';
 
 let server: TestPostgres;
@@ -267,15 +268,17 @@ describe('pull', () => {
       [`postgres://codectx:pw@127.0.0.1:${await freePort()}/postgres`, /cannot be reached/, async () => {}, async () => {}],
       [
         server.url,
-        /has schema 99, newer than this codectx's 2: upgrade codectx; chunking and embedding locally$/,
+        new RegExp(
+          `has schema 99, newer than this codectx's ${REMOTE_SCHEMA_VERSION}: upgrade codectx; chunking and embedding locally$`,
+        ),
         () => sql('UPDATE codectx_schema SET version = 99'),
-        () => sql('UPDATE codectx_schema SET version = 2'),
+        () => sql(`UPDATE codectx_schema SET version = ${REMOTE_SCHEMA_VERSION}`),
       ],
       [
         server.url,
-        /has schema 1 and this codectx reads 2: a codectx push of this version upgrades it; chunking and embedding locally$/,
+        /has schema 1 and this codectx reads 2 or later: a codectx push of this version upgrades it; chunking and embedding locally$/,
         () => sql('UPDATE codectx_schema SET version = 1'),
-        () => sql('UPDATE codectx_schema SET version = 2'),
+        () => sql(`UPDATE codectx_schema SET version = ${REMOTE_SCHEMA_VERSION}`),
       ],
     ];
     for (const [url, message, before, after] of cases) {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../chunk/grammar-loader.js';
 import { makeConfig } from '../config.js';
 import { Engine, RemoteError } from '../engine.js';
+import { REMOTE_SCHEMA_VERSION } from './remote-schema.js';
 import { freePort, startPostgres, type TestPostgres } from './test-postgres.js';
 
 let server: TestPostgres;
@@ -202,10 +203,10 @@ describe('push', () => {
     try {
       const error = (await engine.push({ commit: 's1' }).catch((e: unknown) => e)) as RemoteError;
       expect(error.code).toBe('schema');
-      expect(error.message).toMatch(/has schema 99, newer than this codectx's 2: upgrade codectx/);
+      expect(error.message).toMatch(`has schema 99, newer than this codectx's ${REMOTE_SCHEMA_VERSION}: upgrade codectx`);
       expect(await sql('SELECT version FROM codectx_schema')).toEqual([{ version: 99 }]);
     } finally {
-      await sql('UPDATE codectx_schema SET version = 2');
+      await sql(`UPDATE codectx_schema SET version = ${REMOTE_SCHEMA_VERSION}`);
     }
     await engine.close();
   });

@@ -42,6 +42,8 @@ export interface PushReport {
   filesSent: number;
   /** Bytes of the rows sent (their JSON), manifest included. */
   bytesSent: number;
+  /** The index file sent as the repository name's snapshot (`--snapshot`): its size, and the bytes sent (gzip). */
+  snapshot?: { bytes: number; sent: number };
 }
 
 /**

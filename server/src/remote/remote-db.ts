@@ -2,7 +2,7 @@
 // writer), or check it (readers, which may hold a read-only role). The URL's password is never logged.
 import type pg from 'pg';
 import { describeRemote, RemoteError, remoteErrorOf } from './remote-error.js';
-import { REMOTE_MIGRATIONS, REMOTE_SCHEMA_VERSION } from './remote-schema.js';
+import { REMOTE_MIGRATIONS, REMOTE_READS_FROM, REMOTE_SCHEMA_VERSION } from './remote-schema.js';
 
 /** The key of the advisory lock that serializes migrations (any constant; 'cctx' in ASCII). */
 const MIGRATION_LOCK = 0x63637478;
@@ -89,17 +89,21 @@ export class RemoteDb {
     }
   }
 
-  /** For readers: throws RemoteError('schema') unless the server's schema is this code's. */
-  async checkSchema(): Promise<void> {
+  /**
+   * For readers: the server's schema version. Throws RemoteError('schema') unless this code reads it: from
+   * REMOTE_READS_FROM (the files' rows and vectors as read today; later migrations only add tables) to its own.
+   */
+  async checkSchema(): Promise<number> {
     const version = await this.schemaVersion();
     this.refuseNewer(version);
     if (version === 0)
       throw new RemoteError('not-found', `nothing was pushed to the team index at ${this.where} yet (codectx push --remote)`);
-    if (version < REMOTE_SCHEMA_VERSION)
+    if (version < REMOTE_READS_FROM)
       throw new RemoteError(
         'schema',
-        `the team index at ${this.where} has schema ${version} and this codectx reads ${REMOTE_SCHEMA_VERSION}: a codectx push of this version upgrades it`,
+        `the team index at ${this.where} has schema ${version} and this codectx reads ${REMOTE_READS_FROM} or later: a codectx push of this version upgrades it`,
       );
+    return version;
   }
 
   private refuseNewer(version: number): void {

@@ -59,6 +59,34 @@ export const REMOTE_MIGRATIONS: string[] = [
     PRIMARY KEY (chunking, language, hash)
   );
   `,
+  // 3: index snapshots: the whole local index file of a pushed commit (its schema and chunking rules named), in gzip
+  // parts, the newest complete one per repository name, so that a fresh checkout starts from a built index.
+  `
+  CREATE TABLE codectx_snapshots (
+    id bigserial PRIMARY KEY,
+    repo_name text NOT NULL,
+    commit text NOT NULL,
+    chunking text NOT NULL,
+    schema integer NOT NULL,
+    model text,
+    parts integer NOT NULL DEFAULT 0,
+    bytes bigint NOT NULL DEFAULT 0,
+    complete boolean NOT NULL DEFAULT false,
+    pushed_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX codectx_snapshots_name ON codectx_snapshots (repo_name, chunking, schema);
+  CREATE TABLE codectx_snapshot_parts (
+    snapshot_id bigint NOT NULL REFERENCES codectx_snapshots(id) ON DELETE CASCADE,
+    seq integer NOT NULL,
+    data bytea NOT NULL,
+    PRIMARY KEY (snapshot_id, seq)
+  );
+  ALTER TABLE codectx_snapshot_parts ALTER COLUMN data SET STORAGE EXTERNAL;
+  `,
 ];
 
 export const REMOTE_SCHEMA_VERSION = REMOTE_MIGRATIONS.length;
+/** The oldest schema a reader takes: the files' rows and vectors as read today (later migrations only add tables). */
+export const REMOTE_READS_FROM = 2;
+/** The schema with index snapshots (a reader of an older server takes rows only). */
+export const SNAPSHOT_REMOTE_SCHEMA = 3;
