@@ -196,6 +196,22 @@ describe('index snapshots', () => {
     expect(await Engine.pullSnapshot(other, { repoName: 'snap' }, (m) => warnings.push(m))).toBeUndefined();
     expect(warnings).toEqual([]);
     expect(existsSync(join(other.indexDir, 'index.sqlite'))).toBe(false);
+    // A push killed half-way (a newer snapshot with a part, not complete) is not taken: the complete one is.
+    await sql(`INSERT INTO codectx_snapshots(repo_name, commit, chunking, schema, parts, bytes)
+               SELECT repo_name, 's2', chunking, schema, 0, 0 FROM codectx_snapshots WHERE repo_name = 'snap'`);
+    await sql(`INSERT INTO codectx_snapshot_parts(snapshot_id, seq, data)
+               SELECT id, 0, 'not gzip'::bytea FROM codectx_snapshots WHERE commit = 's2'`);
+    const half = await Engine.pullSnapshot(configOf(repo, server.url), { repoName: 'snap' }, (m) => warnings.push(m));
+    expect(half).toMatchObject({ commit: 's1' });
+    // Listed complete but damaged on the server: one warning, and no file is left where the index goes.
+    await sql("UPDATE codectx_snapshots SET complete = true, parts = 1, bytes = 8 WHERE commit = 's2'");
+    const damaged = configOf(repo, server.url);
+    const said: string[] = [];
+    expect(await Engine.pullSnapshot(damaged, { repoName: 'snap' }, (m) => said.push(m))).toBeUndefined();
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/part 0 of a snapshot at .* is damaged: .*; indexing locally$/);
+    expect(existsSync(damaged.indexDir) ? readdirSync(damaged.indexDir) : []).toEqual([]);
+    await sql("DELETE FROM codectx_snapshots WHERE commit = 's2'");
     // No snapshot of that name: nothing.
     expect(await Engine.pullSnapshot(configOf(repo, server.url), { repoName: 'nobody' })).toBeUndefined();
     // A server of the schema before snapshots: none, without a warning (the index run still takes its rows).
