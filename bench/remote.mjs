@@ -3,22 +3,27 @@
 // size (and a second push), remote against local search (p50/p95, top-10 overlap), and the dense recall@10 of the
 // sign-bit shortlist per size against exact search on the server; then a push with the index's snapshot and a fresh
 // clone (a copy of the tree: every file's mtime new) that starts from it. Starts its own PostgreSQL (as the tests do).
-// Usage: node bench/remote.mjs [--corpus django|go] [--queries N] [--pull-only]
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+// Usage: node bench/remote.mjs [--corpus django|go|linux] [--queries N] [--pull-only] [--no-vectors-only]
+import { cpSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine, makeConfig, SignBitSearch, startPostgres } from '../dist/lib.js';
+import { Engine, makeConfig, SignBitSearch, startPostgres, WorkerChunkPool } from '../dist/lib.js';
 import { CORPORA, ensureInstalled } from './corpora.mjs';
 import { readOptions } from './options.mjs';
 
-const usage = 'usage: node bench/remote.mjs [--corpus django|go] [--queries N] [--pull-only]';
+const usage = 'usage: node bench/remote.mjs [--corpus django|go|linux] [--queries N] [--pull-only] [--no-vectors-only]';
 const opts = {
   corpus: 'django',
   queries: 30,
-  ...readOptions(process.argv.slice(2), { '--corpus': String, '--queries': Number, '--pull-only': true }, usage, (m) => {
-    process.stderr.write(`${m}\n`);
-    process.exit(2);
-  }),
+  ...readOptions(
+    process.argv.slice(2),
+    { '--corpus': String, '--queries': Number, '--pull-only': true, '--no-vectors-only': true },
+    usage,
+    (m) => {
+      process.stderr.write(`${m}\n`);
+      process.exit(2);
+    },
+  ),
 };
 const corpus = CORPORA[opts.corpus];
 if (!corpus) throw new Error(`unknown corpus ${opts.corpus}`);
@@ -49,10 +54,20 @@ try {
     const u = process.cpuUsage(start);
     return (u.user + u.system) / 1000;
   };
+  // Every index run as the CLI's: files parsed on worker threads (config.indexThreads), a fresh index's secondary
+  // indexes built at its end.
+  const index = async (engine) => {
+    const chunker = new WorkerChunkPool(undefined, engine.config.indexThreads);
+    try {
+      return await engine.index(undefined, { chunker, deferIndexes: true });
+    } finally {
+      await chunker.close();
+    }
+  };
   const local = Engine.open(config(undefined));
   let t = performance.now();
   const cpu = process.cpuUsage();
-  await local.index();
+  await index(local);
   const localEmbed = await local.embed();
   const localMs = performance.now() - t;
   const localCpuMs = cpuSince(cpu);
@@ -82,7 +97,7 @@ try {
     const engine = Engine.open(config(server.url));
     const start = performance.now();
     const startCpu = process.cpuUsage();
-    const report = await engine.index();
+    const report = await index(engine);
     const indexMs = performance.now() - start;
     const embedded = await engine.embed();
     const ms = performance.now() - start;
@@ -96,16 +111,19 @@ try {
   log(
     `pull until searchable: ${seconds(pullMs)} s, CPU ${seconds(pulled.cpuMs)} s (${(localCpuMs / pulled.cpuMs).toFixed(1)}× less) (index ${seconds(pulled.indexMs)} s with ${pulled.filesPulled} files' rows pulled, embed ${seconds(pulled.embedMs)} s with ${pulled.vectors} vectors pulled, ${pulled.embedded?.computed} embedded); ${(localMs / pullMs).toFixed(1)}× sooner than the local index`,
   );
-  {
+  // The vectors-only baseline deletes the files' rows: the snapshot's push below then sends them again.
+  const vectorsOnly = opts.noVectorsOnly ? undefined : await pullVectorsOnly();
+  async function pullVectorsOnly() {
     const client = new pg.Client(server.url);
     await client.connect();
     await client.query('DELETE FROM codectx_files');
     await client.end();
+    const figures = await pull();
+    log(
+      `pull of vectors only: ${seconds(figures.ms)} s, CPU ${seconds(figures.cpuMs)} s (${(localCpuMs / figures.cpuMs).toFixed(1)}× less) (index ${seconds(figures.indexMs)} s, embed ${seconds(figures.embedMs)} s); ${(localMs / figures.ms).toFixed(1)}× sooner than the local index`,
+    );
+    return figures;
   }
-  const vectorsOnly = await pull();
-  log(
-    `pull of vectors only: ${seconds(vectorsOnly.ms)} s, CPU ${seconds(vectorsOnly.cpuMs)} s (${(localCpuMs / vectorsOnly.cpuMs).toFixed(1)}× less) (index ${seconds(vectorsOnly.indexMs)} s, embed ${seconds(vectorsOnly.embedMs)} s); ${(localMs / vectorsOnly.ms).toFixed(1)}× sooner than the local index`,
-  );
   // 4. The snapshot: pushed by CI beside the rows (a push of a commit already there sends only the file), then a fresh
   // clone elsewhere takes it and brings it to its work tree (every file read and hashed: its mtimes are new).
   const ciSnap = Engine.open({ ...local.config, remote: server.url });
@@ -117,14 +135,14 @@ try {
     `push --snapshot: ${seconds(snapPushMs)} s, index file ${(snapPush.snapshot.bytes / 1048576).toFixed(0)} MiB, ${(snapPush.snapshot.sent / 1048576).toFixed(0)} MiB sent (gzip -1)`,
   );
   const clone = temp('codectx-bench-clone-');
-  cpSync(corpus.path, clone, { recursive: true });
+  cpSync(realpathSync(corpus.path), clone, { recursive: true, verbatimSymlinks: true });
   const snapConfig = makeConfig(clone, { indexDir: temp('codectx-bench-remote-'), remote: server.url });
   t = performance.now();
   const snapCpu = process.cpuUsage();
   const took = await Engine.pullSnapshot(snapConfig, { repoName: corpus.name }, log);
   const fetchMs = performance.now() - t;
   const fromSnapshot = Engine.open(snapConfig, log);
-  const snapReport = await fromSnapshot.index();
+  const snapReport = await index(fromSnapshot);
   const snapEmbed = await fromSnapshot.embed();
   const snapMs = performance.now() - t;
   const snapCpuMs = cpuSince(snapCpu);
@@ -152,7 +170,12 @@ try {
       filesPulled: pulled.filesPulled,
       vectors: pulled.vectors,
     },
-    vectorsOnly: { ms: vectorsOnly.ms, cpuMs: vectorsOnly.cpuMs, indexMs: vectorsOnly.indexMs, embedMs: vectorsOnly.embedMs },
+    vectorsOnly: vectorsOnly && {
+      ms: vectorsOnly.ms,
+      cpuMs: vectorsOnly.cpuMs,
+      indexMs: vectorsOnly.indexMs,
+      embedMs: vectorsOnly.embedMs,
+    },
     snapshot: {
       pushMs: snapPushMs,
       bytes: snapPush.snapshot.bytes,

@@ -5,6 +5,7 @@ export { createEmbedder } from './embed/create-embedder.js';
 export { chunkEmbeddingText, queryEmbeddingText } from './embed/embed-text.js';
 export { Engine, SignBitSearch } from './engine.js';
 export { scoreIssue } from './eval/issue-metrics.js';
+export { WorkerChunkPool } from './index/chunk-pool.js';
 export { params } from './rank/params.js';
 export { denseWeight, diversityFor, rankCandidates } from './rank/rank-candidates.js';
 export { RERANK_FEATURES, rerankFeatures } from './rank/rerank.js';
