@@ -3,7 +3,7 @@
 // `codectx context` call packs them: the files' outlines for the repository map, and a fresh counter (nothing counted
 // before in the process; column `counted`). Beside it: `stored`, each candidate with its content's o200k count given
 // (ContextCandidate.tokens, as an index that stored a count per chunk would pass it; not done, see docs/eval.md), and
-// `warm`, the language server's memoized counter having seen the same texts before.
+// `warm`, the language server's memoized counter having seen the same lines before.
 // Candidates are real code: windows of this repository's own server/src files, with their source lines.
 // Times are CPU time of this process (process.cpuUsage), so that other work on a shared machine does not inflate them.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isEncoding, loadTokenizer, memoizeCount } from './count-tokens.js';
+import { atLineStarts, isEncoding, loadTokenizer, memoizeCount } from './count-tokens.js';
 
 describe('count-tokens', () => {
   it('counts exactly with o200k (default) and cl100k, which differ', async () => {
@@ -19,6 +20,45 @@ describe('count-tokens', () => {
     }, 2);
     expect([count('a'), count('bb'), count('a'), count('ccc'), count('a')]).toEqual([1, 2, 1, 3, 1]);
     expect(calls).toBe(4);
+  });
+  it('counts a text as the sum of its line segments, in both encodings (property)', async () => {
+    const counters = [await loadTokenizer('o200k'), await loadTokenizer('cl100k')];
+    // Few kinds of pieces, white space and line breaks the most frequent: the seams they make are the ones that matter.
+    const piece = fc.oneof(
+      { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+      {
+        weight: 8,
+        arbitrary: fc.constantFrom('\n', '\n', '\r\n', '\r', ' ', '    ', '        ', '\t', '\u2028', '\u00a0', '/', '//'),
+      },
+      { weight: 4, arbitrary: fc.constantFrom('x', 'fooBar', 'ünï', '12345', '{', ');', '*/', "'s", '→', '#', '```', '<&"') },
+    );
+    const text = fc.array(piece, { maxLength: 30 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        const cuts = [0, ...atLineStarts(t), t.length];
+        for (const count of counters) {
+          let sum = 0;
+          for (let i = 1; i < cuts.length; i++) sum += count(t.slice(cuts[i - 1], cuts[i]));
+          expect(sum).toBe(count(t));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('memoizes line by line: a text made of known lines is not counted again', async () => {
+    const o200k = await loadTokenizer();
+    const counted: string[] = [];
+    const count = memoizeCount((t) => {
+      counted.push(t);
+      return o200k(t);
+    });
+    const a = 'function f() {\n  return 1;\n}\n';
+    const b = 'const x = 2;\n';
+    expect(count(a) + count(b)).toBe(o200k(a + b));
+    counted.length = 0;
+    expect(count(a + b)).toBe(o200k(a + b));
+    expect(counted).toEqual([]);
+    expect([...atLineStarts('a\n\nb\n//c\n/d\r\ne\n')]).toEqual([3, 13]);
   });
   it('knows its encodings', () => {
     expect(['o200k', 'cl100k', 'p50k', 3].map(isEncoding)).toEqual([true, true, false, false]);
