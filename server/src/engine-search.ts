@@ -5,6 +5,7 @@ import type { Embedder } from './embed/embedder.js';
 import { EmbeddingsUnavailable, type EngineResult, type SearchOptions } from './engine-types.js';
 import { filesFirst } from './rank/files-first.js';
 import { keepDenseFirst } from './rank/keep-dense-first.js';
+import { liftCallees } from './rank/lift-callees.js';
 import { params } from './rank/params.js';
 import {
   type Candidate,
@@ -18,6 +19,7 @@ import { rerank } from './rank/rerank.js';
 import type { DenseSearch } from './search/dense-search.js';
 import { lexicalSearch, matchExpression } from './search/lexical-search.js';
 import { snippet } from './search/snippet.js';
+import { calleesOf } from './store/graph.js';
 import type { Store } from './store/store.js';
 import type { ParsedQuery } from './tokens/parse-query.js';
 
@@ -104,7 +106,8 @@ export async function collectCandidates(
 /**
  * A search's ranked results. For a pasted issue, two stages: the first ranking's best files are searched again alone
  * (a function of the file an issue is about competes even when the whole index crowded it out of the candidates),
- * everything is ranked again, and files lead by the evidence of all their results (rank/files-first.ts).
+ * everything is ranked again, the first results' callees in other files move up below them (rank/lift-callees.ts),
+ * and files lead by the evidence of all their results (rank/files-first.ts).
  */
 export async function searchRanked(
   sources: SearchSources,
@@ -124,7 +127,12 @@ export async function searchRanked(
     all = [...found, ...withinFiles(sources.store, q, files, found, Math.max(params.lexicalCandidates, limit * 4))];
   }
   const second = rankFound(all, q, mode, all.length);
-  return { ...second, ranked: filesFirst(second.ranked, p.fileSlots, p.evidencePower).slice(0, limit) };
+  let ranked = second.ranked;
+  if (p.calleeSeeds) {
+    const seeds = ranked.slice(0, p.calleeSeeds).map((r) => r.id);
+    ranked = liftCallees(ranked, calleesOf(sources.store.db, seeds, p.calleeDefinitions), p.calleeSeeds, p.calleeWithin);
+  }
+  return { ...second, ranked: filesFirst(ranked, p.fileSlots, p.evidencePower).slice(0, limit) };
 }
 
 /**

@@ -151,6 +151,20 @@ export const params = {
     fileCandidates: 60,
     fileSlots: [5, 3, 2, 1] as readonly number[],
     evidencePower: 1,
+    /**
+     * The code graph in the second stage (rank/lift-callees.ts): for each of the first `calleeSeeds` results, its
+     * best-ranked callee in another file, when ranked before `calleeWithin`, moves to just below it. A callee name
+     * resolves in the caller's file, else only when at most `calleeDefinitions` definitions have it (store/graph.ts).
+     */
+    // 52 dev issues (--replay), hybrid function Acc@10 55.1 → 59.2 (requests-3362 14th → 10th, pylint-7080 37th →
+    // 9th), file Acc@1/5/10 and lexical unchanged; context (file / function strict / lenient) 2k 75.0/44.9/53.1 →
+    // 76.9/46.9/55.1, 4k 80.8/59.2/63.3 the same, 8k 90.4/69.4/73.5 → 90.4/71.4/75.5. Seeds 2 to 5 with a bound of 40
+    // to 100 give 59.2; one seed or a bound of 25, 57.1. Callees in the seed's own file too (one seed): 57.1 but
+    // context 4k function 59.2 → 57.1 (sphinx-8713: the first file's results reshuffled); three such seeds cost file
+    // Acc@1 (51.9). For every question (not taken): hand-written pooled hybrid MRR@10 0.702 → 0.697-0.699.
+    calleeSeeds: 3,
+    calleeWithin: 50,
+    calleeDefinitions: 2,
   },
   /** Hybrid: the learned linear rerank of the first `depth` results (rerank.ts); weights by feature name. */
   // Fitted by bench/fit-rerank.mjs on 1,387 generated dev questions (doc sentence, symbol name, error message of pydantic,

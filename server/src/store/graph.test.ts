@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chunksReferencing, definitionChunks, definitionSpans, refsOf } from './graph.js';
+import { calleesOf, chunksReferencing, definitionChunks, definitionSpans, refsOf } from './graph.js';
 import { Store } from './store.js';
 import { graphFileWrite } from './test-files.js';
 
@@ -71,6 +71,32 @@ describe('code graph in the store', () => {
       [ids[0], { startLine: 1, endLine: 2 }],
       [ids[1], { startLine: 1, endLine: 2 }],
     ]);
+    store.db.close();
+  });
+
+  it("resolves a callee in the caller's own file first, else only when few files define it", () => {
+    const store = Store.open(join(dir, 'idx'), dir);
+    const texts = (n: number) => Array.from({ length: n }, (_, i) => `line ${i}`);
+    store.writeBatch({
+      writes: [
+        graphFileWrite('a.go', texts(3), [['run', 'once', 'many', 'caller']], ['caller', 'run', 'x']),
+        graphFileWrite('b.go', texts(3), [], ['run', 'once', 'many']),
+        graphFileWrite('c.go', texts(2), [], ['run', 'many']),
+        graphFileWrite('d.go', texts(1), [], ['many']),
+      ],
+      touched: [],
+      deleted: [],
+    });
+    const id = (path: string, symbol: string) =>
+      store.db
+        .prepare('SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id WHERE f.path = ? AND c.symbol = ?')
+        .pluck()
+        .get(path, symbol) as number;
+    const caller = id('a.go', 'caller');
+    // `run` resolves to a.go's alone, `once` (one definition) to b.go's, `many` (three) to none, itself to nothing.
+    expect(calleesOf(store.db, [caller], 2).get(caller)?.sort()).toEqual([id('a.go', 'run'), id('b.go', 'once')].sort());
+    expect(calleesOf(store.db, [caller], 3).get(caller)?.length).toBe(5);
+    expect(calleesOf(store.db, [id('b.go', 'run')], 2).size).toBe(0);
     store.db.close();
   });
 });

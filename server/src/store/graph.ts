@@ -78,3 +78,40 @@ export function definitionSpans(
   }
   return out;
 }
+
+/**
+ * The definitions each of `ids` calls (by the names it references): per chunk, the chunks that define those names
+ * (the smallest chunk covering a definition's first line). A name defined in the caller's own file resolves there
+ * alone; any other name only when it has at most `maxDefinitions` definitions in the index (`get` meets every `get`).
+ */
+export function calleesOf(db: Database.Database, ids: number[], maxDefinitions: number): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  if (ids.length === 0) return out;
+  const rows = db
+    .prepare(
+      `SELECT r.chunk_id AS caller, r.name, s.file_id = c0.file_id AS same,
+         (SELECT c.id FROM chunks c WHERE c.file_id = s.file_id AND c.start_line <= s.start_line AND c.end_line >= s.start_line
+          ORDER BY c.end_line - c.start_line LIMIT 1) AS id
+       FROM refs r JOIN chunks c0 ON c0.id = r.chunk_id JOIN symbols s ON s.name = r.name
+       WHERE r.chunk_id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(ids)) as { caller: number; name: string; same: number; id: number | null }[];
+  const byRef = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const key = `${r.caller}\0${r.name}`;
+    const list = byRef.get(key);
+    if (list) list.push(r);
+    else byRef.set(key, [r]);
+  }
+  for (const defs of byRef.values()) {
+    const same = defs.filter((d) => d.same);
+    const chosen = same.length ? same : defs.length <= maxDefinitions ? defs : [];
+    for (const d of chosen) {
+      if (d.id === null || d.id === d.caller) continue;
+      const list = out.get(d.caller) ?? [];
+      if (!list.includes(d.id)) list.push(d.id);
+      out.set(d.caller, list);
+    }
+  }
+  return out;
+}
