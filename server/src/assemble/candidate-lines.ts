@@ -14,15 +14,17 @@ const HEADER_SEARCH_LINES = 5000;
  * (trimmed, from above the part): each content line is found in the source in order, and the rest are markers.
  */
 export function candidateLines(c: ContextCandidate): NumberedLines | undefined {
-  const content = c.content.split('\n');
   const span = c.endLine - c.startLine + 1;
   const { source } = c;
+  // The common case, a chunk of whole source lines: compared in place, its lines are the source's strings.
+  if (source && span > 0 && c.endLine <= source.length && isRange(c.content, source, c.startLine - 1, c.endLine)) {
+    const out: NumberedLines = new Array(span);
+    for (let l = c.startLine; l <= c.endLine; l++) out[l - c.startLine] = [l, source[l - 1] as string];
+    return out;
+  }
+  const content = c.content.split('\n');
   if (!source) {
     return content.length === span ? content.map((text, i): [number, string] => [c.startLine + i, text]) : undefined;
-  }
-  const inRange = source.slice(c.startLine - 1, c.endLine);
-  if (inRange.length === span && content.length === span && content.every((t, i) => t === inRange[i])) {
-    return content.map((text, i): [number, string] => [c.startLine + i, text]);
   }
   const out: NumberedLines = [];
   let from = c.startLine;
@@ -48,4 +50,19 @@ export function candidateLines(c: ContextCandidate): NumberedLines | undefined {
     }
   }
   return out.length > 0 ? out : undefined;
+}
+
+/** True when `text` is source[from…to) joined by line breaks. */
+function isRange(text: string, source: readonly string[], from: number, to: number): boolean {
+  let at = 0;
+  for (let i = from; i < to; i++) {
+    const line = source[i] as string;
+    if (i > from) {
+      if (text.charCodeAt(at) !== 10) return false;
+      at++;
+    }
+    if (!text.startsWith(line, at)) return false;
+    at += line.length;
+  }
+  return at === text.length;
 }
