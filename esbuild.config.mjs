@@ -1,6 +1,6 @@
 // Bundles the CLI (and later the language server) into dist/. Dependencies stay external:
 // better-sqlite3 is native and web-tree-sitter loads its .wasm next to its own module.
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
@@ -14,10 +14,16 @@ const common = {
   logLevel: 'warning',
 };
 
+// The language server and the MCP server (imported by the CLI only for `serve` and `mcp`) go into chunks of their own
+// (dist/chunks/), with their imports of vscode-languageserver, zod and the MCP SDK: a one-shot `codectx search` does not
+// load them (0.38 -> ~0.1 s CPU for `codectx --version`).
+rmSync('dist/chunks', { recursive: true, force: true });
 await build({
   ...common,
   entryPoints: { cli: 'server/src/cli.ts' },
   outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   banner: { js: '#!/usr/bin/env node' },
   // `codectx --version`
   define: { CODECTX_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },

@@ -6,7 +6,7 @@
 //   package.json, README.md            the extension manifest (extension/package.json) and its page
 //   dist/extension.js                  the extension bundle
 //   server/package.json                marks the server root (grammar-loader.ts finds grammars/ beside it)
-//   server/dist/*.js                   the server bundle (cli.js serve --stdio, the worker bundles)
+//   server/dist/*.js, chunks/*.js      the server bundle (cli.js serve --stdio, its chunks, the worker bundles)
 //   server/grammars/, server/models/code-static/
 //   server/node_modules/…              runtime packages, trimmed
 //   native/better-sqlite3/node-v<ABI>-linux-x64/better_sqlite3.node   one build per Node ABI (extension/build-native.mjs)
@@ -103,7 +103,14 @@ mkdirSync(join(stage, 'dist'), { recursive: true });
 cpSync(join(root, 'extension', 'dist', 'extension.js'), join(stage, 'dist', 'extension.js'));
 const serverDist = join(stage, 'server', 'dist');
 mkdirSync(serverDist, { recursive: true });
-const bundles = readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.js'));
+// The CLI's chunks (dist/chunks/: the language server, the MCP server, the code they share with the CLI) too.
+mkdirSync(join(serverDist, 'chunks'), { recursive: true });
+const bundles = [
+  ...readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.js')),
+  ...readdirSync(join(root, 'dist', 'chunks'))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `chunks/${f}`),
+];
 for (const f of bundles) cpSync(join(root, 'dist', f), join(serverDist, f));
 
 // 2. Server data: grammars' tags queries and the default model.

@@ -58,9 +58,8 @@ export async function collectCandidates(
     mode = 'lexical';
   }
   const candidates = new Map<number, Candidate>();
-  const match = matchExpression(q);
-  if (mode !== 'dense' && match) {
-    const hits = lexicalSearch(store, match, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
+  if (mode !== 'dense' && matchExpression(q)) {
+    const hits = lexicalSearch(store, q, params.fieldWeights, Math.max(params.lexicalCandidates, limit * 4), filter);
     hits.forEach((h, i) => {
       candidates.set(h.id, { id: h.id, bm25: h.bm25, lexicalRank: i + 1 } as Candidate);
     });
@@ -154,11 +153,10 @@ export function withoutProjectWords(store: Store, q: ParsedQuery): ParsedQuery {
  * expression and statistics); their lexical rank is only known to come after the `after` candidates searched first.
  */
 function withinFiles(store: Store, q: ParsedQuery, files: string[], found: Candidate[], after: number): Candidate[] {
-  const match = matchExpression(q);
-  if (!match || !files.length) return [];
+  if (!matchExpression(q) || !files.length) return [];
   const have = new Set(found.map((c) => c.id));
   const globs = files.map((f) => f.replace(/[[*?]/g, (c) => `[${c}]`));
-  const hits = lexicalSearch(store, match, params.fieldWeights, params.issue.fileCandidates + have.size, { globs }).filter(
+  const hits = lexicalSearch(store, q, params.fieldWeights, params.issue.fileCandidates + have.size, { globs }).filter(
     (h) => !have.has(h.id),
   );
   const chunks = store.chunks(hits.slice(0, params.issue.fileCandidates).map((h) => h.id));

@@ -6,6 +6,7 @@ import type { GrammarLoader } from '../chunk/grammar-loader.js';
 import type { Config } from '../config.js';
 import { skipByContent } from '../ingest/ignore-rules.js';
 import { classifyPaths, type WalkResult, walkRepository } from '../ingest/walk.js';
+import { WALK_MEMO_FILE } from '../ingest/walk-memo.js';
 import type { SkipReason, WalkedFile } from '../model.js';
 import type { FileWrite, SkippedFile, Store } from '../store/store.js';
 import type { ChunkPool } from './chunk-pool.js';
@@ -173,7 +174,10 @@ class IndexRun {
     this.force = options.force || rechunk;
     this.walk = this.targeted
       ? classifyPaths(config.repo, options.paths ?? [], { maxFileBytes: config.maxFileBytes })
-      : { ...walkRepository(config.repo, { maxFileBytes: config.maxFileBytes }), missing: [] };
+      : {
+          ...walkRepository(config.repo, { maxFileBytes: config.maxFileBytes, memoFile: join(config.indexDir, WALK_MEMO_FILE) }),
+          missing: [],
+        };
     this.skipped = [...this.walk.skipped];
     this.judged = store.skippedByContent();
     this.seen = new Set(this.walk.files.map((f) => f.path));

@@ -95,6 +95,18 @@ export function skipByName(name: string): SkipReason | undefined {
 }
 
 /**
+ * Everything above that a walk's verdicts depend on, as one text: a walk memo written under other rules is not used
+ * (ingest/walk-memo.ts).
+ */
+export const RULES_FINGERPRINT = [
+  [...DEFAULT_IGNORED_DIRS].join(','),
+  [...LOCK_FILES].join(','),
+  [...SECRET_NAMES].join(','),
+  ...[SECRET_EXT, ENV_FILE, ENV_TEMPLATE, BINARY_EXT, MINIFIED_NAME].map((r) => r.source),
+  String(skipByName),
+].join('\n');
+
+/**
  * What the file's bytes say: binary (a NUL byte in the first 8 KiB), a private key, or a minified bundle
  * (long lines on average). Undefined when the file is worth indexing.
  */

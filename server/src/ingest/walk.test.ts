@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,5 +127,90 @@ describe('skipByName and skipByContent', () => {
     expect(skipByContent(Buffer.from('config\n-----BEGIN RSA PRIVATE KEY-----\nMII\n'))).toBe('secret');
     expect(skipByContent(Buffer.from('def f():\n    return 1\n'))).toBeUndefined();
     expect(skipByContent(new Uint8Array([0xff, 0xfe, 0x41, 0x42]))).toBeUndefined();
+  });
+});
+
+describe('walkRepository with a memo file', () => {
+  let repo: string;
+  let memoFile: string;
+  const past = (seconds: number) => new Date(Date.now() - seconds * 1000);
+  const walk = (withMemo = true) => walkRepository(repo, { maxFileBytes: 1000, memoFile: withMemo ? memoFile : undefined });
+  const write = (rel: string, content = 'x\n') => {
+    const abs = join(repo, rel);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, content);
+  };
+  // Every folder and ignore file dated an hour ago, so that the walk may remember them (a recent change is racy).
+  const settle = (seconds = 3600) => {
+    for (const rel of ['', 'src', 'src/nested', 'generated', '.gitignore', 'src/nested/.gitignore'])
+      utimesSync(join(repo, rel), past(seconds), past(seconds));
+  };
+
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'codectx-walk-memo-'));
+    memoFile = join(mkdtempSync(join(tmpdir(), 'codectx-walk-memo-index-')), 'walk-memo.json');
+    write('.gitignore', 'generated/\n*.log\n');
+    write('src/app.ts');
+    write('src/debug.log');
+    write('src/nested/.gitignore', 'local-only.ts\n');
+    write('src/nested/local-only.ts');
+    write('src/nested/kept.ts');
+    write('generated/out.ts');
+    write('package-lock.json', '{}\n');
+    symlinkSync(join(repo, 'src/app.ts'), join(repo, 'src/alias.ts'));
+    settle();
+  });
+
+  afterAll(() => {
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(dirname(memoFile), { recursive: true, force: true });
+  });
+
+  it('walks as without a memo, the first time and from the memo', () => {
+    const plain = walk(false);
+    expect(walk()).toEqual(plain);
+    expect(existsSync(memoFile)).toBe(true);
+    expect(walk()).toEqual(plain);
+  });
+
+  it('replays an unchanged folder without listing it (a file slipped in under the recorded mtime is not seen)', () => {
+    walk();
+    const mtime = statSync(join(repo, 'src')).mtime;
+    write('src/sneaked.ts');
+    utimesSync(join(repo, 'src'), mtime, mtime);
+    expect(walk().files.map((f) => f.path)).not.toContain('src/sneaked.ts');
+    expect(walk(false).files.map((f) => f.path)).toContain('src/sneaked.ts');
+    rmSync(join(repo, 'src/sneaked.ts'));
+    settle();
+  });
+
+  it('sees a changed file, a new file and a removed file', () => {
+    walk();
+    write('src/app.ts', 'export const changed = 2;\n');
+    utimesSync(join(repo, 'src/app.ts'), past(100), past(100));
+    write('src/nested/added.ts');
+    rmSync(join(repo, 'src/debug.log'));
+    const files = walk().files;
+    expect(files.find((f) => f.path === 'src/app.ts')?.size).toBe(26);
+    expect(files.map((f) => f.path)).toContain('src/nested/added.ts');
+    expect(walk().skipped.map((s) => s.path)).not.toContain('src/debug.log');
+    expect(walk()).toEqual(walk(false));
+    settle();
+  });
+
+  it('judges a folder again when an ignore file above it changed', () => {
+    walk();
+    write('.gitignore', 'generated/\n*.log\nkept.ts\n');
+    utimesSync(join(repo, '.gitignore'), past(50), past(50));
+    const result = walk();
+    expect(result.skipped).toContainEqual({ path: 'src/nested/kept.ts', reason: 'ignored', dir: false });
+    expect(result).toEqual(walk(false));
+  });
+
+  it('reads a broken or foreign memo file as none', () => {
+    writeFileSync(memoFile, '{"format": 1, "folders": [[');
+    expect(walk()).toEqual(walk(false));
+    writeFileSync(memoFile, JSON.stringify({ format: 1, rules: 'other', root: repo, folders: [] }));
+    expect(walk()).toEqual(walk(false));
   });
 });

@@ -5,6 +5,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { SkipReason, WalkedFile } from '../model.js';
 import { DEFAULT_IGNORED_DIRS, skipByName } from './ignore-rules.js';
+import { type FolderMemo, loadWalkMemo, sameMemo, saveWalkMemo, type WalkMemo } from './walk-memo.js';
 
 export interface Skipped {
   path: string;
@@ -20,7 +21,18 @@ export interface WalkResult {
 
 export interface WalkOptions {
   maxFileBytes: number;
+  /**
+   * A file for the walk's memo (walk-memo.ts): read before, written after when it changed. Folders whose listing and
+   * ignore rules are as the previous walk recorded are not listed and judged again.
+   */
+  memoFile?: string;
 }
+
+/**
+ * A folder or ignore file changed less than this long before the walk started is not remembered: a change within the
+ * same tick of the file system's clock would leave its mtime as recorded (git's "racy" entries).
+ */
+const RACY_MS = 2000;
 
 interface RuleSet {
   /** Repository-relative folder the rules were written in ('' for the root). */
@@ -34,8 +46,19 @@ export const IGNORE_FILES = ['.gitignore', '.codectxignore'];
 /** Walks `root` depth-first in a stable (sorted) order. I/O errors on single entries are recorded, never thrown. */
 export function walkRepository(root: string, options: WalkOptions): WalkResult {
   const walker = new Walker(root, options);
-  walker.visit('', walker.rulesFor(''));
+  const file = options.memoFile;
+  if (file) walker.previous = loadWalkMemo(file, walker.realRoot);
+  walker.visit('', { changed: false, racy: false });
+  if (file && !sameMemo(walker.previous, walker.memo)) saveWalkMemo(file, walker.realRoot, walker.memo);
   return walker.result;
+}
+
+/** What the folders above one say of its ignore rules. */
+interface Above {
+  /** An ignore file above changed since the memo (or is not known): no memo below can be trusted. */
+  changed: boolean;
+  /** An ignore file above changed too recently to record anything below (RACY_MS). */
+  racy: boolean;
 }
 
 /**
@@ -77,13 +100,31 @@ export function classifyPaths(root: string, paths: string[], options: WalkOption
 class Walker {
   readonly realRoot: string;
   readonly result: WalkResult = { files: [], skipped: [] };
+  /** What this walk found, folder by folder, for the next one (folders changed too recently are left out). */
+  readonly memo: WalkMemo = new Map();
+  /** The previous walk's memo, if any. */
+  previous: WalkMemo | undefined;
   private readonly rules = new Map<string, RuleSet[]>();
+  private readonly started = Date.now();
 
   constructor(
     root: string,
     private readonly options: WalkOptions,
   ) {
     this.realRoot = realpathSync(root);
+  }
+
+  /** The given ignore files' paths, mtimes and sizes (those that are files), as one text; racy when one changed just now. */
+  private ignoreFilesKey(rels: string[]): { key: string; racy: boolean } {
+    let key = '';
+    let racy = false;
+    for (const rel of rels) {
+      const st = lstatSync(join(this.realRoot, rel), { throwIfNoEntry: false });
+      if (!st?.isFile()) continue;
+      key += `${rel}@${st.mtimeMs}:${st.size}\n`;
+      if (st.mtimeMs > this.started - RACY_MS) racy = true;
+    }
+    return { key, racy };
   }
 
   /** The rule sets that apply inside folder `dirRel`: the root's, then each folder's down to it. */
@@ -103,34 +144,99 @@ class Walker {
     return sets;
   }
 
-  visit(dirRel: string, rules: RuleSet[]): void {
+  /**
+   * Walks folder `dirRel`: from its memo when the folder and the ignore files in and above it are as recorded (its
+   * files are stat'ed, its links judged again), else by listing and judging every entry.
+   */
+  visit(dirRel: string, above: Above): void {
+    const abs = join(this.realRoot, dirRel);
+    let st: Stats | undefined;
+    try {
+      st = statSync(abs, { throwIfNoEntry: false });
+    } catch {
+      // Listed below, where an unreadable folder is reported.
+    }
+    const old = this.previous?.get(dirRel);
+    if (st && old && !above.changed && old.mtimeMs === st.mtimeMs) {
+      const own = this.ownRules(
+        dirRel,
+        old.entries.map((e) => e[0]),
+      );
+      if (own.key === old.rulesKey) {
+        const racy = above.racy || own.racy;
+        if (!racy) this.memo.set(dirRel, old);
+        this.replay(dirRel, old, { changed: false, racy });
+        return;
+      }
+    }
     let entries: Dirent[];
     try {
-      entries = readdirSync(join(this.realRoot, dirRel), { withFileTypes: true });
+      entries = readdirSync(abs, { withFileTypes: true });
     } catch {
       this.result.skipped.push({ path: dirRel, reason: 'unreadable', dir: true });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const own = this.ownRules(
+      dirRel,
+      entries.map((e) => e.name),
+    );
+    const below: Above = { changed: above.changed || own.key !== old?.rulesKey, racy: above.racy || own.racy };
+    const rules = this.rulesFor(dirRel);
+    const recorded: FolderMemo['entries'] = [];
     for (const e of entries) {
       const rel = dirRel ? `${dirRel}/${e.name}` : e.name;
-      this.entry(rel, e.name, e.isDirectory(), e.isFile(), e.isSymbolicLink(), rules);
+      const verdict = this.entry(rel, e.name, e.isDirectory(), e.isFile(), e.isSymbolicLink(), rules, below);
+      if (e.isSymbolicLink()) recorded.push([e.name, 'l']);
+      else if (verdict) recorded.push([e.name, verdict]);
+    }
+    if (st && !below.racy && st.mtimeMs <= this.started - RACY_MS)
+      this.memo.set(dirRel, { mtimeMs: st.mtimeMs, rulesKey: own.key, entries: recorded });
+  }
+
+  /** Folder `dirRel`'s own ignore files among `names` (its listing); the root's include `.git/info/exclude`. */
+  private ownRules(dirRel: string, names: string[]): { key: string; racy: boolean } {
+    const own = IGNORE_FILES.filter((f) => names.includes(f)).map((f) => (dirRel ? `${dirRel}/${f}` : f));
+    return this.ignoreFilesKey(dirRel ? own : ['.git/info/exclude', ...own]);
+  }
+
+  /** A folder's entries as its memo records them: the verdicts by name and rules stand; files and links are looked at. */
+  private replay(dirRel: string, memo: FolderMemo, below: Above): void {
+    const { skipped } = this.result;
+    for (const [name, verdict] of memo.entries) {
+      const rel = dirRel ? `${dirRel}/${name}` : name;
+      if (verdict === 'f') this.file(rel);
+      else if (verdict === 'd') this.visit(rel, below);
+      else if (verdict === 'l') this.entry(rel, name, false, false, true, this.rulesFor(dirRel), below);
+      else if (verdict === 'ignored/') skipped.push({ path: rel, reason: 'ignored', dir: true });
+      else skipped.push({ path: rel, reason: verdict as SkipReason, dir: false });
     }
   }
 
-  /** Judges one entry of a folder whose rules are `rules`: a file to index, a skip with its reason, or a folder to walk. */
-  entry(rel: string, name: string, isDir: boolean, isFile: boolean, isLink: boolean, rules: RuleSet[]): void {
-    const { files, skipped } = this.result;
+  /**
+   * Judges one entry of a folder whose rules are `rules` (and its ignore files `own`): a file to index, a skip with its
+   * reason, or a folder to walk. Returns the verdict a memo records (see FolderMemo), undefined for what is not reported.
+   */
+  entry(
+    rel: string,
+    name: string,
+    isDir: boolean,
+    isFile: boolean,
+    isLink: boolean,
+    rules: RuleSet[],
+    below: Above = { changed: true, racy: true },
+  ): string | undefined {
+    const { skipped } = this.result;
     if (isLink) {
       const target = resolveLink(join(this.realRoot, rel), this.realRoot);
       if (typeof target === 'string') {
         skipped.push({ path: rel, reason: target, dir: false });
-        return;
+        return target;
       }
       // A link to a folder inside the root would index the same files twice (or loop): only files are followed.
       if (target.isDirectory()) {
         skipped.push({ path: rel, reason: 'ignored', dir: true });
-        return;
+        return 'ignored/';
       }
       isDir = false;
       isFile = target.isFile();
@@ -138,29 +244,38 @@ class Walker {
     if (isDir) {
       if (DEFAULT_IGNORED_DIRS.has(name) || isIgnored(rules, rel, true)) {
         skipped.push({ path: rel, reason: 'ignored', dir: true });
-        return;
+        return 'ignored/';
       }
-      this.visit(rel, this.rulesFor(rel));
-      return;
+      this.visit(rel, below);
+      return 'd';
     }
     // Sockets, FIFOs and devices are not files anyone wants indexed; they are not reported either.
-    if (!isFile) return;
+    if (!isFile) return undefined;
     if (isIgnored(rules, rel, false)) {
       skipped.push({ path: rel, reason: 'ignored', dir: false });
-      return;
+      return 'ignored';
     }
     const byName = skipByName(name);
     if (byName) {
       skipped.push({ path: rel, reason: byName, dir: false });
-      return;
+      return byName;
     }
+    this.file(rel);
+    return 'f';
+  }
+
+  /** A file that passed the rules: its size and mtime, or too large. */
+  private file(rel: string): void {
+    let st: Stats | undefined;
     try {
-      const st = statSync(join(this.realRoot, rel));
-      if (st.size > this.options.maxFileBytes) skipped.push({ path: rel, reason: 'too-large', dir: false });
-      else files.push({ path: rel, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
+      st = statSync(join(this.realRoot, rel), { throwIfNoEntry: false });
     } catch {
-      // Vanished between readdir and stat: it is simply not there any more.
+      // Unreadable (a folder above lost its permissions): as if vanished.
     }
+    // Vanished between readdir and stat: it is simply not there any more.
+    if (!st) return;
+    if (st.size > this.options.maxFileBytes) this.result.skipped.push({ path: rel, reason: 'too-large', dir: false });
+    else this.result.files.push({ path: rel, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
   }
 }
 

@@ -60,3 +60,52 @@ describe('lexicalSearch with a path filter', () => {
     }
   });
 });
+
+describe('lexicalSearch pruning common terms', () => {
+  it('returns the plain query’s rows and scores, in its order, for every query', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codectx-lexical-prune-'));
+    const store = Store.open(join(dir, 'index'), dir);
+    try {
+      // Words of very different frequencies (w0 in most chunks, w11 in a few), chunks of different lengths.
+      let seed = 7;
+      const random = () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
+      const word = () => `w${Math.floor(-Math.log(1 - random()) * 2.5) % 12}`;
+      const writes = Array.from({ length: 40 }, (_, f) =>
+        fileWrite(
+          `src/f${f}.ts`,
+          'typescript',
+          Array.from({ length: 25 }, () => Array.from({ length: 1 + Math.floor(random() * 12) }, word).join(' ')),
+        ),
+      );
+      // Short chunks of common words only, which outscore long chunks with one rare word: the bound must keep them.
+      writes.push(fileWrite('src/common.ts', 'typescript', ['w0 w1 w2 w1', 'w1 w2 w3 w2', 'w0 w2 w3 w3']));
+      writes.push(fileWrite('src/long.ts', 'typescript', [`w11 ${'w0 '.repeat(60)}`, `w10 w9 ${'w1 '.repeat(60)}`]));
+      store.writeBatch({ writes, touched: [], deleted: [] });
+      const weights = [10, 4, 1, 3];
+      let pruned = 0;
+      for (let i = 0; i < 60; i++) {
+        const terms = [...new Set(Array.from({ length: 2 + (i % 5) }, word))];
+        const query = { terms, phrases: i % 7 === 0 ? [['w1', 'w2']] : [] };
+        const plain = lexicalSearch(store, matchExpression(query) as string, weights, 20);
+        const found = lexicalSearch(store, query, weights, 20, {}, { rows: 50, firstRound: 40 });
+        // The same scores in the same order; the same chunks, but for ties with the last score (either may be cut).
+        expect(found.map((h) => h.bm25.toFixed(9))).toEqual(plain.map((h) => h.bm25.toFixed(9)));
+        const last = plain.at(-1)?.bm25.toFixed(9);
+        const above = (hits: typeof plain) =>
+          hits
+            .filter((h) => h.bm25.toFixed(9) !== last)
+            .map((h) => h.id)
+            .sort((a, b) => a - b);
+        expect(above(found)).toEqual(above(plain));
+        if (terms.some((t) => t === 'w0') && terms.some((t) => Number(t.slice(1)) > 3)) pruned++;
+      }
+      expect(pruned).toBeGreaterThan(5);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

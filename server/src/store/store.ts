@@ -18,6 +18,7 @@ import type {
   StoredSymbol,
   StoreStatus,
 } from './store-types.js';
+import { TermStats } from './term-stats.js';
 import { VectorStore } from './vectors.js';
 import { damaged, isAmbiguousError, moveAside, verifyDatabase } from './verify.js';
 import { markWriterClosed, markWriterOpen } from './writers.js';
@@ -39,6 +40,8 @@ export type {
 export class Store {
   /** The vectors: embedding cache, vec0 tables, pending list, generations, repairs (vectors.ts). */
   readonly vectors: VectorStore;
+  /** FTS5's document counts of query terms, cached until the index changes (term-stats.ts). */
+  readonly termStats: TermStats;
 
   private constructor(
     readonly db: Database.Database,
@@ -47,6 +50,7 @@ export class Store {
     private readonly scratch?: string,
   ) {
     this.vectors = new VectorStore(db, file, this);
+    this.termStats = new TermStats(db);
   }
 
   /**
