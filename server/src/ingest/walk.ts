@@ -149,7 +149,7 @@ class Walker {
    * files are stat'ed, its links judged again), else by listing and judging every entry.
    */
   visit(dirRel: string, above: Above): void {
-    const abs = join(this.realRoot, dirRel);
+    const abs = dirRel ? `${this.realRoot}${sep}${dirRel}` : this.realRoot;
     let st: Stats | undefined;
     try {
       st = statSync(abs, { throwIfNoEntry: false });
@@ -268,7 +268,8 @@ class Walker {
   private file(rel: string): void {
     let st: Stats | undefined;
     try {
-      st = statSync(join(this.realRoot, rel), { throwIfNoEntry: false });
+      // Concatenated, not join()ed: `rel` is already normal, and join's parsing was 6% of a search process on the kernel.
+      st = statSync(`${this.realRoot}${sep}${rel}`, { throwIfNoEntry: false });
     } catch {
       // Unreadable (a folder above lost its permissions): as if vanished.
     }
