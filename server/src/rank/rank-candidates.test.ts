@@ -61,6 +61,30 @@ describe('rankCandidates', () => {
     expect(top('parseArgs', cands)).toEqual(['parseArgs', 'loadConfigFile']);
   });
 
+  it('a long question keeps a share of the exact-symbol and exact-identifier boosts in lexical and hybrid, all of them in dense', () => {
+    const cands: Candidate[] = [
+      { id: 1, bm25: 10, lexicalRank: 1, similarity: 0.5, denseRank: 1, chunk: chunk('a.ts', 'applyRetries', 'parseArgs(x)') },
+      { id: 2, bm25: 6, lexicalRank: 2, similarity: 0.5, denseRank: 2, chunk: chunk('b.ts', 'parseArgs') },
+    ];
+    const boosts = (query: string, mode: RankMode) =>
+      Object.fromEntries(rankCandidates(cands, parseQuery(query), params, mode).map((r) => [r.chunk.symbol, r.explain.boosts]));
+    const long = 'why does the retry loop give up early when parseArgs gets a count of attempts from the command line';
+    expect(long.split(' ').length).toBeGreaterThanOrEqual(params.sentenceMinWords);
+    const part = (f: number) => 1 + params.sentenceBoostShare * (f - 1);
+    for (const mode of ['lexical', 'hybrid'] as const) {
+      const b = boosts(long, mode);
+      expect(b.parseArgs?.exactSymbol).toBeCloseTo(part(params.exactSymbol * params.exactSymbolCaseBonus));
+      expect(b.applyRetries?.exactIdentifier).toBeCloseTo(part(params.exactIdentifier));
+    }
+    const dense = boosts(long, 'dense');
+    expect(dense.parseArgs?.exactSymbol).toBeCloseTo(params.exactSymbol * params.exactSymbolCaseBonus);
+    expect(dense.applyRetries?.exactIdentifier).toBe(params.exactIdentifier);
+    // A short question keeps them whole.
+    const short = boosts('where is parseArgs called', 'lexical');
+    expect(short.parseArgs?.exactSymbol).toBeCloseTo(params.exactSymbol * params.exactSymbolCaseBonus);
+    expect(short.applyRetries?.exactIdentifier).toBe(params.exactIdentifier);
+  });
+
   it('a qualified query name boosts the member of its own owner; the same name elsewhere is a name match', () => {
     const cands: Candidate[] = [
       { id: 1, bm25: 10, lexicalRank: 1, chunk: chunk('bucket.go', 'Bucket.rebalance') },

@@ -116,8 +116,9 @@ export function rankCandidates(candidates: Candidate[], q: ParsedQuery, p: RankP
   // A message found verbatim in the code makes the query a pasted message, which leans lexical like a quoted string.
   const w = mode === 'hybrid' ? (maxBm25 > 0 ? (saysPhrase.size ? p.denseWeightCode : denseWeight(q, p)) : 1) : 0;
   const lexicalScores = new Map<number, number>();
+  const nameShare = nameBoostShare(q, p, mode);
   const ranked = candidates.map((c): Ranked => {
-    const boosts = boostsOf(c, q, lookup, saysPhrase, p);
+    const boosts = boostsOf(c, q, lookup, saysPhrase, p, nameShare);
     const coverage = c.coverage ?? termCoverage(c.chunk, q);
     const explain: Explanation = { coverage, boosts };
     if (c.lexicalRank !== undefined) Object.assign(explain, { lexicalRank: c.lexicalRank, bm25: c.bm25 });
@@ -248,8 +249,24 @@ function templateMatches(whole: string[], message: string[], p: RankParams): boo
   return false;
 }
 
+/**
+ * The share of their strength the exact-symbol and exact-identifier boosts keep for this query and mode: a long
+ * question (not a pasted issue, which has rules of its own) names an API to say what it is about, and the code that
+ * answers it is often the internal code behind that API, not the API itself. Dense search keeps them whole.
+ */
+function nameBoostShare(q: ParsedQuery, p: RankParams, mode: RankMode): number {
+  return mode !== 'dense' && !q.issue && q.length >= p.sentenceMinWords ? p.sentenceBoostShare : 1;
+}
+
 /** The boosts of one candidate, by name (only factors that apply), in the order they multiply. */
-function boostsOf(c: Candidate, q: ParsedQuery, m: Lookup, saysPhrase: Set<number>, p: RankParams): Record<string, number> {
+function boostsOf(
+  c: Candidate,
+  q: ParsedQuery,
+  m: Lookup,
+  saysPhrase: Set<number>,
+  p: RankParams,
+  nameShare: number,
+): Record<string, number> {
   const boosts: Record<string, number> = {};
   const names = c.chunk.symbol.split(/,\s*/).filter(Boolean);
   const path = c.chunk.path;
@@ -267,7 +284,7 @@ function boostsOf(c: Candidate, q: ParsedQuery, m: Lookup, saysPhrase: Set<numbe
     if (m.identifiers.has(name.toLowerCase()) || m.identifiers.has(qualified.toLowerCase())) {
       const factor = p.exactSymbol * (m.exactCase.has(name) || m.exactCase.has(qualified) ? p.exactSymbolCaseBonus : 1);
       // A name an issue only mentions in a sentence is weaker evidence than one in its code or traceback.
-      boosts.exactSymbol = m.proseOnly.has(name.toLowerCase()) ? weaker(factor, p) : factor;
+      boosts.exactSymbol = share(m.proseOnly.has(name.toLowerCase()) ? weaker(factor, p) : factor, nameShare);
       break;
     }
     if (m.nameWords.has(name.toLowerCase())) boosts.nameWord = p.nameWord;
@@ -277,8 +294,10 @@ function boostsOf(c: Candidate, q: ParsedQuery, m: Lookup, saysPhrase: Set<numbe
   // An identifier the user typed (`JOBQ_LEASE_SECONDS`, `parseArgs`) appearing verbatim, not just its parts.
   const found = m.compounds.filter((id) => c.chunk.content.includes(id));
   if (found.length || (q.flags.length && q.flags.some((f) => c.chunk.content.includes(f))))
-    boosts.exactIdentifier =
-      found.length && found.every((id) => m.proseOnly.has(id.toLowerCase())) ? weaker(p.exactIdentifier, p) : p.exactIdentifier;
+    boosts.exactIdentifier = share(
+      found.length && found.every((id) => m.proseOnly.has(id.toLowerCase())) ? weaker(p.exactIdentifier, p) : p.exactIdentifier,
+      nameShare,
+    );
   const namesPath = q.paths.some((qp) => path === qp || path.endsWith(`/${qp.replace(/^\.?\//, '')}`));
   if (namesPath) boosts.exactPath = p.exactPath;
   else {
@@ -298,7 +317,12 @@ function boostsOf(c: Candidate, q: ParsedQuery, m: Lookup, saysPhrase: Set<numbe
 
 /** A boost at the issue's prose share of its strength (1 + share × (factor − 1)). */
 function weaker(factor: number, p: RankParams): number {
-  return 1 + p.issue.proseBoostShare * (factor - 1);
+  return share(factor, p.issue.proseBoostShare);
+}
+
+/** A boost at a share of its strength: 1 + share × (factor − 1). */
+function share(factor: number, part: number): number {
+  return part === 1 ? factor : 1 + part * (factor - 1);
 }
 
 /**
