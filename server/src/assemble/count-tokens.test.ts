@@ -1,6 +1,7 @@
 import fc from 'fast-check';
+import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 import { describe, expect, it } from 'vitest';
-import { atLineStarts, isEncoding, loadTokenizer, memoizeCount } from './count-tokens.js';
+import { atLineStarts, isEncoding, loadTokenizer, lowTokens, memoizeCount } from './count-tokens.js';
 
 describe('count-tokens', () => {
   it('counts exactly with o200k (default) and cl100k, which differ', async () => {
@@ -31,8 +32,13 @@ describe('count-tokens', () => {
         arbitrary: fc.constantFrom('\n', '\n', '\r\n', '\r', ' ', '    ', '        ', '\t', '\u2028', '\u00a0', '/', '//'),
       },
       { weight: 4, arbitrary: fc.constantFrom('x', 'fooBar', 'ünï', '12345', '{', ');', '*/', "'s", '→', '#', '```', '<&"') },
+      { weight: 2, arbitrary: fc.constantFrom('\\n', '\\', 'n', "n't", '\u0301', '"') },
     );
-    const text = fc.array(piece, { maxLength: 30 }).map((parts) => parts.join(''));
+    // As written, and as a JSON string (its line breaks escaped).
+    const text = fc.oneof(
+      fc.array(piece, { maxLength: 30 }).map((parts) => parts.join('')),
+      fc.array(piece, { maxLength: 30 }).map((parts) => JSON.stringify(parts.join(''))),
+    );
     fc.assert(
       fc.property(text, (t) => {
         const cuts = [0, ...atLineStarts(t), t.length];
@@ -59,6 +65,56 @@ describe('count-tokens', () => {
     expect(count(a + b)).toBe(o200k(a + b));
     expect(counted).toEqual([]);
     expect([...atLineStarts('a\n\nb\n//c\n/d\r\ne\n')]).toEqual([3, 13]);
+    expect([...atLineStarts(JSON.stringify('if (a) {\n  f();\n}\nreturn;\n'))]).toEqual([11, 19, 31]);
+  });
+  it("bounds a text's tokens from below in both encodings (property), closely for code", async () => {
+    const counters = [await loadTokenizer('o200k'), await loadTokenizer('cl100k')];
+    const piece = fc.oneof(
+      { weight: 2, arbitrary: fc.string({ maxLength: 8, unit: 'binary' }) },
+      { weight: 6, arbitrary: fc.constantFrom('\n', '\r\n', '\r', ' ', '    ', '\t', '\u2028', '\u00a0', '/', '//', "'", "'s") },
+      {
+        weight: 6,
+        arbitrary: fc.constantFrom(
+          'x',
+          'fooBar',
+          'ünï',
+          'e\u0301',
+          '\u0301',
+          '12345',
+          '٣',
+          '{',
+          ');',
+          '*/',
+          '→',
+          '#',
+          '<&"',
+          '𝐀',
+          '\\n',
+        ),
+      },
+    );
+    const text = fc.array(piece, { maxLength: 30 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        const low = lowTokens(t);
+        for (const count of counters) expect(low).toBeLessThanOrEqual(count(t));
+        // What it claims: as many pieces of the splitting regexes, at least.
+        for (const split of [O200K_TOKEN_SPLIT_REGEX, CL100K_TOKEN_SPLIT_REGEX]) {
+          expect(low).toBeLessThanOrEqual(t.match(split)?.length ?? 0);
+        }
+      }),
+      { numRuns: 5000 },
+    );
+    const code = [
+      '/** Packs ranked candidates into a token budget. */',
+      'export function packContext(candidates: readonly ContextCandidate[], options: PackOptions): PackedContext {',
+      "  const format = options.format ?? 'markdown';",
+      '  for (let i = 0; i < 10; i++) used += cost(blocks[i], i === 0);',
+      '}',
+    ].join('\n');
+    for (const t of [code, JSON.stringify(code)]) {
+      for (const count of counters) expect(lowTokens(t) / count(t)).toBeGreaterThan(0.7);
+    }
   });
   it('knows its encodings', () => {
     expect(['o200k', 'cl100k', 'p50k', 3].map(isEncoding)).toEqual([true, true, false, false]);

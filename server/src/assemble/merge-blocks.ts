@@ -26,8 +26,16 @@ export type MergedBlock = Omit<ContextBlock, 'tokens'>;
 
 /** Merges the pieces of one file (or of several: they are grouped by folder and path) into blocks ordered by line. */
 export function mergeBlocks(pieces: readonly Piece[]): MergedBlock[] {
-  // One piece, the packer's most frequent question (what does this candidate cost alone), is one block.
-  if (pieces.length === 1 && pieces[0]) return [toBlock([pieces[0]])];
+  // One piece, the packer's most frequent question (what does this candidate cost alone), is one block, made once.
+  const only = pieces.length === 1 ? pieces[0] : undefined;
+  if (only) {
+    let block = alone.get(only);
+    if (!block) {
+      block = toBlock([only]);
+      alone.set(only, block);
+    }
+    return [block];
+  }
   const byFile = new Map<string, Piece[]>();
   for (const p of pieces) {
     const key = `${p.folder}\0${p.path}`;
@@ -39,6 +47,9 @@ export function mergeBlocks(pieces: readonly Piece[]): MergedBlock[] {
   for (const list of byFile.values()) out.push(...mergeFile(list));
   return out;
 }
+
+/** The block of a piece alone (pieces and blocks are not changed once made). */
+const alone = new WeakMap<Piece, MergedBlock>();
 
 function mergeFile(pieces: Piece[]): MergedBlock[] {
   const sorted = [...pieces].sort((a, b) => span(a)[0] - span(b)[0] || span(a)[1] - span(b)[1] || a.rank - b.rank);
@@ -104,46 +115,61 @@ function toBlock(group: Piece[]): MergedBlock {
       content: joined(only),
     };
   }
-  const lines = new Map<number, string>();
-  for (const p of group) for (const [n, t] of p.lines ?? []) lines.set(n, t);
-  const numbers = [...lines.keys()].sort((a, b) => a - b);
+  const entries = numberedOnce(group);
   // Blank lines between pieces that were merged across them are shown, not elided.
   const source = group.find((p) => p.source)?.source;
   const rendered: string[] = [];
   const shown: [number, number][] = [];
   let elided = false;
   let previous: number | undefined;
-  for (const n of numbers) {
+  let previousText = '';
+  for (const [n, text] of entries) {
     const run = shown[shown.length - 1];
     if (previous !== undefined && n > previous + 1) {
-      const between = source ? source.slice(previous, n - 1) : undefined;
-      if (between?.every((t) => !t.trim())) {
-        rendered.push(...between);
+      if (source && blankBetween(source, previous, n)) {
+        for (let l = previous + 1; l < n && l <= source.length; l++) rendered.push(source[l - 1] as string);
         if (run) run[1] = n;
       } else {
-        rendered.push(`${deeper(lines.get(previous), lines.get(n))}${ELISION}`);
+        rendered.push(`${deeper(previousText, text)}${ELISION}`);
         elided = true;
         shown.push([n, n]);
       }
     } else if (run) run[1] = n;
     else shown.push([n, n]);
-    rendered.push(lines.get(n) ?? '');
+    rendered.push(text);
     previous = n;
+    previousText = text;
   }
   // A trimmed definition whose last lines were left out says so.
   const rangeEnd = Math.max(...group.map((p) => p.endLine));
   if (previous !== undefined && rangeEnd > previous) {
-    rendered.push(`${/^\s*/.exec(lines.get(previous) ?? '')?.[0] ?? ''}${ELISION}`);
+    rendered.push(`${/^\s*/.exec(previousText)?.[0] ?? ''}${ELISION}`);
     elided = true;
   }
   return {
     ...meta,
-    startLine: numbers[0] ?? head.startLine,
-    endLine: numbers[numbers.length - 1] ?? head.endLine,
+    startLine: entries[0]?.[0] ?? head.startLine,
+    endLine: entries[entries.length - 1]?.[0] ?? head.endLine,
     elided,
     shown,
     content: rendered.join('\n'),
   };
+}
+
+/** The pieces' lines by number, each once (a later piece's text for a number wins), ascending. */
+function numberedOnce(group: Piece[]): NumberedLines {
+  const only = group.length === 1 ? group[0]?.lines : undefined;
+  // One piece's lines are ascending already, nearly always: no map, no sort.
+  if (only?.every(([n], i) => i === 0 || n > (only[i - 1]?.[0] ?? n))) return only;
+  const lines = new Map<number, string>();
+  for (const p of group) for (const [n, t] of p.lines ?? []) lines.set(n, t);
+  return [...lines.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+/** True when the source lines strictly between `from` and `to` (1-based) are all blank. */
+function blankBetween(source: readonly string[], from: number, to: number): boolean {
+  for (let l = from + 1; l < to; l++) if (source[l - 1]?.trim()) return false;
+  return true;
 }
 
 /**

@@ -310,6 +310,9 @@ describe('packContext', () => {
             entries: [{ line: s.start, text: s.signature }],
           }));
           const packed = packContext(candidates, { budget, countTokens: count, format, terms, outlines });
+          // The lower bound only spares counting: without it (a bound of 0), the same context.
+          const unbounded = packContext(candidates, { budget, countTokens: count, format, terms, outlines, lowerBound: () => 0 });
+          expect(unbounded).toEqual(packed);
           const exact = count(packed.text);
           expect(exact).toBeLessThanOrEqual(budget);
           expect(packed.tokens).toBe(exact);

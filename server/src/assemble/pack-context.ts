@@ -2,11 +2,11 @@
 // text, by the counter given, is never more than the budget, whatever the input.
 import { candidateLines, type NumberedLines } from './candidate-lines.js';
 import type { ContextBlock, ContextCandidate, ContextFormat, FileOutline, PackedContext } from './context-types.js';
-import type { CountTokens } from './count-tokens.js';
+import { type CountTokens, lowTokens } from './count-tokens.js';
 import { blockParts, renderBlock, renderContext } from './format-context.js';
 import { type MergedBlock, mergeBlocks, type Piece } from './merge-blocks.js';
 import { buildRepoMap } from './repo-map.js';
-import { trimDefinition } from './trim-definition.js';
+import { trimDefinitions } from './trim-definition.js';
 
 export interface PackOptions {
   /** Tokens the rendered text may take, at most. */
@@ -16,6 +16,11 @@ export interface PackOptions {
    * candidate's `tokens`, when given, stands for a count of its content by this counter (see BlockCost).
    */
   countTokens: CountTokens;
+  /**
+   * A lower bound of `countTokens`'s counts, nothing counted (default lowTokens: o200k and cl100k). It only spares
+   * counting a piece that cannot fit: the result is the same with any bound that holds, `() => 0` included.
+   */
+  lowerBound?: CountTokens;
   format?: ContextFormat;
   /** Lower-case words of the question: a trimmed definition keeps the lines that contain one. */
   terms?: readonly string[];
@@ -92,6 +97,8 @@ interface Unit {
   trimmed: () => Option[];
   /** A lower estimate of the smallest trimmed piece's cost (no text counted), as `low` is of the whole. */
   trimLow: () => number;
+  /** Whether one of `trimmed()` costs at most `left`, without making them all (trimFits). */
+  trimmedFits: (left: number) => boolean;
 }
 
 /** Packs `candidates` (best first) into `options.budget` tokens. Never throws on odd input; never exceeds the budget. */
@@ -99,7 +106,9 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
   const format = options.format ?? 'markdown';
   const budget = Math.max(0, Math.floor(Number.isFinite(options.budget) ? options.budget : 0));
   const count = memoized(options.countTokens);
-  const cost = blockCost(count, format, candidates);
+  const known = knownCounts(candidates);
+  const parts = partsCache(format);
+  const cost = blockCost(count, parts, known);
   const empty: PackedContext = {
     format,
     budget,
@@ -113,9 +122,10 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
   };
   const fixed = count(renderContext(format, '', []));
   if (fixed > budget) return empty;
-  const { units, duplicates } = toUnits(candidates, { terms: options.terms ?? [], budget, cost, format });
+  const low = blockLow(parts, known, options.lowerBound ?? lowTokens);
+  const { units, duplicates } = toUnits(candidates, { terms: options.terms ?? [], budget, cost, low, parts });
   const minCost = budget * (options.minCostShare ?? MIN_COST_SHARE);
-  const { pieces, used, taken } = fillGreedily(units, fixed, budget, cost, minCost);
+  const { pieces, used, taken } = fillGreedily(units, fixed, budget, { cost, low }, minCost);
   return renderWithin(pieces, taken, budget - used, { ...empty, duplicates }, options.outlines, count, cost);
 }
 
@@ -129,16 +139,52 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
  */
 type BlockCost = (b: MergedBlock, first: boolean, estimate?: boolean) => number;
 
-function blockCost(count: CountTokens, format: ContextFormat, candidates: readonly ContextCandidate[]): BlockCost {
+type BlockLow = (b: MergedBlock) => number;
+
+/** The candidates' stored counts by content (ContextCandidate.tokens). */
+function knownCounts(candidates: readonly ContextCandidate[]): Map<string, number> {
   const known = new Map<string, number>();
   for (const c of candidates) {
     if (typeof c.tokens === 'number' && Number.isFinite(c.tokens) && c.tokens >= 0) known.set(c.content, c.tokens);
   }
+  return known;
+}
+
+type PartsOf = (b: MergedBlock, first: boolean) => ReturnType<typeof blockParts>;
+
+/** blockParts, remembered for a block not first: the packer asks for the same block's cost and bounds again. */
+function partsCache(format: ContextFormat): PartsOf {
+  const seen = new WeakMap<MergedBlock, ReturnType<typeof blockParts>>();
+  return (b, first) => {
+    if (first) return blockParts(b, format, true);
+    let parts = seen.get(b);
+    if (!parts) {
+      parts = blockParts(b, format, false);
+      seen.set(b, parts);
+    }
+    return parts;
+  };
+}
+
+function blockCost(count: CountTokens, partsOf: PartsOf, known: ReadonlyMap<string, number>): BlockCost {
   return (b, first, estimate = false) => {
-    const parts = blockParts(b, format, first);
+    const parts = partsOf(b, first);
     const tokens = known.get(b.content);
     if (tokens !== undefined && (parts.raw || estimate)) return count(parts.before) + tokens + count(parts.after);
     return count(`${parts.before}${parts.content}${parts.after}`);
+  };
+}
+
+/**
+ * A lower bound of a block's BlockCost (not first, not an estimate), nothing counted: the same sum with a lower bound
+ * (PackOptions.lowerBound) in place of the counter. A piece whose bound is over what is left is known not to fit without being counted.
+ */
+function blockLow(partsOf: PartsOf, known: ReadonlyMap<string, number>, lowTokens: CountTokens): BlockLow {
+  return (b) => {
+    const parts = partsOf(b, false);
+    const tokens = known.get(b.content);
+    if (tokens !== undefined && parts.raw) return lowTokens(parts.before) + tokens + lowTokens(parts.after);
+    return lowTokens(`${parts.before}${parts.content}${parts.after}`);
   };
 }
 
@@ -164,7 +210,7 @@ function fillGreedily(
   units: Unit[],
   fixed: number,
   budget: number,
-  cost: BlockCost,
+  { cost, low }: { cost: BlockCost; low: BlockLow },
   minCost: number,
 ): { pieces: Piece[]; used: number; taken: Set<Unit> } {
   const density = (u: Unit) => u.value / Math.max(1, minCost, u.counted ? u.whole.cost : u.low);
@@ -216,7 +262,7 @@ function fillGreedily(
       parked.delete(unit.key);
       // Short gaps the file's blocks now have (a class's member bodies, lines between two pieces) become units of
       // their own, worth what their block is worth: a definition is better read whole when the budget allows.
-      for (const gap of gapUnits(pieces, unit.key, gapsQueued, budget, cost)) {
+      for (const gap of gapUnits(pieces, unit.key, gapsQueued, budget, { cost, low })) {
         insertByDensity(order, i + 1, gap, density);
       }
       break;
@@ -282,7 +328,13 @@ function shareOf(budget: number, rank: number, pinned: boolean): number {
 const MAX_GAP_LINES = 40;
 
 /** The short gaps inside the blocks of one file's pieces (source known), as units not offered before. */
-function gapUnits(pieces: Piece[], key: string, queued: Set<string>, budget: number, cost: BlockCost): Unit[] {
+function gapUnits(
+  pieces: Piece[],
+  key: string,
+  queued: Set<string>,
+  budget: number,
+  { cost, low }: { cost: BlockCost; low: BlockLow },
+): Unit[] {
   const out: Unit[] = [];
   for (const block of mergeBlocks(pieces)) {
     // A block grows by its gaps only up to its share of the budget, as a whole definition would.
@@ -314,6 +366,8 @@ function gapUnits(pieces: Piece[], key: string, queued: Set<string>, budget: num
         elided: false,
         source,
       };
+      // Over its room by its lower bound, it is not counted.
+      if (pieceLow(piece, low) > room) continue;
       const option = { piece, cost: pieceCost(piece, cost) };
       if (option.cost > room) continue;
       out.push({
@@ -331,6 +385,7 @@ function gapUnits(pieces: Piece[], key: string, queued: Set<string>, budget: num
         definition: () => undefined,
         trimmed: () => [],
         trimLow: () => Number.POSITIVE_INFINITY,
+        trimmedFits: () => false,
       });
     }
   }
@@ -346,13 +401,16 @@ function insertByDensity(order: Unit[], from: number, unit: Unit, density: (u: U
 
 /** True when one of the unit's trimmed pieces is within `left` tokens (they are made and counted, not the whole). */
 function trimmedMayFit(u: Unit, left: number): boolean {
-  return u.trimmable && left >= MIN_TRIMMED && u.trimLow() <= left && u.trimmed().some((o) => o.cost <= left);
+  return u.trimmable && left >= MIN_TRIMMED && u.trimLow() <= left && u.trimmedFits(left);
 }
 
 /** A lower estimate of a piece's tokens: its rendered length over LOW_CHARS_PER_TOKEN (nothing counted). */
-function lowCost(piece: Piece, format: ContextFormat): number {
+function lowCost(piece: Piece, partsOf: PartsOf): number {
   let chars = 0;
-  for (const b of mergeBlocks([piece])) chars += renderBlock(b, format, false).length;
+  for (const b of mergeBlocks([piece])) {
+    const { before, content, after } = partsOf(b, false);
+    chars += before.length + content.length + after.length;
+  }
   return Math.floor(chars / LOW_CHARS_PER_TOKEN);
 }
 
@@ -380,7 +438,8 @@ interface UnitContext {
   terms: readonly string[];
   budget: number;
   cost: BlockCost;
-  format: ContextFormat;
+  low: BlockLow;
+  parts: PartsOf;
 }
 
 /** The candidates as units: duplicates dropped, each with its whole and trimmed pieces (counted when needed). */
@@ -410,7 +469,7 @@ function candidateUnit(
   rank: number,
   key: string,
   lines: NumberedLines | undefined,
-  { terms, budget, cost, format }: UnitContext,
+  { terms, budget, cost, low: blockLowOf, parts }: UnitContext,
 ): Unit {
   const base = {
     folder: c.folder,
@@ -432,11 +491,12 @@ function candidateUnit(
   const share = shareOf(budget, rank, c.pinned === true);
   // Every format writes the path, the symbol and the content (escaped, so no shorter): their length suffices.
   const low = whole.elided
-    ? lowCost(whole, format)
+    ? lowCost(whole, parts)
     : Math.floor((c.content.length + c.path.length + c.symbol.length) / LOW_CHARS_PER_TOKEN);
+  const trims = lines ? lazyTrims(c, lines, base, terms) : undefined;
   let trimmed: Option[] | undefined;
   const makeTrimmed = (): Option[] => {
-    trimmed ??= lines ? trimmedOptions(lines, c, base, terms, cost, low, () => wholeCost()) : [];
+    trimmed ??= lines && trims ? trimmedOptions(lines, trims.all(), cost, low, () => wholeCost()) : [];
     return trimmed;
   };
   let definition: { option: Option | undefined } | undefined;
@@ -464,10 +524,12 @@ function candidateUnit(
     trimmable: lines !== undefined && lines.length > 1,
     trimmed: makeTrimmed,
     trimLow: () => {
-      trimLow ??= lines
-        ? lowCost({ ...base, lines: trimDefinition(lines, c.doc, c.signature, terms, 0), text: '', elided: true }, format)
-        : Number.POSITIVE_INFINITY;
+      trimLow ??= trims ? lowCost(trims.smallest(), parts) : Number.POSITIVE_INFINITY;
       return trimLow;
+    },
+    trimmedFits: (left) => {
+      if (trimmed) return trimmed.some((o) => o.cost <= left);
+      return !!lines && !!trims && trimFits(lines, trims.all(), left, { cost, low: blockLowOf }, low, wholeCost);
     },
   };
   const wholeCost = (): number => {
@@ -478,24 +540,83 @@ function candidateUnit(
 }
 
 /**
+ * The pieces each trim of a candidate keeps (MATCHED_LINES), made once when first asked: the smallest (no matching
+ * line) alone for trimLow, which most units are asked, and all of them for the bounds and the options.
+ */
+function lazyTrims(
+  c: ContextCandidate,
+  lines: NumberedLines,
+  base: Omit<Piece, 'lines' | 'text' | 'elided'>,
+  terms: readonly string[],
+): { smallest: () => Piece; all: () => Piece[] } {
+  // Trims that keep the same lines (trimDefinitions gives them the same array) are one piece.
+  const made = new Map<NumberedLines, Piece>();
+  const piece = (kept: NumberedLines): Piece => {
+    let p = made.get(kept);
+    if (!p) {
+      p = { ...base, lines: kept, text: '', elided: true };
+      made.set(kept, p);
+    }
+    return p;
+  };
+  let smallest: Piece | undefined;
+  let all: Piece[] | undefined;
+  const trims = {
+    smallest: (): Piece => {
+      smallest ??= piece(trimDefinitions(lines, c.doc, c.signature, terms, MATCHED_LINES.slice(-1))[0] as NumberedLines);
+      return smallest;
+    },
+    all: (): Piece[] => {
+      if (!all) {
+        const kept = trimDefinitions(lines, c.doc, c.signature, terms, MATCHED_LINES);
+        const last = kept[kept.length - 1];
+        // The smallest, made apart, stands for every trim that keeps its lines.
+        const smaller = trims.smallest();
+        all = kept.map((k) => (k === last ? smaller : piece(k)));
+      }
+      return all;
+    },
+  };
+  return trims;
+}
+
+/**
+ * Whether trimmedOptions would offer a piece within `left`, found without making all the options: a piece whose lower
+ * bound (BlockLow) is over `left` is not counted, nor the whole for one over `left`. The first piece within `left` that
+ * saves enough is offered: the ones offered before it cost more than `left`, so more than it.
+ */
+function trimFits(
+  lines: NumberedLines,
+  trims: readonly Piece[],
+  left: number,
+  { cost, low: blockLowOf }: { cost: BlockCost; low: BlockLow },
+  low: number,
+  wholeCost: () => number,
+): boolean {
+  for (const [i, piece] of trims.entries()) {
+    // The same piece twice (trims that keep the same lines) is decided once.
+    if (piece === trims[i - 1] || (piece.lines?.length ?? 0) >= lines.length || pieceLow(piece, blockLowOf) > left) continue;
+    const tokens = pieceCost(piece, cost);
+    if (tokens <= left && (tokens <= low * MAX_TRIMMED_SHARE || tokens <= wholeCost() * MAX_TRIMMED_SHARE)) return true;
+  }
+  return false;
+}
+
+/**
  * A candidate's trimmed pieces, smallest last, each saving enough on the whole (`low` first, the whole counted only when
  * its estimate cannot tell).
  */
 function trimmedOptions(
   lines: NumberedLines,
-  c: ContextCandidate,
-  base: Omit<Piece, 'lines' | 'text' | 'elided'>,
-  terms: readonly string[],
+  trims: readonly Piece[],
   cost: BlockCost,
   low: number,
   wholeCost: () => number,
 ): Option[] {
   const out: Option[] = [];
   let previous = Number.POSITIVE_INFINITY;
-  for (const maxMatched of MATCHED_LINES) {
-    const kept = trimDefinition(lines, c.doc, c.signature, terms, maxMatched);
-    if (kept.length >= lines.length) continue;
-    const piece: Piece = { ...base, lines: kept, text: '', elided: true };
+  for (const piece of trims) {
+    if ((piece.lines?.length ?? 0) >= lines.length) continue;
     const tokens = pieceCost(piece, cost);
     // A trim that saves little is not worth the lines it hides.
     if (tokens < previous && (tokens <= low * MAX_TRIMMED_SHARE || tokens <= wholeCost() * MAX_TRIMMED_SHARE)) {
@@ -537,6 +658,13 @@ function contains(outer: NumberedLines, inner: NumberedLines): boolean {
 
 function pieceCost(piece: Piece, cost: BlockCost, estimate = false): number {
   return fileCost([piece], cost, estimate);
+}
+
+/** A lower bound of pieceCost (BlockLow), nothing counted. */
+function pieceLow(piece: Piece, low: BlockLow): number {
+  let n = 0;
+  for (const b of mergeBlocks([piece])) n += low(b);
+  return n;
 }
 
 /** The tokens of the blocks the pieces of one file make (each block's segment counted apart, see BlockCost). */
