@@ -81,6 +81,23 @@ describe('rerank', () => {
     expect(feature(rows[0], 'fused')).toBe(1);
   });
 
+  it("a pasted issue's own boosts multiply the rerank's score, which has no feature for them", () => {
+    const issue = parseQuery(
+      `The failed job is never retried later\n${'when the worker loses its lease the job stays failed and nothing retries it. '.repeat(4)}\nSee the retries guide.`,
+    );
+    expect(issue.issue).toBeDefined();
+    const ranked = rankCandidates(candidates, issue, params, 'hybrid');
+    expect(ranked.find((r) => r.id === 3)?.explain.boosts.nonSource).toBe(params.issue.nonSource);
+    // Weights that favour the docs section: the rerank alone puts it first, the issue's demotion kept puts it lower.
+    const weights = { fused: 1, markdown: 2 };
+    expect(rerank(ranked, issue, withWeights(weights))[0]?.id).toBe(3);
+    const kept = rerank(ranked, issue, { ...withWeights(weights), issue: { rerankKeeps: ['nonSource'] } });
+    expect(kept.findIndex((r) => r.id === 3)).toBeGreaterThan(0);
+    // A question keeps the rerank's own order.
+    const question = rerank(fused(), parseQuery(query), { ...withWeights(weights), issue: { rerankKeeps: ['nonSource'] } });
+    expect(question[0]?.id).toBe(3);
+  });
+
   it('the shipped weights exist for known features only', () => {
     for (const name of Object.keys(params.rerank.weights)) expect(RERANK_FEATURES).toContain(name);
   });

@@ -2,7 +2,8 @@
 // and boosts, from features neither stage combines on its own (how confident each side is for this query, how well the
 // chunk's name and path cover the query, its size and kind). Weights are fitted by bench/fit-rerank.mjs on generated
 // questions of the dev suites, never on eval suites, and live in params.ts.
-// Invariant: with every weight 0 except `fused` the order is unchanged; results below `depth` keep their order.
+// Invariant: with every weight 0 except `fused` the order of a question's results is unchanged; results below `depth`
+// keep their order.
 import { splitIdentifier } from '../tokens/code-tokens.js';
 import type { ParsedQuery } from '../tokens/parse-query.js';
 import type { Ranked } from './rank-candidates.js';
@@ -49,6 +50,8 @@ export type RerankFeature = (typeof RERANK_FEATURES)[number];
 /** The stage's share of params.ts: how many results it re-scores, and a weight per feature (missing = 0). */
 export interface RerankParams {
   rerank: { depth: number; weights: Partial<Record<RerankFeature, number>> };
+  /** A pasted issue's boosts that multiply the rerank's score too (none when absent). */
+  issue?: { rerankKeeps: readonly string[] };
 }
 
 const BOOST_FEATURES = new Set<string>(BOOSTS);
@@ -102,8 +105,13 @@ export function rerank(ranked: Ranked[], q: ParsedQuery, p: RerankParams): Ranke
   const head = ranked.slice(0, p.rerank.depth);
   const features = rerankFeatures(head, q);
   const weights = RERANK_FEATURES.map((f) => p.rerank.weights[f] ?? 0);
+  // A pasted issue's own boosts (docs and tests down, traceback files up) are no features: the weights were fitted on
+  // questions. They multiply the rerank's score as they multiplied the fused one, else the rerank would undo them.
+  const keeps = (q.issue && p.issue?.rerankKeeps) || [];
   const scored = head.map((r, i) => {
-    const score = (features[i] ?? []).reduce((sum, x, j) => sum + x * (weights[j] ?? 0), 0);
+    const linear = (features[i] ?? []).reduce((sum, x, j) => sum + x * (weights[j] ?? 0), 0);
+    const factor = keeps.reduce((f, name) => f * (r.explain.boosts[name] ?? 1), 1);
+    const score = linear >= 0 ? linear * factor : linear / factor;
     return {
       r: { ...r, explain: { ...r.explain, rerank: { score: Math.round(score * 1000) / 1000, before: i + 1 } } },
       score,
