@@ -132,6 +132,8 @@ export const params = {
     // below 55.1 functions); without `testing/` and `conftest.py` @10 84.6 at 0.6 and 0.4 instead of 86.5. Later 0.3,
     // with nonSource (see there).
     testPenalty: 0.3,
+    /** Third-party code vendored into the repository (rank-candidates.ts `VENDORED`), unless the issue names the file. */
+    vendored: 0.3,
     /** A file that a frame of the issue's traceback names. */
     tracebackFile: 1.2,
     /**
@@ -140,7 +142,7 @@ export const params = {
      */
     // 52 dev issues (--replay), hybrid file Acc@1/5/10, function Acc@10 53.8/80.8/92.3, 59.2 → 55.8/82.7/92.3, 59.2
     // (lexical has no rerank). nonSource alone 53.8/82.7/92.3, 59.2; tracebackFile changes nothing here.
-    rerankKeeps: ['nonSource', 'testPenalty', 'tracebackFile'] as readonly string[],
+    rerankKeeps: ['nonSource', 'testPenalty', 'tracebackFile', 'vendored'] as readonly string[],
     /** Lexical candidates searched for the issue's error messages in string literals (pastedMessage). */
     messageCandidates: 200,
     /** A literal's placeholder (`%s`, `{}`, `{name}`) stands for one to this many words of the message. */

@@ -350,6 +350,21 @@ describe('rankCandidates on a pasted issue', () => {
     expect(top('something goes wrong when documents are saved through the storage layer', cands)[0]).toBe('template');
   });
 
+  it('weighs vendored third-party code down in an issue; a monorepo package and a question keep it', () => {
+    const cands: Candidate[] = [
+      { id: 1, bm25: 10, lexicalRank: 1, chunk: chunk('requests/packages/urllib3/response.py', 'read') },
+      { id: 2, bm25: 9, lexicalRank: 2, chunk: chunk('sklearn/externals/joblib/disk.py', 'dump') },
+      { id: 3, bm25: 8, lexicalRank: 3, chunk: chunk('packages/storage/src/index.py', 'open_store') },
+      { id: 4, bm25: 6, lexicalRank: 4, chunk: chunk('src/storage.py', 'save') },
+    ];
+    const b = boostsOf(issue('The response is read twice.'), cands);
+    expect(b.read?.vendored).toBe(params.issue.vendored);
+    expect(b.dump?.vendored).toBe(params.issue.vendored);
+    expect(b.open_store).not.toHaveProperty('vendored');
+    expect(top(issue('The response is read twice.'), cands).slice(0, 2).sort()).toEqual(['open_store', 'save']);
+    expect(boostsOf('why is the response read twice when documents are saved', cands).read).not.toHaveProperty('vendored');
+  });
+
   it('demotes tests, a testing/ folder and conftest.py in an issue that talks of tests; a question that asks keeps them', () => {
     const cands: Candidate[] = [
       { id: 1, bm25: 10, lexicalRank: 1, chunk: chunk('testing/test_storage.py', 'test_save') },

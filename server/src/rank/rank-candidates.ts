@@ -93,6 +93,13 @@ const NON_SOURCE =
   /(^|\/)(docs?|\.github|\.circleci|\.gitlab|changelog\.d|changes)\/|\.(md|rst|txt|cfg|ini|toml|ya?ml|json|in|lock)$|(^|\/)(CHANGE(S|LOG)[^/]*|AUTHORS[^/]*|Makefile|Dockerfile|tox\.ini|setup\.cfg)$/i;
 
 /**
+ * Third-party code vendored into the repository (`requests/packages/urllib3/`, `sklearn/externals/`, `pip/_vendor/`):
+ * an issue about the project names the library's words, and its fix goes into the project's own code. A top-level
+ * `packages/` is a monorepo's, not vendored.
+ */
+const VENDORED = /(^|\/)(vendor|_vendor|vendored|third_party|extern|externals)\/|[^/]+\/packages\//i;
+
+/**
  * The weight of the dense score for this query: code-like queries (identifiers, paths, quoted strings, pasted traces)
  * lean lexical, plain-language questions and pasted issues lean dense.
  */
@@ -305,6 +312,7 @@ function boostsOf(
   }
   if (q.issue && !namesPath && NON_SOURCE.test(path) && !q.issue.fileNames.includes(file.toLowerCase()))
     boosts.nonSource = p.issue.nonSource;
+  if (q.issue && !namesPath && VENDORED.test(path)) boosts.vendored = p.issue.vendored;
   if (q.issue?.framePaths.some((f) => framesFile(f, path))) boosts.tracebackFile = p.issue.tracebackFile;
   if (saysPhrase.has(c.id)) boosts.exactPhrase = p.exactPhrase;
   if (DEFINITION_KINDS.has(c.chunk.kind)) boosts.definition = p.definition;
