@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
 import { describe, expect, it } from 'vitest';
-import { atLineStarts, isEncoding, loadTokenizer, lowTokens, memoizeCount } from './count-tokens.js';
+import { atLineStarts, isEncoding, loadTokenizer, lowTokens, lowTokensWithin, memoizeCount } from './count-tokens.js';
 
 describe('count-tokens', () => {
   it('counts exactly with o200k (default) and cl100k, which differ', async () => {
@@ -102,6 +102,19 @@ describe('count-tokens', () => {
         for (const split of [O200K_TOKEN_SPLIT_REGEX, CL100K_TOKEN_SPLIT_REGEX]) {
           expect(low).toBeLessThanOrEqual(t.match(split)?.length ?? 0);
         }
+      }),
+      { numRuns: 5000 },
+    );
+    // Parts of a text, their runs at the cuts left out: the sum is a lower bound of the whole.
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat(), (t, i, j) => {
+        const [a, b] = [i % (t.length + 1), j % (t.length + 1)].sort((x, y) => x - y) as [number, number];
+        const sum =
+          lowTokensWithin(t.slice(0, a), false, true) +
+          lowTokensWithin(t.slice(a, b), true, true) +
+          lowTokensWithin(t.slice(b), true, false);
+        expect(sum).toBeLessThanOrEqual(lowTokens(t));
+        for (const count of counters) expect(sum).toBeLessThanOrEqual(count(t));
       }),
       { numRuns: 5000 },
     );

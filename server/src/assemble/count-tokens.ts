@@ -109,19 +109,33 @@ const WHITE = /\s/;
  * such guarantee (a run of blanks can be one token).
  */
 export function lowTokens(text: string): number {
+  return lowTokensWithin(text, false, false);
+}
+
+/**
+ * lowTokens of a part of a longer text: with `openStart` (`openEnd`), the runs at its start (end), which may run on
+ * into the text around it, are not counted. The others are runs of the longer text too, with the same neighbours: the
+ * sum of this over parts of a text is a lower bound of the text's tokens.
+ */
+export function lowTokensWithin(text: string, openStart: boolean, openEnd: boolean): number {
   let n = 0;
-  // The open run of each kind: its length (0: none), and what it holds so far.
+  // The open run of each kind: its length (0: none), whether it opened the text, and what it holds so far.
   let word = 0;
+  let wordFirst = false;
   let wordLetter = false;
   let digits = 0;
+  let digitsFirst = false;
   let other = 0;
+  let otherFirst = false;
   let otherPure = false;
   let otherAfterBreak = false;
   let blank = 0;
+  let blankFirst = false;
   let blankBreak = false;
   let blankAfter = LETTER;
   let previous = LETTER;
   for (let i = 0; i <= text.length; i++) {
+    const first = openStart && i === 0;
     let c = END;
     if (i < text.length) {
       const code = text.charCodeAt(i);
@@ -132,36 +146,45 @@ export function lowTokens(text: string): number {
         c = classOf(String.fromCodePoint(point));
       }
     }
+    // A run that the end of an open part closes is not counted.
+    const cut = openEnd && c === END;
     if ((WORD >> c) & 1) {
+      if (!word) wordFirst = first;
       word++;
       wordLetter ||= c === LETTER;
     } else if (word) {
-      if (wordLetter) n++;
+      if (wordLetter && !wordFirst && !cut) n++;
       word = 0;
       wordLetter = false;
     }
-    if (c === DIGIT) digits++;
-    else if (digits) {
-      n += Math.ceil(digits / 3);
+    if (c === DIGIT) {
+      if (!digits) digitsFirst = first;
+      digits++;
+    } else if (digits) {
+      if (!digitsFirst && !cut) n += Math.ceil(digits / 3);
       digits = 0;
     }
     if ((PUNCT >> c) & 1) {
       if (!other) {
+        otherFirst = first;
         otherPure = true;
         otherAfterBreak = previous === BREAK;
       }
       other++;
       otherPure &&= c === OTHER;
     } else if (other) {
-      if (otherPure && !otherAfterBreak && (other >= 2 || c !== LETTER)) n++;
+      if (otherPure && !otherFirst && !cut && !otherAfterBreak && (other >= 2 || c !== LETTER)) n++;
       other = 0;
     }
     if (c === BLANK || c === BREAK) {
-      if (!blank) blankAfter = previous;
+      if (!blank) {
+        blankFirst = first;
+        blankAfter = previous;
+      }
       blank++;
       blankBreak ||= c === BREAK;
     } else if (blank) {
-      if (blankBreak ? blankAfter === LETTER || blankAfter === DIGIT : blank >= 2) n++;
+      if (!blankFirst && !cut && (blankBreak ? blankAfter === LETTER || blankAfter === DIGIT : blank >= 2)) n++;
       blank = 0;
       blankBreak = false;
     }

@@ -251,6 +251,57 @@ describe('packContext', () => {
     expect(xml.blocks[0]?.tokens).toBeGreaterThan(100);
   });
 
+  it('packs the same with and without its lower bounds, over many code-like candidates (property)', () => {
+    // Lines of code-like words, so that trims match terms and long runs of candidates reach a nearly full budget.
+    const word = fc.constantFrom(
+      'const',
+      'token',
+      'budget',
+      'return',
+      'if (x)',
+      '{',
+      '}',
+      '/** doc */',
+      '  ',
+      '<T>',
+      '"&"',
+      '12',
+    );
+    const line = fc.array(word, { minLength: 0, maxLength: 8 }).map((ws) => ws.join(' '));
+    const spec = fc.record({
+      path: fc.constantFrom('a.ts', 'b.ts', 'c.py', 'd/e.go', 'f.ts', 'g.ts'),
+      start: fc.integer({ min: 1, max: 150 }),
+      length: fc.integer({ min: 2, max: 50 }),
+      doc: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 200, maxLength: 200 }),
+        fc.array(spec, { minLength: 20, maxLength: 80 }),
+        fc.integer({ min: 100, max: 4000 }),
+        fc.constantFrom<ContextFormat>('markdown', 'json', 'xml'),
+        (source, specs, budget, format) => {
+          const candidates = specs.map((s, i) =>
+            cand(
+              s.path,
+              s.start,
+              Math.min(source.length, s.start + s.length - 1),
+              {
+                symbol: `s${i}`,
+                signature: source[s.start - 1] ?? '',
+                doc: s.doc ? '/** doc */' : '',
+              },
+              source,
+            ),
+          );
+          const options = { budget, countTokens: count, format, terms: ['token', 'budget'] };
+          expect(packContext(candidates, { ...options, lowerBound: () => 0 })).toEqual(packContext(candidates, options));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('never exceeds the budget, over random candidates, budgets and formats (property)', () => {
     const line = fc.oneof(
       fc.string({ maxLength: 60 }),

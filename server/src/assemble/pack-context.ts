@@ -2,7 +2,7 @@
 // text, by the counter given, is never more than the budget, whatever the input.
 import { candidateLines, type NumberedLines } from './candidate-lines.js';
 import type { ContextBlock, ContextCandidate, ContextFormat, FileOutline, PackedContext } from './context-types.js';
-import { type CountTokens, lowTokens } from './count-tokens.js';
+import { type CountTokens, lowTokens, lowTokensWithin } from './count-tokens.js';
 import { blockParts, renderBlock, renderContext } from './format-context.js';
 import { type MergedBlock, mergeBlocks, type Piece } from './merge-blocks.js';
 import { buildRepoMap } from './repo-map.js';
@@ -17,8 +17,9 @@ export interface PackOptions {
    */
   countTokens: CountTokens;
   /**
-   * A lower bound of `countTokens`'s counts, nothing counted (default lowTokens: o200k and cl100k). It only spares
-   * counting a piece that cannot fit: the result is the same with any bound that holds, `() => 0` included.
+   * A lower bound of `countTokens`'s counts, nothing counted (default lowTokens: o200k and cl100k; with it, trims are
+   * also bounded by their headers, trimsLow). It only spares counting a piece that cannot fit: the result is the same
+   * with any bound that holds, `() => 0` included.
    */
   lowerBound?: CountTokens;
   format?: ContextFormat;
@@ -97,6 +98,8 @@ interface Unit {
   trimmed: () => Option[];
   /** A lower estimate of the smallest trimmed piece's cost (no text counted), as `low` is of the whole. */
   trimLow: () => number;
+  /** A lower bound of every trimmed piece's cost, none made (trimsLow). */
+  trimsLow: () => number;
   /** Whether one of `trimmed()` costs at most `left`, without making them all (trimFits). */
   trimmedFits: (left: number) => boolean;
 }
@@ -123,7 +126,17 @@ export function packContext(candidates: readonly ContextCandidate[], options: Pa
   const fixed = count(renderContext(format, '', []));
   if (fixed > budget) return empty;
   const low = blockLow(parts, known, options.lowerBound ?? lowTokens);
-  const { units, duplicates } = toUnits(candidates, { terms: options.terms ?? [], budget, cost, low, parts });
+  const { units, duplicates } = toUnits(candidates, {
+    terms: options.terms ?? [],
+    budget,
+    cost,
+    low,
+    parts,
+    format,
+    stored: known.size > 0,
+    // The headers' bound is lowTokens' own: with another bound given, none.
+    trimsBound: options.lowerBound === undefined,
+  });
   const minCost = budget * (options.minCostShare ?? MIN_COST_SHARE);
   const { pieces, used, taken } = fillGreedily(units, fixed, budget, { cost, low }, minCost);
   return renderWithin(pieces, taken, budget - used, { ...empty, duplicates }, options.outlines, count, cost);
@@ -385,6 +398,7 @@ function gapUnits(
         definition: () => undefined,
         trimmed: () => [],
         trimLow: () => Number.POSITIVE_INFINITY,
+        trimsLow: () => Number.POSITIVE_INFINITY,
         trimmedFits: () => false,
       });
     }
@@ -401,7 +415,40 @@ function insertByDensity(order: Unit[], from: number, unit: Unit, density: (u: U
 
 /** True when one of the unit's trimmed pieces is within `left` tokens (they are made and counted, not the whole). */
 function trimmedMayFit(u: Unit, left: number): boolean {
-  return u.trimmable && left >= MIN_TRIMMED && u.trimLow() <= left && u.trimmedFits(left);
+  return u.trimmable && left >= MIN_TRIMMED && u.trimsLow() <= left && u.trimLow() <= left && u.trimmedFits(left);
+}
+
+/**
+ * A lower bound of the cost of every trim of a candidate, none made: the runs of lowTokens inside its block's header
+ * and closing (the line numbers written with one digit, as more digits only add pieces; elided or not: a trim that
+ * leaves out blank lines only shows them) and, unless some count is stored (BlockCost may take one for a content),
+ * inside its first kept line, which every trim shows first (trimDefinitions). The runs at the cuts are left out.
+ */
+function trimsLow(c: ContextCandidate, rank: number, lines: NumberedLines, format: ContextFormat, content: boolean): number {
+  const first = c.doc ? lines[0] : lines.find(([, t]) => t.trim());
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const elided of [true, false]) {
+    const block: MergedBlock = {
+      folder: c.folder,
+      path: c.path,
+      language: c.language,
+      symbols: c.symbol ? [c.symbol] : [],
+      ranks: [rank],
+      rank,
+      score: c.score,
+      startLine: 1,
+      endLine: 1,
+      elided,
+      shown: [],
+      content: content && first ? first[1] : '',
+    };
+    const parts = blockParts(block, format, false);
+    const line = format === 'json' ? parts.content.slice(1, -1) : parts.content;
+    const low =
+      lowTokensWithin(parts.before, false, true) + lowTokensWithin(line, true, true) + lowTokensWithin(parts.after, true, false);
+    lowest = Math.min(lowest, low);
+  }
+  return lowest;
 }
 
 /** A lower estimate of a piece's tokens: its rendered length over LOW_CHARS_PER_TOKEN (nothing counted). */
@@ -440,6 +487,11 @@ interface UnitContext {
   cost: BlockCost;
   low: BlockLow;
   parts: PartsOf;
+  format: ContextFormat;
+  /** Some candidates have a stored count (BlockCost may take it for a content). */
+  stored: boolean;
+  /** Trims are bounded by their headers (trimsLow). */
+  trimsBound: boolean;
 }
 
 /** The candidates as units: duplicates dropped, each with its whole and trimmed pieces (counted when needed). */
@@ -469,7 +521,7 @@ function candidateUnit(
   rank: number,
   key: string,
   lines: NumberedLines | undefined,
-  { terms, budget, cost, low: blockLowOf, parts }: UnitContext,
+  { terms, budget, cost, low: blockLowOf, parts, format, stored, trimsBound }: UnitContext,
 ): Unit {
   const base = {
     folder: c.folder,
@@ -501,6 +553,7 @@ function candidateUnit(
   };
   let definition: { option: Option | undefined } | undefined;
   let trimLow: number | undefined;
+  let trimsLowest: number | undefined;
   const unit: Unit = {
     rank,
     value: c.pinned ? Number.POSITIVE_INFINITY : rankValue(rank),
@@ -526,6 +579,10 @@ function candidateUnit(
     trimLow: () => {
       trimLow ??= trims ? lowCost(trims.smallest(), parts) : Number.POSITIVE_INFINITY;
       return trimLow;
+    },
+    trimsLow: () => {
+      trimsLowest ??= !trimsBound ? 0 : lines ? trimsLow(c, rank, lines, format, !stored) : Number.POSITIVE_INFINITY;
+      return trimsLowest;
     },
     trimmedFits: (left) => {
       if (trimmed) return trimmed.some((o) => o.cost <= left);
