@@ -475,6 +475,8 @@ function* optionsOf(u: Unit, left: number): Generator<Option> {
     else if (u.whole.cost <= left && !u.trimmable) yield u.whole;
   }
   if (!u.trimmable || left < MIN_TRIMMED) return;
+  // No trim can fit (their bound is over what is left), nor the whole offered after them: none is made.
+  if (u.trimsLow() > left && (!u.counted || u.whole.cost > left)) return;
   const trimmed = u.trimmed();
   yield* trimmed;
   if (u.counted && !u.withinShare && trimmed.length === 0) yield u.whole;
