@@ -159,9 +159,8 @@ const settings = [
 const sweep = settings.map(([s, r]) => measure(s, r));
 
 // Model throughput on real chunk texts, in the embedding pass's batches of 64.
-const sample = store.db
-  .prepare(`SELECT c.*, f.path, f.language FROM chunks c JOIN files f ON f.id = c.file_id ORDER BY c.id LIMIT 2048`)
-  .all();
+// Through Store.chunks: the table keeps texts packed (store/chunk-text.ts).
+const sample = [...store.chunks(store.db.prepare('SELECT id FROM chunks ORDER BY id LIMIT 2048').pluck().all()).values()];
 t = performance.now();
 for (let i = 0; i < sample.length; i += 64) await embedder.embedDocuments(sample.slice(i, i + 64).map(chunkEmbeddingText));
 const throughput = sample.length / ((performance.now() - t) / 1000);

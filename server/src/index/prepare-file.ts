@@ -5,6 +5,7 @@ import { chunkFile } from '../chunk/chunk-file.js';
 import type { GrammarLoader, LoadedGrammar } from '../chunk/grammar-loader.js';
 import { detectLanguage } from '../chunk/languages.js';
 import type { Config } from '../config.js';
+import { packText } from '../store/chunk-text.js';
 import { ftsFields } from '../store/fts-fields.js';
 import type { FileWrite, PreparedFile } from '../store/store.js';
 import type { IndexReport } from './update-index.js';
@@ -95,7 +96,13 @@ export async function prepareFile(
     language,
     lines: text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0),
     parseFailed,
-    chunks: chunked.chunks.map((chunk, i) => ({ chunk, fts: ftsFields(chunk), refs: chunked.refs[i] ?? [] })),
+    // Packed here, on the worker threads of an index run, not on the main thread that writes.
+    chunks: chunked.chunks.map((chunk, i) => ({
+      chunk,
+      fts: ftsFields(chunk),
+      refs: chunked.refs[i] ?? [],
+      stored: packText(chunk.content),
+    })),
     symbols: chunked.symbols,
   };
 }

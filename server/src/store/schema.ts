@@ -130,6 +130,10 @@ export const MIGRATIONS: Migration[] = [
   ) WITHOUT ROWID;
   CREATE INDEX refs_name ON refs(name);
   `,
+  // 6: chunks.content holds raw DEFLATE of the text (a BLOB) where that saves a tenth, the text (TEXT) otherwise
+  // (chunk-text.ts); the kernel's index 2.46 -> ~1.8 GiB. Rows written before stay TEXT and read as they are; the version
+  // keeps an older codectx, which would take a BLOB for text, from reading such an index.
+  '-- chunks.content: TEXT or a DEFLATE BLOB',
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,8 +12,11 @@ export interface FileWrite {
   parseFailed: boolean;
   /** pid of the server whose editor buffer this is, 0 for the file on disk. */
   overlay: number;
-  /** Each chunk with its FTS texts and the names it references (the code graph's edges). */
-  chunks: { chunk: Chunk; fts: FtsFields; refs: string[] }[];
+  /**
+   * Each chunk with its FTS texts, the names it references (the code graph's edges) and, when already made (on a
+   * worker thread), its text as the chunks table keeps it (store/chunk-text.ts: packText); the store packs it otherwise.
+   */
+  chunks: { chunk: Chunk; fts: FtsFields; refs: string[]; stored?: string | Uint8Array }[];
   symbols: SymbolDef[];
 }
 

@@ -4,6 +4,7 @@ import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ChunkKind, SkipReason } from '../model.js';
+import { bindable, packText, type StoredRow, unpackRows } from './chunk-text.js';
 import { buildDeferredIndexes, dropDeferredIndexes } from './deferred-indexes.js';
 import { addSizes, type FtsSizes, subtractFtsTotals } from './fts-totals.js';
 import { FTS_COLUMNS, INDEX_FILE, openDatabase, readMeta, writeMeta } from './open.js';
@@ -144,8 +145,9 @@ export class Store {
         const old = q.fileId.get(w.path) as number | undefined;
         if (old !== undefined) clear(old);
         const id = q.upsertFile.get({ ...w, parseFailed: w.parseFailed ? 1 : 0, now }) as number;
-        for (const { chunk, fts, refs } of w.chunks) {
-          const info = q.insChunk.run({ ...chunk, fileId: id });
+        for (const { chunk, fts, refs, stored } of w.chunks) {
+          const content = bindable(stored ?? packText(chunk.content));
+          const info = q.insChunk.run({ ...chunk, content, fileId: id });
           ftsNew.push([info.lastInsertRowid, fts]);
           // Written with the chunk, deleted with it (clear): the graph stays as fresh as the chunks.
           if (refs?.length) q.insRefs.run(info.lastInsertRowid, JSON.stringify(refs));
@@ -271,8 +273,8 @@ export class Store {
                 c.start_byte AS startByte, c.end_byte AS endByte, c.parent, c.signature, c.doc, c.content, c.hash
          FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (SELECT value FROM json_each(?))`,
       )
-      .all(JSON.stringify(ids)) as (StoredChunk & { kind: ChunkKind })[];
-    for (const r of rows) out.set(r.id, r);
+      .all(JSON.stringify(ids)) as (StoredRow & { kind: ChunkKind })[];
+    for (const r of unpackRows(rows)) out.set(r.id, r);
     return out;
   }
 
@@ -330,9 +332,9 @@ export class Store {
                 c.start_byte AS startByte, c.end_byte AS endByte, c.parent, c.signature, c.doc, c.content, c.hash
          FROM json_each(?) j CROSS JOIN chunks c ON c.hash = j.value JOIN files f ON f.id = c.file_id`,
       )
-      .all(JSON.stringify(hashes)) as StoredChunk[];
+      .all(JSON.stringify(hashes)) as StoredRow[];
     const out = new Map<string, StoredChunk>();
-    for (const r of rows) if (!out.has(r.hash)) out.set(r.hash, r);
+    for (const r of unpackRows(rows)) if (!out.has(r.hash)) out.set(r.hash, r);
     return out;
   }
 

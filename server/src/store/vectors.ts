@@ -4,6 +4,7 @@
 // bumps its generation in the same transaction. No searching here: search/dense-search.ts reads what this holds.
 import Database from 'better-sqlite3';
 import type { Chunk } from '../model.js';
+import { unpackRows } from './chunk-text.js';
 import { floats, quantize } from './int8-codes.js';
 import { StoreError } from './store-error.js';
 
@@ -155,14 +156,15 @@ export class VectorStore {
    * pending list (embed_pending), so its cost follows what is pending, not the size of the index.
    */
   chunksToEmbed(table: string, limit: number): (Chunk & { id: number })[] {
-    return this.db
+    const rows = this.db
       .prepare(
         `SELECT c.id, f.path, f.language, c.symbol, c.kind, c.start_line AS startLine, c.end_line AS endLine,
                 c.start_byte AS startByte, c.end_byte AS endByte, c.parent, c.signature, c.doc, c.content, c.hash
          FROM embed_pending p JOIN chunks c ON c.id = p.chunk_id JOIN files f ON f.id = c.file_id
          WHERE p.tbl = ? ORDER BY p.chunk_id LIMIT ?`,
       )
-      .all(table, limit) as (Chunk & { id: number })[];
+      .all(table, limit) as (Omit<Chunk, 'content'> & { id: number; content: string | Buffer })[];
+    return unpackRows(rows);
   }
 
   /** How many chunks have a vector in `table`: all chunks but the pending ones (vec0 has no cheap COUNT). */
