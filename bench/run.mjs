@@ -33,6 +33,9 @@ const USAGE = `usage: npm run bench -- [options]
   --queries N              queries per corpus, half identifiers, half natural language (default 200)
   --cold N                 single-search processes timed per corpus (default 10)
   --keep                   keep the index folders under .bench/index-<corpus> (default: a temp folder, deleted)
+  --lexical                index without embeddings (--embeddings none) and time cold processes with --mode lexical:
+                           what the whole kernel finishes in on a 2-core machine
+  --timeout MIN            the limit of each index run and search batch, in minutes (default 30)
   --docs PATH              Markdown file whose generated section is rewritten (default docs/benchmarks.md)
   --results PATH           raw results JSON (default bench/results/latest.json)
   --seed TEXT              seed of the query sample (default codectx-bench)
@@ -44,6 +47,8 @@ function parseArgs(argv) {
     queries: 200,
     cold: 10,
     keep: false,
+    lexical: false,
+    timeout: 30,
     docs: join(ROOT, 'docs', 'benchmarks.md'),
     results: join(ROOT, 'bench', 'results', 'latest.json'),
     seed: 'codectx-bench',
@@ -54,6 +59,8 @@ function parseArgs(argv) {
         '--queries': Number,
         '--cold': Number,
         '--keep': true,
+        '--lexical': true,
+        '--timeout': Number,
         '--docs': resolve,
         '--results': resolve,
         '--seed': String,
@@ -70,6 +77,7 @@ function parseArgs(argv) {
   if (o.subdir !== undefined && o.corpus === 'all') fail('--subdir needs one --corpus');
   if (!Number.isInteger(o.queries) || o.queries < 2) fail('--queries must be an integer ≥ 2');
   if (!Number.isInteger(o.cold) || o.cold < 1) fail('--cold must be an integer ≥ 1');
+  if (!(o.timeout > 0)) fail('--timeout must be a number of minutes > 0');
   return o;
 }
 
@@ -209,10 +217,11 @@ function parseSummary(stdout) {
   return null;
 }
 
-async function indexOnce(label, c, indexDir, logBase) {
+async function indexOnce(label, c, indexDir, logBase, opts) {
   const args = [process.execPath, CLI, 'index', '--repo', c.path, '--index-dir', indexDir, '--json'];
+  if (opts.lexical) args.push('--embeddings', 'none');
   log(`${label}: ${args.slice(1).join(' ').replace(`${ROOT}/`, '')}`);
-  const run = await runTimed(label, args, { logBase, rss: true });
+  const run = await runTimed(label, args, { logBase, rss: true, timeoutMs: opts.timeout * 60_000 });
   if (run.code !== 0) throw new Error(describeFailure(`codectx ${label}`, run));
   const summary = parseSummary(run.stdout);
   if (!summary)
@@ -258,7 +267,7 @@ async function indexOnce(label, c, indexDir, logBase) {
 }
 
 /** Time every query with the CLI's batch mode (in-process tookMs) and check that each got its line of output. */
-async function searchBatch(c, indexDir, queryFile, queries, logBase, mode = 'lexical') {
+async function searchBatch(c, indexDir, queryFile, queries, logBase, mode, timeoutMin) {
   const args = [
     process.execPath,
     CLI,
@@ -274,7 +283,7 @@ async function searchBatch(c, indexDir, queryFile, queries, logBase, mode = 'lex
     mode,
   ];
   log(`search batch: ${args.slice(1).join(' ').replace(`${ROOT}/`, '')}`);
-  const run = await runTimed('search batch', args, { logBase, rss: true, timeoutMs: 20 * 60_000 });
+  const run = await runTimed('search batch', args, { logBase, rss: true, timeoutMs: timeoutMin * 60_000 });
   if (run.code !== 0) throw new Error(describeFailure('codectx search --batch', run));
   const byId = new Map();
   let badLines = 0;
@@ -337,7 +346,7 @@ async function searchBatch(c, indexDir, queryFile, queries, logBase, mode = 'lex
 }
 
 /** Whole-process wall time of single `codectx search` runs: what a user or an editor pays for one cold query. */
-async function searchCold(c, indexDir, queries, n, logBase) {
+async function searchCold(c, indexDir, queries, n, logBase, mode) {
   const ids = queries.filter((q) => q.kind === 'identifier');
   const nats = queries.filter((q) => q.kind === 'natural');
   const picks = [];
@@ -348,6 +357,7 @@ async function searchCold(c, indexDir, queries, n, logBase) {
   const runs = [];
   for (const q of picks) {
     const args = [process.execPath, CLI, 'search', q.query, '--repo', c.path, '--index-dir', indexDir, '--json'];
+    if (mode) args.push('--mode', mode);
     const run = await runTimed(`search ${q.id}`, args, { logBase, timeoutMs: 120_000 });
     if (run.code !== 0) throw new Error(describeFailure(`codectx search ${JSON.stringify(q.query)}`, run));
     const v = parseSummary(run.stdout);
@@ -356,7 +366,7 @@ async function searchCold(c, indexDir, queries, n, logBase) {
   }
   const medianMs = median(runs.map((r) => r.wallMs));
   log(`single search processes: median ${medianMs.toFixed(0)} ms wall over ${runs.length} runs`);
-  return { medianMs, runs };
+  return { medianMs, runs, mode: mode ?? 'hybrid' };
 }
 
 // --no-ignore-parent: ignore files above the corpus root (this checkout's .gitignore, for a corpus copied into .bench/)
@@ -462,21 +472,24 @@ async function benchCorpus(c, opts, meta) {
       rmSync(indexDir, { recursive: true, force: true });
       mkdirSync(indexDir, { recursive: true });
     } else indexDir = mkdtempSync(join(tmpdir(), `codectx-bench-${c.name}-`));
-    r.index = await indexOnce('index (fresh)', c, indexDir, join(logs, `${c.name}-index`));
+    r.index = await indexOnce('index (fresh)', c, indexDir, join(logs, `${c.name}-index`), opts);
     r.index.linesPerSec = counts.sourceLines / (r.index.wallMs / 1000);
     r.index.bytesPerLine = r.index.indexBytes == null ? null : r.index.indexBytes / counts.sourceLines;
-    r.reindex = await indexOnce('index (re-run, unchanged)', c, indexDir, join(logs, `${c.name}-reindex`));
-    const batch = await searchBatch(c, indexDir, queryFile, queries, join(logs, `${c.name}-search-batch`), 'lexical');
+    r.reindex = await indexOnce('index (re-run, unchanged)', c, indexDir, join(logs, `${c.name}-reindex`), opts);
+    const batchLog = join(logs, `${c.name}-search-batch`);
+    const batch = await searchBatch(c, indexDir, queryFile, queries, batchLog, 'lexical', opts.timeout);
     r.search = batch.res;
     perSearch = batch.per;
     // Hybrid (BM25 + embeddings, model loaded once) when the index has vectors.
     if (r.index.embedded > 0) {
-      const hybrid = await searchBatch(c, indexDir, queryFile, queries, join(logs, `${c.name}-search-batch-hybrid`), 'hybrid');
+      const hybridLog = join(logs, `${c.name}-search-batch-hybrid`);
+      const hybrid = await searchBatch(c, indexDir, queryFile, queries, hybridLog, 'hybrid', opts.timeout);
       r.searchHybrid = hybrid.res;
     }
     if (batch.res.problemCount)
       errors.push(`search --batch output: ${batch.res.problemCount} problems, e.g. ${batch.res.problems.slice(0, 3).join('; ')}`);
-    cold = await searchCold(c, indexDir, queries, opts.cold, join(logs, `${c.name}-search-single`));
+    const coldLog = join(logs, `${c.name}-search-single`);
+    cold = await searchCold(c, indexDir, queries, opts.cold, coldLog, opts.lexical ? 'lexical' : undefined);
     r.cold = cold;
   } catch (e) {
     errors.push(e.message);
@@ -538,7 +551,14 @@ async function main() {
     date: meta.date,
     commit: meta.commit,
     machine: meta.machine,
-    options: { corpus: opts.corpus, subdir: opts.subdir, queries: opts.queries, cold: opts.cold, seed: opts.seed },
+    options: {
+      corpus: opts.corpus,
+      subdir: opts.subdir,
+      queries: opts.queries,
+      cold: opts.cold,
+      seed: opts.seed,
+      lexical: opts.lexical,
+    },
     corpora: { ...previous },
   };
   for (const c of corpora) results.corpora[c.name] = await benchCorpus(c, opts, meta);
