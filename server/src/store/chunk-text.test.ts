@@ -59,7 +59,9 @@ describe('packText / unpackText', () => {
   it('unpacks many stored values in one call, texts and BLOBs mixed, in order', () => {
     const random = seededRandom(3);
     const texts = Array.from({ length: 300 }, (_, i) =>
-      i % 7 === 0 ? `short ${i}` : `${C_FUNCTION.slice(0, Math.floor(random() * C_FUNCTION.length))}/* ${i} é */\n`.repeat(1 + (i % 5)),
+      i % 7 === 0
+        ? `short ${i}`
+        : `${C_FUNCTION.slice(0, Math.floor(random() * C_FUNCTION.length))}/* ${i} é */\n`.repeat(1 + (i % 5)),
     );
     const stored = texts.map(packText);
     expect(stored.filter((v) => typeof v !== 'string').length).toBeGreaterThan(200);
