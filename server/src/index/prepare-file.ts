@@ -5,7 +5,7 @@ import { chunkFile } from '../chunk/chunk-file.js';
 import type { GrammarLoader, LoadedGrammar } from '../chunk/grammar-loader.js';
 import { detectLanguage } from '../chunk/languages.js';
 import type { Config } from '../config.js';
-import { packText } from '../store/chunk-text.js';
+import { packChunk } from '../store/chunk-text.js';
 import { ftsFields } from '../store/fts-fields.js';
 import type { FileWrite, PreparedFile } from '../store/store.js';
 import type { IndexReport } from './update-index.js';
@@ -101,7 +101,7 @@ export async function prepareFile(
       chunk,
       fts: ftsFields(chunk),
       refs: chunked.refs[i] ?? [],
-      stored: packText(chunk.content),
+      stored: packChunk(chunk),
     })),
     symbols: chunked.symbols,
   };

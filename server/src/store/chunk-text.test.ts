@@ -1,11 +1,11 @@
-// Chunk texts packed for the chunks table (chunk-text.ts): every text comes back the same, code is kept compressed,
-// short or incompressible texts as they are, and an index keeps reading rows written before packing (schema 5).
+// Chunk texts packed for the chunks table (chunk-text.ts): every doc, signature and text comes back the same, code is
+// kept compressed, short or incompressible texts as they are, and an index keeps reading rows written before packing.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Chunk } from '../model.js';
-import { packText, unpackText, unpackTexts } from './chunk-text.js';
+import { packChunk, type TextColumns, unpackRows } from './chunk-text.js';
 import { ftsFields } from './fts-fields.js';
 import { Store } from './store.js';
 import { seededRandom } from './test-random.js';
@@ -29,56 +29,81 @@ const C_FUNCTION = `static int ext4_file_open(struct inode *inode, struct file *
 }
 `;
 
-describe('packText / unpackText', () => {
+/** A chunk's texts, packed as the table keeps them and read back. */
+const texts = (content: string, doc = '', signature = '') => ({ doc, signature, content });
+const roundTrip = (t: { doc: string; signature: string; content: string }) => {
+  const [r] = unpackRows([packChunk(t)]);
+  return { doc: r?.doc, signature: r?.signature, content: r?.content };
+};
+
+const SIGNATURE = 'static int ext4_file_open(struct inode *inode, struct file *filp)';
+
+describe('packChunk / unpackRows', () => {
   it('gives back every text, ASCII, multi-byte, surrogate pairs and empty', () => {
-    const texts = ['', 'x', C_FUNCTION, `// été → 日本語 🎉\n${C_FUNCTION}`, C_FUNCTION.repeat(40), '\u0000\uffff'.repeat(80)];
-    for (const t of texts) expect(unpackText(packText(t))).toBe(t);
+    const all = ['', 'x', C_FUNCTION, `// été → 日本語 🎉\n${C_FUNCTION}`, C_FUNCTION.repeat(40), '\u0000\uffff'.repeat(80)];
+    for (const t of all) {
+      expect(roundTrip(texts(t))).toEqual(texts(t));
+      expect(roundTrip(texts(t, `/** ${t.slice(0, 50)} */`, t.split('\n')[0]))).toEqual(
+        texts(t, `/** ${t.slice(0, 50)} */`, t.split('\n')[0]),
+      );
+    }
   });
 
   it('gives back random texts of every length', () => {
     const random = seededRandom(21);
+    const text = (max: number) =>
+      Array.from({ length: Math.floor(random() * max) }, () =>
+        String.fromCodePoint(Math.floor(random() * (random() < 0.9 ? 128 : 0x2fff))),
+      ).join('');
     for (let i = 0; i < 200; i++) {
-      const n = Math.floor(random() * 3000);
-      const chars = Array.from({ length: n }, () => String.fromCodePoint(Math.floor(random() * (random() < 0.9 ? 128 : 0x2fff))));
-      const t = chars.join('');
-      expect(unpackText(packText(t))).toBe(t);
+      const t = texts(text(3000), text(300), text(200));
+      expect(roundTrip(t)).toEqual(t);
     }
   });
 
-  it('compresses code, keeps short texts and those it would not shrink by a tenth as text', () => {
-    const packed = packText(C_FUNCTION);
-    expect(Buffer.isBuffer(packed)).toBe(true);
-    expect((packed as Buffer).length).toBeLessThan(Buffer.byteLength(C_FUNCTION) * 0.7);
-    expect(packText('int x;')).toBe('int x;');
+  it('packs code with its doc and signature, keeps short texts and those it would not shrink by a tenth as they are', () => {
+    const doc = '/* Opens a file of ext4. */';
+    const signature = C_FUNCTION.split('\n')[0] as string;
+    const packed = packChunk(texts(C_FUNCTION, doc, signature));
+    expect(packed.doc).toBe('');
+    expect(packed.signature).toBe('');
+    expect(Buffer.isBuffer(packed.content)).toBe(true);
+    expect((packed.content as Buffer).length).toBeLessThan(Buffer.byteLength(C_FUNCTION) * 0.7);
+    expect(packChunk(texts('int x;', '/* x */', 'int x'))).toEqual(texts('int x;', '/* x */', 'int x'));
     // Random printable ASCII compresses to ~83% at best (6.6 bits a byte), short of the tenth packing must save.
     const random = seededRandom(7);
     const noise = Array.from({ length: 120 }, () => String.fromCharCode(33 + Math.floor(random() * 94))).join('');
-    expect(packText(noise)).toBe(noise);
+    expect(packChunk(texts(noise, 'd', 's'))).toEqual(texts(noise, 'd', 's'));
   });
 
-  it('unpacks many stored values in one call, texts and BLOBs mixed, in order', () => {
+  it('unpacks many rows in one call, texts and BLOBs mixed, in order, other fields kept', () => {
     const random = seededRandom(3);
-    const texts = Array.from({ length: 300 }, (_, i) =>
+    const all = Array.from({ length: 300 }, (_, i) =>
       i % 7 === 0
-        ? `short ${i}`
-        : `${C_FUNCTION.slice(0, Math.floor(random() * C_FUNCTION.length))}/* ${i} é */\n`.repeat(1 + (i % 5)),
+        ? texts(`short ${i}`, '', `f${i}()`)
+        : texts(
+            `${C_FUNCTION.slice(0, Math.floor(random() * C_FUNCTION.length))}/* ${i} é */\n`.repeat(1 + (i % 5)),
+            `/* ${i} */`,
+            'int f(void)',
+          ),
     );
-    const stored = texts.map(packText);
-    expect(stored.filter((v) => typeof v !== 'string').length).toBeGreaterThan(200);
-    expect(unpackTexts(stored)).toEqual(texts);
-    expect(unpackTexts([])).toEqual([]);
+    const rows = all.map((t, id) => ({ id, ...packChunk(t) }));
+    expect(rows.filter((r) => typeof r.content !== 'string').length).toBeGreaterThan(200);
+    expect(unpackRows(rows)).toEqual(all.map((t, id) => ({ id, ...t })));
+    expect(unpackRows([])).toEqual([]);
   });
 
   it('keeps lengths of several LEB128 bytes (texts over 16 KiB and 2 MiB)', () => {
     for (const n of [200, 20_000, 2_100_000]) {
-      const t = 'x'.repeat(n);
-      expect(unpackTexts([packText(t), packText(C_FUNCTION), t])).toEqual([t, C_FUNCTION, t]);
+      const t = texts('x'.repeat(n), 'y'.repeat(n >> 1), 'z'.repeat(130));
+      expect(unpackRows([packChunk(t), packChunk(texts(C_FUNCTION)), t])).toEqual([t, texts(C_FUNCTION), t]);
     }
   });
 
   it('reads a Uint8Array that is not a Buffer (a worker message) in place', () => {
-    const packed = packText(C_FUNCTION) as Buffer;
-    expect(unpackText(new Uint8Array(packed))).toBe(C_FUNCTION);
+    const packed = packChunk(texts(C_FUNCTION));
+    const copy = { ...packed, content: new Uint8Array(packed.content as Buffer) };
+    expect(unpackRows([copy])[0]?.content).toBe(C_FUNCTION);
   });
 });
 
@@ -91,7 +116,7 @@ describe('the chunks table', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function write(store: Store, path: string, content: string, stored?: string | Uint8Array): void {
+  function write(store: Store, path: string, content: string, stored?: TextColumns): void {
     const chunk: Chunk = {
       path,
       language: 'c',
@@ -102,7 +127,7 @@ describe('the chunks table', () => {
       startByte: 0,
       endByte: Buffer.byteLength(content),
       parent: '',
-      signature: 'static int ext4_file_open(struct inode *inode, struct file *filp)',
+      signature: SIGNATURE,
       doc: '',
       content,
       hash: `h-${path}`,
@@ -125,13 +150,17 @@ describe('the chunks table', () => {
     const store = Store.open(dir, '/repo');
     try {
       write(store, 'a.c', C_FUNCTION);
-      write(store, 'b.c', C_FUNCTION, new Uint8Array(packText(C_FUNCTION) as Buffer));
+      const packed = packChunk({ doc: '', signature: SIGNATURE, content: C_FUNCTION });
+      write(store, 'b.c', C_FUNCTION, { ...packed, content: new Uint8Array(packed.content as Buffer) });
       const types = store.db.prepare('SELECT typeof(content) FROM chunks ORDER BY id').pluck().all();
       expect(types).toEqual(['blob', 'blob']);
       const ids = store.db.prepare('SELECT id FROM chunks ORDER BY id').pluck().all() as number[];
       expect([...store.chunks(ids).values()].map((c) => c.content)).toEqual([C_FUNCTION, C_FUNCTION]);
       expect(store.chunksByHash(['h-a.c']).get('h-a.c')?.content).toBe(C_FUNCTION);
       expect(store.chunkAt('b.c', 3)?.content).toBe(C_FUNCTION);
+      expect(store.chunkAt('b.c', 3)?.signature).toBe(SIGNATURE);
+      expect(store.outline('a.c', 10)).toEqual([{ line: 1, signature: SIGNATURE }]);
+      expect(store.cutFiles(['a.c']).get('a.c')?.chunks[0]?.signature).toBe(SIGNATURE);
     } finally {
       store.close();
     }
@@ -141,10 +170,11 @@ describe('the chunks table', () => {
     const store = Store.open(dir, '/repo');
     try {
       write(store, 'a.c', C_FUNCTION);
-      store.db.prepare('UPDATE chunks SET content = ?').run(C_FUNCTION);
+      store.db.prepare('UPDATE chunks SET content = ?, signature = ?').run(C_FUNCTION, SIGNATURE);
       expect(store.db.prepare('SELECT typeof(content) FROM chunks').pluck().get()).toBe('text');
       const id = store.db.prepare('SELECT id FROM chunks').pluck().get() as number;
       expect(store.chunks([id]).get(id)?.content).toBe(C_FUNCTION);
+      expect(store.outline('a.c', 10)).toEqual([{ line: 1, signature: SIGNATURE }]);
     } finally {
       store.close();
     }

@@ -130,10 +130,11 @@ export const MIGRATIONS: Migration[] = [
   ) WITHOUT ROWID;
   CREATE INDEX refs_name ON refs(name);
   `,
-  // 6: chunks.content holds raw DEFLATE of the text (a BLOB) where that saves a tenth, the text (TEXT) otherwise
-  // (chunk-text.ts); the kernel's index 2.46 -> ~1.8 GiB. Rows written before stay TEXT and read as they are; the version
-  // keeps an older codectx, which would take a BLOB for text, from reading such an index.
-  '-- chunks.content: TEXT or a DEFLATE BLOB',
+  // 6: chunks.content holds the chunk's doc, signature and text packed together (raw DEFLATE, a BLOB; doc and signature
+  // then empty) where that saves a tenth, the texts in their columns (TEXT) otherwise (chunk-text.ts). Rows written
+  // before stay TEXT and read as they are; the version keeps an older codectx, which would take a BLOB for text and an
+  // empty signature for none, from reading such an index.
+  '-- chunks.content: TEXT or a DEFLATE BLOB of doc, signature and content',
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,6 @@
 // The rows the store writes and reads, as the rest of the server sees them.
 import type { Chunk, SkipReason, SymbolDef } from '../model.js';
+import type { TextColumns } from './chunk-text.js';
 import type { FtsFields } from './fts-fields.js';
 
 export interface FileWrite {
@@ -14,9 +15,9 @@ export interface FileWrite {
   overlay: number;
   /**
    * Each chunk with its FTS texts, the names it references (the code graph's edges) and, when already made (on a
-   * worker thread), its text as the chunks table keeps it (store/chunk-text.ts: packText); the store packs it otherwise.
+   * worker thread), its texts as the chunks table keeps them (store/chunk-text.ts: packChunk); the store packs them otherwise.
    */
-  chunks: { chunk: Chunk; fts: FtsFields; refs: string[]; stored?: string | Uint8Array }[];
+  chunks: { chunk: Chunk; fts: FtsFields; refs: string[]; stored?: TextColumns }[];
   symbols: SymbolDef[];
 }
 

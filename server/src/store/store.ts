@@ -4,7 +4,7 @@ import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ChunkKind, SkipReason } from '../model.js';
-import { bindable, packText, type StoredRow, unpackRows } from './chunk-text.js';
+import { bindable, packChunk, type StoredRow, unpackRows } from './chunk-text.js';
 import { buildDeferredIndexes, dropDeferredIndexes } from './deferred-indexes.js';
 import { addSizes, type FtsSizes, subtractFtsTotals } from './fts-totals.js';
 import { FTS_COLUMNS, INDEX_FILE, openDatabase, readMeta, writeMeta } from './open.js';
@@ -146,8 +146,8 @@ export class Store {
         if (old !== undefined) clear(old);
         const id = q.upsertFile.get({ ...w, parseFailed: w.parseFailed ? 1 : 0, now }) as number;
         for (const { chunk, fts, refs, stored } of w.chunks) {
-          const content = bindable(stored ?? packText(chunk.content));
-          const info = q.insChunk.run({ ...chunk, content, fileId: id });
+          const texts = stored ?? packChunk(chunk);
+          const info = q.insChunk.run({ ...chunk, ...texts, content: bindable(texts.content), fileId: id });
           ftsNew.push([info.lastInsertRowid, fts]);
           // Written with the chunk, deleted with it (clear): the graph stays as fresh as the chunks.
           if (refs?.length) q.insRefs.run(info.lastInsertRowid, JSON.stringify(refs));
@@ -244,12 +244,20 @@ export class Store {
    * map of context assembly. At most `limit`.
    */
   outline(path: string, limit: number): { line: number; signature: string }[] {
-    return this.db
+    // Signatures are packed with the chunk's text (chunk-text.ts): the file's top-level chunks are read and unpacked.
+    const rows = this.db
       .prepare(
-        `SELECT c.start_line AS line, c.signature FROM chunks c JOIN files f ON f.id = c.file_id
-         WHERE f.path = ? AND c.parent = '' AND c.signature != '' GROUP BY c.start_line ORDER BY c.start_line LIMIT ?`,
+        `SELECT c.start_line AS line, c.doc, c.signature, c.content FROM chunks c JOIN files f ON f.id = c.file_id
+         WHERE f.path = ? AND c.parent = '' ORDER BY c.start_line, c.id`,
       )
-      .all(path, limit) as { line: number; signature: string }[];
+      .all(path) as { line: number; doc: string; signature: string; content: string | Buffer }[];
+    const out: { line: number; signature: string }[] = [];
+    for (const r of unpackRows(rows)) {
+      if (r.signature === '' || out.at(-1)?.line === r.line) continue;
+      out.push({ line: r.line, signature: r.signature });
+      if (out.length === limit) break;
+    }
+    return out;
   }
 
   /** The stored state of one file, or undefined. */
@@ -305,7 +313,7 @@ export class Store {
       .all(JSON.stringify(paths)) as { id: number; path: string; lines: number }[];
     const chunks = this.db.prepare(
       `SELECT id, start_line AS startLine, end_line AS endLine, start_byte AS startByte, end_byte AS endByte, symbol, kind,
-              parent, signature, doc, hash FROM chunks WHERE file_id = ? ORDER BY id`,
+              parent, signature, doc, content, hash FROM chunks WHERE file_id = ? ORDER BY id`,
     );
     const refs = this.db.prepare('SELECT name FROM refs WHERE chunk_id = ?').pluck();
     const symbols = this.db.prepare(
@@ -314,10 +322,13 @@ export class Store {
     );
     const out = new Map<string, CutFile>();
     for (const f of files) {
-      const rows = chunks.all(f.id) as (CutFile['chunks'][number] & { id?: number })[];
+      // The doc and signature may be packed with the text (chunk-text.ts), which a cut file leaves out.
+      const rows = unpackRows(
+        chunks.all(f.id) as (Omit<CutFile['chunks'][number], 'refs'> & { id: number; content: string | Buffer })[],
+      );
       out.set(f.path, {
         lines: f.lines,
-        chunks: rows.map(({ id, ...c }) => ({ ...c, refs: refs.all(id) as string[] })),
+        chunks: rows.map(({ id, content: _, ...c }) => ({ ...c, refs: refs.all(id) as string[] })),
         symbols: symbols.all(f.id) as CutFile['symbols'],
       });
     }
