@@ -131,7 +131,10 @@ export async function searchRanked(
     const seeds = ranked.slice(0, p.calleeSeeds).map((r) => r.id);
     ranked = liftCallees(ranked, calleesOf(sources.store.db, seeds, p.calleeDefinitions), p.calleeSeeds, p.calleeWithin);
   }
-  return { ...second, ranked: filesFirst(ranked, p.fileSlots, p.evidencePower).slice(0, limit) };
+  // In hybrid search a file's evidence is counted over the results the rerank judged: below its depth the order is
+  // fusion's, where a test module's twenty weak hits (× 0.3 each) still summed to more than one first place.
+  const depth = mode === 'hybrid' ? params.rerank.depth : undefined;
+  return { ...second, ranked: filesFirst(ranked, p.fileSlots, p.evidencePower, depth).slice(0, limit) };
 }
 
 /**
