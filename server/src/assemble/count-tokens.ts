@@ -82,7 +82,7 @@ export function* atLineStarts(text: string): Generator<number> {
 
 /** True for an ASCII character after which a run of letters has ended in both encodings: not a letter nor `'`. */
 function endsWord(c: number): boolean {
-  return c < 128 && c !== 39 && !((c >= 65 && c <= 90) || (c >= 97 && c <= 122));
+  return c < 128 && ASCII[c] !== LETTER && ASCII[c] !== APOSTROPHE;
 }
 
 /** After a line break at `at - 1`: true unless `[\r\n/]` or white space holding a line break comes next. */
@@ -91,12 +91,10 @@ function startsPiece(text: string, at: number): boolean {
     const c = text.charCodeAt(j);
     if (c === 10 || c === 13) return false;
     if (j === at && c === 47) return false;
-    if (!WHITE.test(text[j] as string)) return true;
+    if (!SPACE_RE.test(text[j] as string)) return true;
   }
   return true;
 }
-
-const WHITE = /\s/;
 
 /**
  * A lower bound of a text's tokens in both encodings, from its characters alone (nothing counted): pieces their

@@ -51,15 +51,9 @@ export function unpackRows<T extends { doc: string; signature: string; content: 
     const own: number[] = [];
     let at = 0;
     for (let k = 0; k < 3; k++) {
-      let n = 0;
-      let scale = 1;
-      for (;;) {
-        const byte = buf[at++] as number;
-        n += (byte & 0x7f) * scale;
-        if (byte < 0x80 || at >= buf.length) break;
-        scale *= 0x80;
-      }
+      const [n, next] = readLeb128(buf, at);
       own.push(n);
+      at = next;
     }
     lengths.push(own);
     bodies.push(buf.subarray(at));
@@ -104,4 +98,17 @@ function leb128(n: number): number[] {
   }
   bytes.push(rest);
   return bytes;
+}
+
+/** The unsigned LEB128 number at `at` in `buf` (as leb128 writes it) and the offset after it. */
+function readLeb128(buf: Buffer, at: number): [number, number] {
+  let n = 0;
+  let scale = 1;
+  let i = at;
+  for (;;) {
+    const byte = buf[i++] as number;
+    n += (byte & 0x7f) * scale;
+    if (byte < 0x80 || i >= buf.length) return [n, i];
+    scale *= 0x80;
+  }
 }
