@@ -1,6 +1,8 @@
 // Exact token counts from a real BPE tokenizer (gpt-tokenizer), never estimated from characters.
 // The encoding's tables (2.4 MB for o200k) load on first use only, so a CLI command that packs nothing never pays for them.
 
+import { cl100kPieceEnd, o200kPieceEnd, type PieceEncoder, type PieceEnd, pieceCounter } from './split-pieces.js';
+
 /** Counts the tokens of a text exactly. The pure packing stage receives one of these as a parameter. */
 export type CountTokens = (text: string) => number;
 
@@ -14,16 +16,44 @@ export function isEncoding(value: unknown): value is Encoding {
 
 const loaded = new Map<Encoding, Promise<CountTokens>>();
 
-/** The token counter of an encoding, loaded once per process (lazily: its import is dynamic). */
+/**
+ * The token counter of an encoding, loaded once per process (lazily: its import is dynamic). Text that spells a special
+ * token (`<|endoftext|>` in a tokenizer's source) is counted as the ordinary text it is in a prompt, never refused.
+ */
 export function loadTokenizer(encoding: Encoding = 'o200k'): Promise<CountTokens> {
   let counter = loaded.get(encoding);
   if (!counter) {
-    counter = (
-      encoding === 'cl100k' ? import('gpt-tokenizer/encoding/cl100k_base') : import('gpt-tokenizer/encoding/o200k_base')
-    ).then((m) => (text: string) => m.countTokens(text));
+    counter = newTokenizer(encoding);
     loaded.set(encoding, counter);
   }
   return counter;
+}
+
+/** A counter of its own, with nothing counted yet (what a new process has; bench:pack times it). */
+export async function newTokenizer(encoding: Encoding = 'o200k'): Promise<CountTokens> {
+  const m = await (encoding === 'cl100k'
+    ? import('gpt-tokenizer/encoding/cl100k_base')
+    : import('gpt-tokenizer/encoding/o200k_base'));
+  return counterOf(m.default, encoding === 'cl100k' ? cl100kPieceEnd : o200kPieceEnd);
+}
+
+/** Special tokens' text allowed as ordinary text. */
+const ORDINARY = { disallowedSpecial: new Set<string>() };
+
+/**
+ * A counter by pieces (split-pieces.ts) over gpt-tokenizer's byte-pair encoder, which its API does not expose; should a
+ * later version hide it, the API's own count, slower and the same.
+ */
+export function counterOf(api: { countTokens(text: string, options: typeof ORDINARY): number }, pieceEnd: PieceEnd): CountTokens {
+  const encoder = (api as unknown as { bytePairEncodingCoreProcessor?: Partial<PieceEncoder> }).bytePairEncodingCoreProcessor;
+  if (
+    typeof encoder?.getBpeRankFromString === 'function' &&
+    typeof encoder.countNative === 'function' &&
+    encoder.tokenSplitRegex instanceof RegExp &&
+    encoder.tokenSplitRegex.global
+  )
+    return pieceCounter(encoder as PieceEncoder, pieceEnd);
+  return (text) => api.countTokens(text, ORDINARY);
 }
 
 /**
