@@ -28,13 +28,18 @@ export function pieceCounter(encoder: PieceEncoder, pieceEnd: PieceEnd, capacity
     let total = 0;
     for (let at = 0; at < text.length; ) {
       const end = pieceEnd(text, at);
-      const piece = text.slice(at, end);
-      let n = known.get(piece);
-      if (n === undefined) {
-        n = mergedParts(piece, encoder);
-        if (known.size < capacity && piece.length <= 64) known.set(piece, n);
-      }
-      total += n;
+      // Every byte is a token; a piece in the vocabulary is one, and the rest are merged once.
+      if (end - at > 1) {
+        const piece = text.slice(at, end);
+        if (encoder.getBpeRankFromString(piece) === undefined) {
+          let n = known.get(piece);
+          if (n === undefined) {
+            n = mergedParts(piece, encoder);
+            if (known.size < capacity && piece.length <= 64) known.set(piece, n);
+          }
+          total += n;
+        } else total++;
+      } else total++;
       at = end;
     }
     return total;
