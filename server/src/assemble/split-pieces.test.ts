@@ -90,21 +90,29 @@ describe('split-pieces', () => {
     }
   });
 
-  it('counts each distinct ASCII piece once, and other text with the encoder', () => {
-    const asked: string[] = [];
+  it('merges each distinct ASCII piece once, and counts other text with the encoder', () => {
+    let lookups = 0;
     // One token per character, ' {' and ' }', and no other: a piece of n characters is n tokens.
     const encoder: PieceEncoder = {
       getBpeRankFromString: (text) => {
-        if (text.length >= 4) asked.push(text);
+        lookups++;
         return text.length === 1 ? text.charCodeAt(0) : text === ' {' || text === ' }' ? 0 : undefined;
       },
       countNative: (text) => 1000 + text.length,
       tokenSplitRegex: O200K_TOKEN_SPLIT_REGEX,
     };
     const count = pieceCounter(encoder, o200kPieceEnd);
-    expect(count('function compute() { compute(); }')).toBe(8 + 8 + 2 + 1 + 8 + 3 + 1);
+    const text = 'function compute() { compute(); }';
+    expect(count(text)).toBe(8 + 8 + 2 + 1 + 8 + 3 + 1);
+    // Its 7 pieces of more than one character looked up, the 4 not in the vocabulary merged (each pair's rank looked up).
+    expect(lookups).toBe(7 + 7 + 7 + 1 + 2);
+    lookups = 0;
+    expect(count(text)).toBe(31);
+    expect(lookups).toBe(7);
+    lookups = 0;
     expect(count('compute compute')).toBe(15);
-    expect(asked).toEqual(['function', ' compute', 'compute']);
+    // Only its new piece is merged: `compute`, 6 pairs.
+    expect(lookups).toBe(2 + 6);
     expect(count('café')).toBe(1004);
     expect(count(' café café')).toBe(2010);
   });

@@ -63,11 +63,10 @@ function unicodeCount(text: string, encoder: PieceEncoder, known: Map<string, nu
 }
 
 /**
- * The tokens of an ASCII piece: byte-pair merging as tiktoken does it (the adjacent pair of lowest rank first, the
+ * The tokens of an ASCII piece not in the vocabulary: byte-pair merging as tiktoken does it (the adjacent pair of lowest rank first, the
  * leftmost of equals), on the piece's characters, which are its bytes, so that each pair's rank is one lookup of a slice.
  */
 function mergedParts(piece: string, encoder: PieceEncoder): number {
-  if (piece.length === 1 || encoder.getBpeRankFromString(piece) !== undefined) return 1;
   const starts: number[] = [];
   const ranks: number[] = [];
   const rankOf = (from: number, to: number | undefined): number =>
