@@ -28,17 +28,16 @@ export function pieceCounter(encoder: PieceEncoder, pieceEnd: PieceEnd, capacity
     let total = 0;
     for (let at = 0; at < text.length; ) {
       const end = pieceEnd(text, at);
-      // Every byte is a token; a piece in the vocabulary is one, and the rest are merged once.
+      // Every byte is a token. A longer piece is looked up in the counter's own map first: far smaller than the
+      // vocabulary's, so faster to search (measured: warm 1.0 against 1.5 ms for 60k characters of code).
       if (end - at > 1) {
         const piece = text.slice(at, end);
-        if (encoder.getBpeRankFromString(piece) === undefined) {
-          let n = known.get(piece);
-          if (n === undefined) {
-            n = mergedParts(piece, encoder);
-            if (known.size < capacity && piece.length <= 64) known.set(piece, n);
-          }
-          total += n;
-        } else total++;
+        let n = known.get(piece);
+        if (n === undefined) {
+          n = encoder.getBpeRankFromString(piece) === undefined ? mergedParts(piece, encoder) : 1;
+          if (known.size < capacity && piece.length <= 64) known.set(piece, n);
+        }
+        total += n;
       } else total++;
       at = end;
     }
