@@ -92,26 +92,29 @@ describe('split-pieces', () => {
 
   it('merges each distinct ASCII piece once, and counts other text with the encoder', () => {
     let lookups = 0;
-    // One token per character, ' {' and ' }', and no other: a piece of n characters is n tokens.
+    // Tokens: every character, ' {', ' }' and 'co'; no other.
     const encoder: PieceEncoder = {
       getBpeRankFromString: (text) => {
         lookups++;
-        return text.length === 1 ? text.charCodeAt(0) : text === ' {' || text === ' }' ? 0 : undefined;
+        return text.length === 1 ? 1000 + text.charCodeAt(0) : ({ ' {': 1, ' }': 2, co: 3 } as const)[text];
       },
       countNative: (text) => 1000 + text.length,
       tokenSplitRegex: O200K_TOKEN_SPLIT_REGEX,
     };
     const count = pieceCounter(encoder, o200kPieceEnd);
-    const text = 'function compute() { compute(); }';
-    expect(count(text)).toBe(8 + 8 + 2 + 1 + 8 + 3 + 1);
-    // Its 6 distinct pieces of more than one character looked up, the 4 not in the vocabulary merged (their pairs).
-    expect(lookups).toBe(6 + 7 + 7 + 1 + 2);
+    // The table of two-character tokens is built with the counter.
+    expect(lookups).toBe(128 * 128);
     lookups = 0;
-    expect(count(text)).toBe(31);
+    const text = 'function compute() { compute(); }';
+    expect(count(text)).toBe(8 + 7 + 2 + 1 + 7 + 3 + 1);
+    // Its 6 distinct pieces of more than one character looked up; ' compute' merges 'co', then looks up ' co' and 'com'.
+    expect(lookups).toBe(6 + 2);
+    lookups = 0;
+    expect(count(text)).toBe(29);
     expect(lookups).toBe(0);
-    expect(count('compute compute')).toBe(15);
-    // Only its new piece is looked up and merged: `compute`, 6 pairs.
-    expect(lookups).toBe(1 + 6);
+    expect(count('compute compute')).toBe(13);
+    // Only its new piece is looked up and merged: `compute`, then 'com'.
+    expect(lookups).toBe(1 + 1);
     expect(count('café')).toBe(1004);
     expect(count(' café café')).toBe(2010);
   });

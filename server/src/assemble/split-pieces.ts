@@ -23,6 +23,7 @@ export interface PieceEncoder {
  */
 export function pieceCounter(encoder: PieceEncoder, pieceEnd: PieceEnd, capacity = 200_000): (text: string) => number {
   const known = new Map<string, number>();
+  pairRanksOf(encoder);
   return (text) => {
     if (NOT_ASCII.test(text)) return unicodeCount(text, encoder, known, capacity);
     let total = 0;
@@ -62,16 +63,22 @@ function unicodeCount(text: string, encoder: PieceEncoder, known: Map<string, nu
 }
 
 /**
- * The tokens of an ASCII piece not in the vocabulary: byte-pair merging as tiktoken does it (the adjacent pair of lowest rank first, the
- * leftmost of equals), on the piece's characters, which are its bytes, so that each pair's rank is one lookup of a slice.
+ * The tokens of an ASCII piece not in the vocabulary: byte-pair merging as tiktoken does it (the adjacent pair of
+ * lowest rank first, the leftmost of equals), on the piece's characters, which are its bytes: a part of two characters
+ * is ranked by the table of pairs, a longer one by a lookup of its slice.
  */
 function mergedParts(piece: string, encoder: PieceEncoder): number {
+  const pairs = pairRanksOf(encoder);
   const starts: number[] = [];
   const ranks: number[] = [];
-  const rankOf = (from: number, to: number | undefined): number =>
-    to === undefined
-      ? Number.POSITIVE_INFINITY
-      : (encoder.getBpeRankFromString(piece.slice(from, to)) ?? Number.POSITIVE_INFINITY);
+  const rankOf = (from: number, to: number | undefined): number => {
+    if (to === undefined) return Number.POSITIVE_INFINITY;
+    if (to - from === 2) {
+      const rank = pairs[piece.charCodeAt(from) * 128 + piece.charCodeAt(from + 1)] as number;
+      return rank < 0 ? Number.POSITIVE_INFINITY : rank;
+    }
+    return encoder.getBpeRankFromString(piece.slice(from, to)) ?? Number.POSITIVE_INFINITY;
+  };
   for (let i = 0; i <= piece.length; i++) {
     starts.push(i);
     ranks.push(i < piece.length - 1 ? rankOf(i, i + 2) : Number.POSITIVE_INFINITY);
@@ -92,6 +99,20 @@ function mergedParts(piece: string, encoder: PieceEncoder): number {
     if (at > 0) ranks[at - 1] = rankOf(starts[at - 1] as number, starts[at + 1]);
   }
   return starts.length - 1;
+}
+
+const pairTables = new WeakMap<PieceEncoder, Int32Array>();
+
+/** The ranks of the vocabulary's two-character ASCII tokens at `a * 128 + b`, -1 where none: built once an encoder. */
+function pairRanksOf(encoder: PieceEncoder): Int32Array {
+  let table = pairTables.get(encoder);
+  if (!table) {
+    table = new Int32Array(128 * 128);
+    for (let a = 0; a < 128; a++)
+      for (let b = 0; b < 128; b++) table[a * 128 + b] = encoder.getBpeRankFromString(String.fromCharCode(a, b)) ?? -1;
+    pairTables.set(encoder, table);
+  }
+  return table;
 }
 
 const OTHER = 0;
