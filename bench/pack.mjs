@@ -4,8 +4,12 @@
 // before in the process: a new piece counter, gpt-tokenizer's merge cache cleared; column `counted`). Beside it: `stored`, each candidate with its content's o200k count given
 // (ContextCandidate.tokens, as an index that stored a count per chunk would pass it; not done, see docs/eval.md), and
 // `warm`, the language server's memoized counter having seen the same lines before.
-// Candidates are real code: windows of this repository's own server/src files, with their source lines.
+// Candidates are real code: windows of this repository's own server/src files as of one commit (`--at REV`, default
+// bd4c360, so that figures of different commits pack the same candidates; `--at worktree` reads the files on disk),
+// with their source lines. Column `gpt-tokenizer`: the counted path with gpt-tokenizer's own count (its API, merge
+// cache cleared), the counter before split-pieces.ts, as the baseline of the same run; its packing must be the same.
 // Times are CPU time of this process (process.cpuUsage), so that other work on a shared machine does not inflate them.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,6 +17,8 @@ import { build } from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = 15;
+const atFlag = process.argv.indexOf('--at');
+const AT = atFlag === -1 ? 'bd4c360' : process.argv[atFlag + 1];
 
 async function loadAssemble() {
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
@@ -39,16 +45,7 @@ async function loadAssemble() {
 
 /** 200 candidates: windows of 8 to 60 lines over the repository's TypeScript sources, some overlapping. */
 function candidates() {
-  const files = [];
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts')) files.push(p);
-    }
-  };
-  walk(join(ROOT, 'server', 'src'));
-  files.sort();
+  const { files, read } = AT === 'worktree' ? worktreeSources() : committedSources(AT);
   const out = [];
   let seed = 7;
   const next = () => {
@@ -57,13 +54,13 @@ function candidates() {
   };
   while (out.length < 200) {
     const file = files[Math.floor(next() * files.length)];
-    const source = readFileSync(file, 'utf8').split('\n');
+    const source = read(file).split('\n');
     const length = 8 + Math.floor(next() * 52);
     const start = 1 + Math.floor(next() * Math.max(1, source.length - length));
     const end = Math.min(source.length, start + length - 1);
     out.push({
       folder: '',
-      path: relative(ROOT, file),
+      path: file,
       language: 'typescript',
       symbol: `s${out.length}`,
       kind: 'function',
@@ -77,6 +74,43 @@ function candidates() {
     });
   }
   return out;
+}
+
+/** The TypeScript files under server/src on disk. */
+function worktreeSources() {
+  const files = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) files.push(relative(ROOT, p));
+    }
+  };
+  walk(join(ROOT, 'server', 'src'));
+  files.sort();
+  return { files, read: (file) => readFileSync(join(ROOT, file), 'utf8') };
+}
+
+/** The TypeScript files under server/src at a commit (a clone with history; `--at worktree` otherwise). */
+function committedSources(rev) {
+  const git = (...args) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  let listed;
+  try {
+    listed = git('ls-tree', '-r', '--name-only', rev, '--', 'server/src');
+  } catch {
+    console.error(`bench:pack: commit ${rev} is not in this clone; pass --at worktree to use the files on disk`);
+    process.exit(2);
+  }
+  const files = listed
+    .split('\n')
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+  const texts = new Map();
+  const read = (file) => {
+    if (!texts.has(file)) texts.set(file, git('show', `${rev}:${file}`));
+    return texts.get(file);
+  };
+  return { files, read };
 }
 
 /** The files' top-level declarations, once per file in rank order: what Store.outline gives the repository map. */
@@ -104,7 +138,8 @@ function cpuMs(fn) {
 }
 
 const { packContext, loadTokenizer, newTokenizer, memoizeCount } = await loadAssemble();
-const { clearMergeCache } = await import('gpt-tokenizer/encoding/o200k_base');
+const { clearMergeCache, default: gptTokenizer } = await import('gpt-tokenizer/encoding/o200k_base');
+const ORDINARY = { disallowedSpecial: new Set() };
 const started = performance.now();
 const count = await loadTokenizer('o200k');
 const loadMs = performance.now() - started;
@@ -119,6 +154,7 @@ for (const format of ['markdown', 'json', 'xml']) {
     const stored = [];
     const counted = [];
     const warm = [];
+    const api = [];
     let packed;
     for (let i = 0; i < RUNS; i++) {
       // A fresh memo each time, as in a new process (the tokenizer itself is loaded and JIT-warm).
@@ -129,8 +165,15 @@ for (const format of ['markdown', 'json', 'xml']) {
       const fresh = await newTokenizer('o200k');
       clearMergeCache();
       const memo = memoizeCount(fresh);
-      counted.push(cpuMs(() => packContext(bare, { budget, countTokens: memo, format, terms, outlines })).ms);
+      const ours = cpuMs(() => packContext(bare, { budget, countTokens: memo, format, terms, outlines }));
+      counted.push(ours.ms);
       warm.push(cpuMs(() => packContext(bare, { budget, countTokens: memo, format, terms, outlines })).ms);
+      clearMergeCache();
+      const apiMemo = memoizeCount((text) => gptTokenizer.countTokens(text, ORDINARY));
+      const theirs = cpuMs(() => packContext(bare, { budget, countTokens: apiMemo, format, terms, outlines }));
+      api.push(theirs.ms);
+      if (theirs.value.text !== ours.value.text)
+        throw new Error(`${format} ${budget}: packed differently with gpt-tokenizer's count`);
     }
     rows.push({
       format,
@@ -138,6 +181,7 @@ for (const format of ['markdown', 'json', 'xml']) {
       storedMs: median(stored),
       countedMs: median(counted),
       warmMs: median(warm),
+      apiMs: median(api),
       blocks: packed.blocks.length,
       tokens: packed.tokens,
     });
@@ -147,11 +191,11 @@ console.log(
   `tokenizer load (o200k): ${loadMs.toFixed(0)} ms; 200 candidates, ${all.reduce((n, c) => n + count(c.content), 0)} tokens in all`,
 );
 console.log(
-  'CPU ms, median of 15: counted = a context call (every text counted); stored = content counts given; warm = seen before',
+  `candidates from server/src at ${AT}; CPU ms, median of ${RUNS}: counted = a context call (every text counted); stored = content counts given; warm = seen before; gpt-tokenizer = counted with its own count`,
 );
-console.log('format    budget  counted ms  stored ms  warm ms  blocks  tokens');
+console.log('format    budget  counted ms  stored ms  warm ms  gpt-tokenizer ms  blocks  tokens');
 for (const r of rows) {
   console.log(
-    `${r.format.padEnd(9)} ${String(r.budget).padStart(6)} ${r.countedMs.toFixed(1).padStart(11)} ${r.storedMs.toFixed(1).padStart(10)} ${r.warmMs.toFixed(1).padStart(8)} ${String(r.blocks).padStart(7)} ${String(r.tokens).padStart(7)}`,
+    `${r.format.padEnd(9)} ${String(r.budget).padStart(6)} ${r.countedMs.toFixed(1).padStart(11)} ${r.storedMs.toFixed(1).padStart(10)} ${r.warmMs.toFixed(1).padStart(8)} ${r.apiMs.toFixed(1).padStart(17)} ${String(r.blocks).padStart(7)} ${String(r.tokens).padStart(7)}`,
   );
 }
