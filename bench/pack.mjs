@@ -8,6 +8,7 @@
 // bd4c360, so that figures of different commits pack the same candidates; `--at worktree` reads the files on disk),
 // with their source lines. Column `gpt-tokenizer`: the counted path with gpt-tokenizer's own count (its API, merge
 // cache cleared), the counter before split-pieces.ts, as the baseline of the same run; its packing must be the same.
+// Options: --at REV, --runs N (41), --format markdown,json,xml, --budget 2000,4000,8000 (the cells to run).
 // Times are CPU time of this process (process.cpuUsage), so that other work on a shared machine does not inflate them.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,9 +17,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const RUNS = 15;
-const atFlag = process.argv.indexOf('--at');
-const AT = atFlag === -1 ? 'bd4c360' : process.argv[atFlag + 1];
+/** The value of a `--name VALUE` flag, else `fallback`. */
+const flag = (name, fallback) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : process.argv[at + 1];
+};
+const RUNS = Number(flag('runs', '41'));
+const AT = flag('at', 'bd4c360');
+const FORMATS = flag('format', 'markdown,json,xml').split(',');
+const BUDGETS = flag('budget', '2000,4000,8000').split(',').map(Number);
 
 async function loadAssemble() {
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
@@ -149,8 +156,8 @@ const all = bare.map((c) => ({ ...c, tokens: count(c.content) }));
 const outlines = outlinesOf(all);
 const terms = ['token', 'budget', 'chunk', 'search'];
 const rows = [];
-for (const format of ['markdown', 'json', 'xml']) {
-  for (const budget of [2000, 4000, 8000]) {
+for (const format of FORMATS) {
+  for (const budget of BUDGETS) {
     const stored = [];
     const counted = [];
     const warm = [];

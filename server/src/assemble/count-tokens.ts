@@ -1,7 +1,7 @@
 // Exact token counts from a real BPE tokenizer (gpt-tokenizer), never estimated from characters.
 // The encoding's tables (2.4 MB for o200k) load on first use only, so a CLI command that packs nothing never pays for them.
 
-import { cl100kPieceEnd, o200kPieceEnd, type PieceEncoder, type PieceEnd, pieceCounter } from './split-pieces.js';
+import { cl100kPieceEnd, isAscii, o200kPieceEnd, type PieceEncoder, type PieceEnd, pieceCounter } from './split-pieces.js';
 
 /** Counts the tokens of a text exactly. The pure packing stage receives one of these as a parameter. */
 export type CountTokens = (text: string) => number;
@@ -41,6 +41,23 @@ export async function newTokenizer(encoding: Encoding = 'o200k'): Promise<CountT
 const ORDINARY = { disallowedSpecial: new Set<string>() };
 
 /**
+ * A text with characters other than ASCII counted segment by segment (atLineStarts, exact), so that only its segments
+ * with such characters are cut by the encoder's regex, the rest by the scan of character codes.
+ */
+function bySegments(pieces: CountTokens): CountTokens {
+  return (text) => {
+    if (isAscii(text)) return pieces(text);
+    let total = 0;
+    let start = 0;
+    for (const end of atLineStarts(text)) {
+      total += pieces(text.slice(start, end));
+      start = end;
+    }
+    return total + pieces(start === 0 ? text : text.slice(start));
+  };
+}
+
+/**
  * A counter by pieces (split-pieces.ts) over gpt-tokenizer's byte-pair encoder, which its API does not expose; should a
  * later version hide it, the API's own count, slower and the same.
  */
@@ -52,7 +69,7 @@ export function counterOf(api: { countTokens(text: string, options: typeof ORDIN
     encoder.tokenSplitRegex instanceof RegExp &&
     encoder.tokenSplitRegex.global
   )
-    return pieceCounter(encoder as PieceEncoder, pieceEnd);
+    return bySegments(pieceCounter(encoder as PieceEncoder, pieceEnd));
   return (text) => api.countTokens(text, ORDINARY);
 }
 

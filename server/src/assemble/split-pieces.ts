@@ -25,7 +25,7 @@ export function pieceCounter(encoder: PieceEncoder, pieceEnd: PieceEnd, capacity
   const known = new Map<string, number>();
   pairRanksOf(encoder);
   return (text) => {
-    if (NOT_ASCII.test(text)) return unicodeCount(text, encoder, known, capacity);
+    if (!isAscii(text)) return unicodeCount(text, encoder, known, capacity);
     let total = 0;
     for (let at = 0; at < text.length; ) {
       const end = pieceEnd(text, at);
@@ -47,6 +47,9 @@ export function pieceCounter(encoder: PieceEncoder, pieceEnd: PieceEnd, capacity
 }
 
 const NOT_ASCII = /[\u0080-\uffff]/;
+
+/** True when every character of the text is ASCII. */
+export const isAscii = (text: string): boolean => !NOT_ASCII.test(text);
 
 /** A text that is not all ASCII: cut by the encoder's regex, each piece counted alone (as itself) and kept the same. */
 function unicodeCount(text: string, encoder: PieceEncoder, known: Map<string, number>, capacity: number): number {
