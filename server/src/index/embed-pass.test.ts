@@ -172,10 +172,13 @@ describe('pending embeddings', () => {
     const model = new HashEmbedder(32);
     await embedPending(store, model);
     const table = store.vectors.vectorTable(model.id, 32);
-    // Back to schema 3 (no pending list, no code graph), with one vector missing (as if the pass had stopped there).
+    // Back to schema 3 (no pending list, no code graph, no files epoch), with one vector missing (as if the pass had
+    // stopped there).
     store.db.prepare(`DELETE FROM ${table} WHERE rowid = ?`).run(store.db.prepare('SELECT MIN(id) FROM chunks').pluck().get());
+    const epochTriggers = ['files', 'skipped'].flatMap((t) => ['insert', 'update', 'delete'].map((op) => `${t}_epoch_${op}`));
     store.db.exec(
-      'DROP TRIGGER chunks_embed_pending_insert; DROP TRIGGER chunks_embed_pending_delete; DROP TABLE embed_pending; DROP TABLE refs; PRAGMA user_version = 3',
+      `DROP TRIGGER chunks_embed_pending_insert; DROP TRIGGER chunks_embed_pending_delete; DROP TABLE embed_pending; DROP TABLE refs;
+       ${epochTriggers.map((t) => `DROP TRIGGER ${t};`).join(' ')} DELETE FROM meta WHERE key = 'files_epoch'; PRAGMA user_version = 3`,
     );
     store.close();
     const migrated = Store.open(indexDir, repo);

@@ -10,6 +10,7 @@ import { WALK_MEMO_FILE } from '../ingest/walk-memo.js';
 import type { SkipReason, WalkedFile } from '../model.js';
 import type { FileWrite, SkippedFile, Store } from '../store/store.js';
 import type { ChunkPool } from './chunk-pool.js';
+import { FRESH_PROOF_KEY, type FreshProof, parseProof, walkDigest } from './fresh-proof.js';
 import { chunkingFingerprint, languageOf, preparedWrite, prepareFile, sha1 } from './prepare-file.js';
 import { type PreparedFiles, PreparedLookup } from './prepared-lookup.js';
 
@@ -149,6 +150,14 @@ class IndexRun {
   private readonly lookup: PreparedLookup | undefined;
   /** This run dropped the deferred indexes (UpdateOptions.deferIndexes) and builds them at its end. */
   private deferred = false;
+  /** `files_epoch` before this run read any row (full runs of an index that counts them). */
+  private readonly epoch: number | undefined;
+  /** A proof that the index is as this walk finds the files (fresh-proof.ts): nothing to read, re-index or write. */
+  private readonly proof: FreshProof | undefined;
+  private walkDigestMemo: string | undefined;
+  /** Files whose size and mtime were as indexed, and files left out again by their content as judged before. */
+  private matched = 0;
+  private judgedAgain = 0;
 
   constructor(
     private readonly config: Config,
@@ -162,8 +171,18 @@ class IndexRun {
     // their files are not: a full run re-chunks every file then (vectors come back from the embedding cache).
     // Only a full run compares them: a watcher's batch of a few files is no time to re-cut the repository.
     this.fingerprint = this.targeted ? '' : chunkingFingerprint(config, grammars);
+    // Read before any row: a write after it moves it on, and no proof recorded at it holds any more.
+    this.epoch = this.targeted ? undefined : store.filesEpoch();
     let rechunk = !this.targeted && store.getMeta('chunking') !== this.fingerprint;
-    this.known = store.fileStates();
+    this.walk = this.targeted
+      ? classifyPaths(config.repo, options.paths ?? [], { maxFileBytes: config.maxFileBytes })
+      : {
+          ...walkRepository(config.repo, { maxFileBytes: config.maxFileBytes, memoFile: join(config.indexDir, WALK_MEMO_FILE) }),
+          missing: [],
+        };
+    this.proof = options.force || rechunk ? undefined : this.provenFresh();
+    // Proven fresh, the 76.6k rows of the kernel's files are not read (0.1-0.3 s and their garbage).
+    this.known = this.proof ? new Map() : store.fileStates();
     if (rechunk && this.known.size === 0) {
       // An empty index: whatever this run writes, even if it is cut short, is cut by the current rules.
       store.setMeta('chunking', this.fingerprint);
@@ -172,18 +191,12 @@ class IndexRun {
     this.rechunk = rechunk;
     this.lookup = options.prepared && !this.targeted ? new PreparedLookup(options.prepared, this.fingerprint) : undefined;
     this.force = options.force || rechunk;
-    this.walk = this.targeted
-      ? classifyPaths(config.repo, options.paths ?? [], { maxFileBytes: config.maxFileBytes })
-      : {
-          ...walkRepository(config.repo, { maxFileBytes: config.maxFileBytes, memoFile: join(config.indexDir, WALK_MEMO_FILE) }),
-          missing: [],
-        };
     this.skipped = [...this.walk.skipped];
-    this.judged = store.skippedByContent();
-    this.seen = new Set(this.walk.files.map((f) => f.path));
-    this.deleted = this.gone().filter(
-      (p) => this.known.has(p) && !options.skip?.(p) && !heldByOtherServer(this.known.get(p)?.overlay ?? 0),
-    );
+    this.judged = this.proof ? new Map() : store.skippedByContent();
+    this.seen = this.proof ? new Set() : new Set(this.walk.files.map((f) => f.path));
+    this.deleted = this.proof
+      ? []
+      : this.gone().filter((p) => this.known.has(p) && !options.skip?.(p) && !heldByOtherServer(this.known.get(p)?.overlay ?? 0));
     this.report = {
       filesSeen: this.walk.files.length,
       filesIndexed: 0,
@@ -199,9 +212,42 @@ class IndexRun {
     };
   }
 
+  /** The walk's digest (fresh-proof.ts), computed once. */
+  private digest(): string {
+    this.walkDigestMemo ??= walkDigest(this.config.repo, this.walk);
+    return this.walkDigestMemo;
+  }
+
+  /** The stored proof, when it was recorded at the current epoch for a walk like this one; else undefined. */
+  private provenFresh(): FreshProof | undefined {
+    if (this.targeted || this.epoch === undefined) return undefined;
+    const proof = parseProof(this.store.getMeta(FRESH_PROOF_KEY));
+    if (!proof || proof.epoch !== this.epoch) return undefined;
+    // A path left to an editor buffer is not counted as unchanged: the report would differ.
+    const skip = this.options.skip;
+    if (skip && this.walk.files.some((f) => skip(f.path))) return undefined;
+    return proof.digest === this.digest() ? proof : undefined;
+  }
+
+  /**
+   * True when this full run found every walked file as indexed (its size and mtime, or its content verdict) and every
+   * indexed file among them, and wrote no file: the index is as the walk finds the files.
+   */
+  private foundAllFresh(): boolean {
+    const { report } = this;
+    return (
+      this.epoch !== undefined &&
+      !this.force &&
+      report.filesIndexed === 0 &&
+      report.filesDeleted === 0 &&
+      this.matched === this.known.size &&
+      this.matched + this.judgedAgain === this.walk.files.length
+    );
+  }
+
   async execute(): Promise<IndexReport> {
     if (!this.targeted) this.record('in progress');
-    this.deferred = !this.targeted && this.options.deferIndexes === true && this.known.size === 0;
+    this.deferred = !this.targeted && !this.proof && this.options.deferIndexes === true && this.known.size === 0;
     if (this.deferred) this.store.deferIndexes();
     try {
       return await this.steps();
@@ -228,6 +274,13 @@ class IndexRun {
 
   private async steps(): Promise<IndexReport> {
     this.progress('walk', 0);
+    if (this.proof) {
+      // The proof's run found these files unchanged; the tables are as it left them (the epoch says so).
+      this.done = this.walk.files.length;
+      this.report.filesUnchanged = this.proof.files;
+      this.finish();
+      return this.report;
+    }
     // In this thread, one file at a time; with a chunker, a few per thread in flight while this thread reads the next
     // ones and writes; with prepared files, two batches of lookups while this thread reads on.
     const depth = this.lookup
@@ -284,11 +337,13 @@ class IndexRun {
     if (this.options.skip?.(file.path) || heldByOtherServer(old?.overlay ?? 0)) return undefined;
     if (!this.force && old && !old.overlay && old.size === file.size && old.mtimeMs === file.mtimeMs) {
       this.report.filesUnchanged++;
+      this.matched++;
       return undefined;
     }
     const verdict = this.judged.get(file.path);
     if (!old && verdict && verdict.size === file.size && verdict.mtimeMs === file.mtimeMs) {
       this.skipped.push(verdict);
+      this.judgedAgain++;
       return undefined;
     }
     let bytes: Buffer;
@@ -382,13 +437,20 @@ class IndexRun {
     const { store, report } = this;
     if (this.targeted) store.updateSkipped(this.skipped, [...this.seen, ...this.walk.missing]);
     else if (!this.options.signal?.aborted) {
-      store.setSkipped(this.skipped);
+      // Written only when it changed: a write moves files_epoch on, and the proof below needs it where it was.
+      if (this.proof) {
+        // The proof's run left the skipped files as this walk finds them.
+      } else if (!store.sameSkipped(this.skipped)) store.setSkipped(this.skipped);
+      else if (this.foundAllFresh() && this.epoch !== undefined) {
+        const proof: FreshProof = { epoch: this.epoch, digest: this.digest(), files: this.matched, judged: this.judgedAgain };
+        store.setMetaAtEpoch(FRESH_PROOF_KEY, JSON.stringify(proof), this.epoch);
+      }
       if (this.rechunk) store.setMeta('chunking', this.fingerprint);
     }
     if (this.deferred) this.store.buildIndexes();
     if (!this.targeted) this.record(this.options.signal?.aborted ? 'incomplete' : 'complete');
     if (!this.targeted && (report.filesIndexed > 0 || report.filesDeleted > 0)) store.checkpoint();
-    report.skipped = this.skipped.length;
+    report.skipped = this.skipped.length + (this.proof?.judged ?? 0);
     report.elapsedMs = this.elapsed();
     this.progress('done', this.done);
   }
@@ -403,7 +465,7 @@ class IndexRun {
       filesTotal: this.walk.files.length,
       filesDone,
       filesIndexed: this.report.filesIndexed,
-      filesLeftOut: this.skipped.length - this.walk.skipped.length,
+      filesLeftOut: this.skipped.length - this.walk.skipped.length + (this.proof?.judged ?? 0),
       chunks: this.report.chunksWritten,
       elapsedMs: this.elapsed(),
     });

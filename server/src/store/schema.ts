@@ -135,6 +135,31 @@ export const MIGRATIONS: Migration[] = [
   // before stay TEXT and read as they are; the version keeps an older codectx, which would take a BLOB for text and an
   // empty signature for none, from reading such an index.
   '-- chunks.content: TEXT or a DEFLATE BLOB of doc, signature and content',
+  // 7: `meta.files_epoch` counts every row written to or deleted from `files` and `skipped`, whoever writes them (a
+  // trigger, so no writer can forget it): a full run that found every file as the index had it records the epoch with
+  // the digest of its walk (index/fresh-proof.ts), and the next run with the same walk and epoch reads no file rows.
+  // The version keeps an older codectx, which would write rows without counting them, from opening such an index.
+  `
+  INSERT OR IGNORE INTO meta(key, value) VALUES ('files_epoch', '0');
+  CREATE TRIGGER files_epoch_insert AFTER INSERT ON files BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'files_epoch';
+  END;
+  CREATE TRIGGER files_epoch_update AFTER UPDATE ON files BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'files_epoch';
+  END;
+  CREATE TRIGGER files_epoch_delete AFTER DELETE ON files BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'files_epoch';
+  END;
+  CREATE TRIGGER skipped_epoch_insert AFTER INSERT ON skipped BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'files_epoch';
+  END;
+  CREATE TRIGGER skipped_epoch_update AFTER UPDATE ON skipped BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'files_epoch';
+  END;
+  CREATE TRIGGER skipped_epoch_delete AFTER DELETE ON skipped BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'files_epoch';
+  END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,7 +12,7 @@ import type { Store } from './store.js';
 import { StoreError } from './store-error.js';
 
 /** Meta keys that describe the machine or the process that wrote an index, not its contents. */
-const MACHINE_META = ['repo', 'writer_open', 'needs_check', 'index_run'];
+const MACHINE_META = ['repo', 'writer_open', 'needs_check', 'index_run', 'fresh_proof'];
 
 /** The schema version a snapshot of this code has (a reader takes only its own). */
 export const SNAPSHOT_SCHEMA = SCHEMA_VERSION;

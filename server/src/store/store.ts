@@ -205,6 +205,46 @@ export class Store {
       .immediate();
   }
 
+  /**
+   * How many rows of `files` and `skipped` have been written or deleted (schema 7's triggers): equal at two moments,
+   * the two tables hold the same rows at both. Undefined in an index that does not count them.
+   */
+  filesEpoch(): number | undefined {
+    const value = this.getMeta('files_epoch');
+    return value === undefined ? undefined : Number(value);
+  }
+
+  /** Sets a meta value only if `files_epoch` is still `epoch` (in one transaction); false when it moved on. */
+  setMetaAtEpoch(key: string, value: string, epoch: number): boolean {
+    return this.db
+      .transaction(() => {
+        if (this.filesEpoch() !== epoch) return false;
+        this.setMeta(key, value);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** True when the `skipped` table holds exactly these files (as `setSkipped` would write them), in any order. */
+  sameSkipped(skipped: SkippedFile[]): boolean {
+    const rows = this.db.prepare('SELECT path, reason, is_dir, size, mtime_ms FROM skipped').raw().all() as [
+      string,
+      string,
+      number,
+      number,
+      number,
+    ][];
+    if (rows.length !== skipped.length) return false;
+    const want = new Map(skipped.map((s) => [s.path, s]));
+    if (want.size !== skipped.length) return false;
+    for (const [path, reason, isDir, size, mtimeMs] of rows) {
+      const s = want.get(path);
+      if (!s || s.reason !== reason || (s.dir ? 1 : 0) !== isDir || (s.size ?? 0) !== size || (s.mtimeMs ?? 0) !== mtimeMs)
+        return false;
+    }
+    return true;
+  }
+
   /** Files skipped for what their content said, by path: unchanged ones need not be read again. */
   skippedByContent(): Map<string, SkippedFile> {
     const rows = this.db
