@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Language, Parser, Query } from 'web-tree-sitter';
 import { GRAMMARS } from './languages.js';
 import type { LoadedGrammar } from './loaded-grammar.js';
 
@@ -23,6 +22,9 @@ export function packageRoot(): string {
 
 /** The tree-sitter runtime is process-wide: initialising it twice at once breaks both, so it is done once here. */
 let runtime: Promise<void> | undefined;
+
+/** web-tree-sitter, imported by the first grammar load: a process that parses nothing (a search) never loads it. */
+let treeSitter: Promise<typeof import('web-tree-sitter')> | undefined;
 
 export class GrammarLoader {
   private readonly loaded = new Map<string, Promise<LoadedGrammar>>();
@@ -85,6 +87,8 @@ export class GrammarLoader {
   }
 
   private async load(id: string, wasm: string): Promise<LoadedGrammar> {
+    treeSitter ??= import('web-tree-sitter');
+    const { Language, Parser, Query } = await treeSitter;
     runtime ??= Parser.init();
     await runtime;
     const language = await Language.load(join(this.wasmDir, wasm));
