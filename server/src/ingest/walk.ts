@@ -203,9 +203,12 @@ class Walker {
   /** A folder's entries as its memo records them: the verdicts by name and rules stand; files and links are looked at. */
   private replay(dirRel: string, memo: FolderMemo, below: Above): void {
     const { skipped } = this.result;
+    // Each folder's prefixes once: a file's path and its absolute path are one concatenation each (76.6k on the kernel).
+    const prefix = dirRel ? `${dirRel}/` : '';
+    const absPrefix = `${this.realRoot}${sep}${prefix}`;
     for (const [name, verdict] of memo.entries) {
-      const rel = dirRel ? `${dirRel}/${name}` : name;
-      if (verdict === 'f') this.file(rel);
+      const rel = prefix + name;
+      if (verdict === 'f') this.file(rel, absPrefix + name);
       else if (verdict === 'd') this.visit(rel, below);
       else if (verdict === 'l') this.entry(rel, name, false, false, true, this.rulesFor(dirRel), below);
       else if (verdict === 'ignored/') skipped.push({ path: rel, reason: 'ignored', dir: true });
@@ -264,12 +267,12 @@ class Walker {
     return 'f';
   }
 
-  /** A file that passed the rules: its size and mtime, or too large. */
-  private file(rel: string): void {
+  /** A file that passed the rules (its absolute path `abs`, when the caller has it): its size and mtime, or too large. */
+  private file(rel: string, abs?: string): void {
     let st: Stats | undefined;
     try {
       // Concatenated, not join()ed: `rel` is already normal, and join's parsing was 6% of a search process on the kernel.
-      st = statSync(`${this.realRoot}${sep}${rel}`, { throwIfNoEntry: false });
+      st = statSync(abs ?? `${this.realRoot}${sep}${rel}`, { throwIfNoEntry: false });
     } catch {
       // Unreadable (a folder above lost its permissions): as if vanished.
     }
