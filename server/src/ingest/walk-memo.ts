@@ -15,7 +15,9 @@ import { RULES_FINGERPRINT } from './ignore-rules.js';
 export interface FolderMemo {
   mtimeMs: number;
   rulesKey: string;
-  entries: [name: string, verdict: string][];
+  /** The entries' names and their verdicts, index by index. */
+  names: string[];
+  verdicts: string[];
 }
 
 /** The memo's file name in the index folder. */
@@ -24,15 +26,19 @@ export const WALK_MEMO_FILE = 'walk-memo.json';
 /** Repository-relative folder ('' for the root) → what the walk found in it. */
 export type WalkMemo = Map<string, FolderMemo>;
 
-/** Bumped when the file's shape changes; the rules' own changes are in RULES_FINGERPRINT. */
-const FORMAT = 1;
+/**
+ * Bumped when the file's shape changes; the rules' own changes are in RULES_FINGERPRINT. Format 2 keeps a folder's
+ * names in one string (joined by `/`, which no name holds) and its verdicts in another (joined by `,`): format 1's
+ * pair per entry was 83k small arrays on the kernel, parsed and then carried through every scavenge of a search.
+ */
+const FORMAT = 2;
 const RULES = createHash('sha1').update(RULES_FINGERPRINT).digest('hex');
 
 interface MemoFile {
   format: number;
   rules: string;
   root: string;
-  folders: [string, number, string, [string, string][]][];
+  folders: [dir: string, mtimeMs: number, rulesKey: string, names: string, verdicts: string][];
 }
 
 /** The memo written for the repository at `realRoot`, or undefined (none, unreadable, or for other rules or another root). */
@@ -45,7 +51,11 @@ export function loadWalkMemo(path: string, realRoot: string): WalkMemo | undefin
   }
   if (file?.format !== FORMAT || file.rules !== RULES || file.root !== realRoot || !Array.isArray(file.folders)) return undefined;
   const memo: WalkMemo = new Map();
-  for (const [dir, mtimeMs, rulesKey, entries] of file.folders) memo.set(dir, { mtimeMs, rulesKey, entries });
+  for (const [dir, mtimeMs, rulesKey, names, verdicts] of file.folders) {
+    const m = { mtimeMs, rulesKey, names: splitList(names, '/'), verdicts: splitList(verdicts, ',') };
+    if (m.names.length !== m.verdicts.length) return undefined;
+    memo.set(dir, m);
+  }
   return memo;
 }
 
@@ -62,7 +72,7 @@ export function saveWalkMemo(path: string, realRoot: string, memo: WalkMemo): bo
     format: FORMAT,
     rules: RULES,
     root: realRoot,
-    folders: [...memo].map(([dir, m]) => [dir, m.mtimeMs, m.rulesKey, m.entries]),
+    folders: [...memo].map(([dir, m]) => [dir, m.mtimeMs, m.rulesKey, m.names.join('/'), m.verdicts.join(',')]),
   };
   const tmp = `${path}.${process.pid}.tmp`;
   try {
@@ -77,4 +87,9 @@ export function saveWalkMemo(path: string, realRoot: string, memo: WalkMemo): bo
     }
     return false;
   }
+}
+
+/** The items of a list joined by `separator` (an empty string is no item). */
+function splitList(text: string, separator: string): string[] {
+  return typeof text === 'string' && text !== '' ? text.split(separator) : [];
 }

@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -211,6 +221,22 @@ describe('walkRepository with a memo file', () => {
     writeFileSync(memoFile, '{"format": 1, "folders": [[');
     expect(walk()).toEqual(walk(false));
     writeFileSync(memoFile, JSON.stringify({ format: 1, rules: 'other', root: repo, folders: [] }));
+    expect(walk()).toEqual(walk(false));
+  });
+
+  it("keeps a folder's names in one string and its verdicts in another; a memo where they disagree reads as none", () => {
+    rmSync(memoFile, { force: true });
+    walk();
+    const file = JSON.parse(readFileSync(memoFile, 'utf8')) as {
+      format: number;
+      folders: [string, number, string, string, string][];
+    };
+    expect(file.format).toBe(2);
+    const src = file.folders.find((f) => f[0] === 'src');
+    // (src/debug.log was removed above.)
+    expect(src?.slice(3)).toEqual(['alias.ts/app.ts/nested', 'l,f,d']);
+    for (const f of file.folders) if (f[0] === 'src') f[4] = 'l,f';
+    writeFileSync(memoFile, JSON.stringify(file));
     expect(walk()).toEqual(walk(false));
   });
 });

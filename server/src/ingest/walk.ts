@@ -158,10 +158,7 @@ class Walker {
     }
     const old = this.previous?.get(dirRel);
     if (st && old && !above.changed && old.mtimeMs === st.mtimeMs) {
-      const own = this.ownRules(
-        dirRel,
-        old.entries.map((e) => e[0]),
-      );
+      const own = this.ownRules(dirRel, old.names);
       if (own.key === old.rulesKey) {
         const racy = above.racy || own.racy;
         if (!racy) this.memo.set(dirRel, old);
@@ -183,15 +180,19 @@ class Walker {
     );
     const below: Above = { changed: above.changed || own.key !== old?.rulesKey, racy: above.racy || own.racy };
     const rules = this.rulesFor(dirRel);
-    const recorded: FolderMemo['entries'] = [];
+    const names: string[] = [];
+    const verdicts: string[] = [];
     for (const e of entries) {
       const rel = dirRel ? `${dirRel}/${e.name}` : e.name;
       const verdict = this.entry(rel, e.name, e.isDirectory(), e.isFile(), e.isSymbolicLink(), rules, below);
-      if (e.isSymbolicLink()) recorded.push([e.name, 'l']);
-      else if (verdict) recorded.push([e.name, verdict]);
+      const recorded = e.isSymbolicLink() ? 'l' : verdict;
+      if (recorded) {
+        names.push(e.name);
+        verdicts.push(recorded);
+      }
     }
     if (st && !below.racy && st.mtimeMs <= this.started - RACY_MS)
-      this.memo.set(dirRel, { mtimeMs: st.mtimeMs, rulesKey: own.key, entries: recorded });
+      this.memo.set(dirRel, { mtimeMs: st.mtimeMs, rulesKey: own.key, names, verdicts });
   }
 
   /** Folder `dirRel`'s own ignore files among `names` (its listing); the root's include `.git/info/exclude`. */
@@ -206,7 +207,10 @@ class Walker {
     // Each folder's prefixes once: a file's path and its absolute path are one concatenation each (76.6k on the kernel).
     const prefix = dirRel ? `${dirRel}/` : '';
     const absPrefix = `${this.realRoot}${sep}${prefix}`;
-    for (const [name, verdict] of memo.entries) {
+    const { names, verdicts } = memo;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      const verdict = verdicts[i] as string;
       const rel = prefix + name;
       if (verdict === 'f') this.file(rel, absPrefix + name);
       else if (verdict === 'd') this.visit(rel, below);
