@@ -182,7 +182,16 @@ class IndexRun {
         };
     this.proof = options.force || rechunk ? undefined : this.provenFresh();
     // Proven fresh, the 76.6k rows of the kernel's files are not read (0.1-0.3 s and their garbage).
-    this.known = this.proof ? new Map() : store.fileStates();
+    // A run over a few paths reads their rows only (and those below a removed or ignored folder).
+    this.known = this.proof
+      ? new Map()
+      : this.targeted
+        ? store.fileStatesAt([
+            ...this.walk.files.map((f) => f.path),
+            ...this.walk.missing,
+            ...this.walk.skipped.map((f) => f.path),
+          ])
+        : store.fileStates();
     if (rechunk && this.known.size === 0) {
       // An empty index: whatever this run writes, even if it is cut short, is cut by the current rules.
       store.setMeta('chunking', this.fingerprint);

@@ -97,6 +97,26 @@ export class Store {
     writeMeta(this.db, key, value);
   }
 
+  /**
+   * The states of the files at these paths and below them (a path may be a folder): what a run over a few paths needs,
+   * read by the path index instead of the whole table (on the kernel, a save read 76.6k rows).
+   */
+  fileStatesAt(paths: readonly string[]): Map<string, FileState> {
+    const cols = 'SELECT path, size, mtime_ms AS mtimeMs, hash, overlay FROM files';
+    const exact = this.db.prepare(`${cols} WHERE path = ?`);
+    // Below a folder: from `dir/` up to `dir0` ('0' follows '/'), a range of the path index.
+    const below = this.db.prepare(`${cols} WHERE path >= ? AND path < ?`);
+    const out = new Map<string, FileState>();
+    const add = (r: FileState & { path: string }) =>
+      out.set(r.path, { size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, overlay: r.overlay });
+    for (const path of new Set(paths)) {
+      const row = exact.get(path) as (FileState & { path: string }) | undefined;
+      if (row) add(row);
+      for (const r of below.iterate(`${path}/`, `${path}0`) as Iterable<FileState & { path: string }>) add(r);
+    }
+    return out;
+  }
+
   fileStates(): Map<string, FileState> {
     const rows = this.db.prepare('SELECT path, size, mtime_ms AS mtimeMs, hash, overlay FROM files').all() as (FileState & {
       path: string;
