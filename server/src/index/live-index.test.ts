@@ -63,7 +63,7 @@ it('engine answers during the first run; ready() resolves once the run is over',
   await live.dispose();
 });
 
-it('a save during the first run is indexed before the run ends: the run stops, the save goes first, the run resumes', async () => {
+it('saves during the first run are written before the run ends, one after the other, and the run goes on', async () => {
   let reached: () => void = () => {};
   const midRun = new Promise<void>((r) => {
     reached = r;
@@ -78,17 +78,32 @@ it('a save during the first run is indexed before the run ends: the run stops, t
   });
   const started = live.start();
   await midRun;
+  // The files holding the query's symbol (a path alone would match on its words).
+  const found = async (query: string) =>
+    (await live.engine?.search(query, { limit: 3, mode: 'lexical' }))?.results
+      .filter((r) => r.symbol === query)
+      .map((r) => r.path) ?? [];
   writeFileSync(join(repo, 'pkg9', 'saved.ts'), 'export function savedDuringFirstRun() {\n  return 1;\n}\n');
   await live.filesChanged(['pkg9/saved.ts']);
-  // Without the stop, this resolves after the whole first run (state ready, 1,001 files).
+  // Without the hand-over, this resolves after the whole first run (state ready, 1,001 files).
   expect(live.state).toBe('indexing');
-  const hits = await live.engine?.search('savedDuringFirstRun', { limit: 3, mode: 'lexical' });
-  expect(hits?.results.map((r) => r.path)).toContain('pkg9/saved.ts');
-  expect(live.engine?.status().files).toBeLessThan(1001);
-  // ready() waits for the resumed run, which indexes everything else.
+  expect(await found('savedDuringFirstRun')).toContain('pkg9/saved.ts');
+  // A second save at once, and a file this run already wrote removed: neither waits for the run either.
+  writeFileSync(join(repo, 'pkg9', 'saved.ts'), 'export function rewrittenLater() {\n  return 2;\n}\n');
+  rmSync(join(repo, 'pkg0', 'mod3.ts'));
+  await live.filesChanged(['pkg9/saved.ts', 'pkg0/mod3.ts']);
+  expect(live.state).toBe('indexing');
+  expect(await found('rewrittenLater')).toContain('pkg9/saved.ts');
+  expect(await found('savedDuringFirstRun')).toEqual([]);
+  expect(await found('total3')).not.toContain('pkg0/mod3.ts');
+  expect(live.engine?.status().files).toBeLessThan(1000);
+  // The run went on from where it was: everything else is indexed, the removed file stays out.
   const engine = await live.ready();
   expect(live.state).toBe('ready');
-  expect(engine?.status().files).toBe(1001);
+  expect(engine?.status().files).toBe(1000);
+  expect(await found('rewrittenLater')).toContain('pkg9/saved.ts');
+  expect(await found('total3')).not.toContain('pkg0/mod3.ts');
+  expect(await found('total999')).toContain('pkg9/mod99.ts');
   await started;
   await live.dispose();
 });

@@ -9,7 +9,7 @@ import { type Watcher, watchRepository } from '../ingest/watch.js';
 import type { ChunkPool } from './chunk-pool.js';
 import type { EmbedOptions, EmbedProgress } from './embed-pass.js';
 import { RunLockAborted } from './run-lock.js';
-import { heldByOtherServer, type IndexProgress, type IndexReport, type UpdateOptions } from './update-index.js';
+import { heldByOtherServer, type IndexProgress, type IndexReport, type UpdateOptions, type UrgentPaths } from './update-index.js';
 
 export type FolderState = 'starting' | 'indexing' | 'ready' | 'error';
 
@@ -50,8 +50,6 @@ const FULL_RUN_THRESHOLD = 5000;
 const READER_POLL_MS = 2000;
 const RESCAN_MS = 30_000;
 const WATCHER_READY_MS = 10_000;
-/** A save stops a full run in progress at most this often (filesChanged). */
-const PREEMPT_EVERY_MS = 10_000;
 /** A watcher batch of more files than this goes to the chunker (a save or two is chunked here, sooner). */
 const CHUNKER_ABOVE_FILES = 16;
 /** Chunks per write transaction: a transaction of this size holds the thread for a few tens of milliseconds. */
@@ -82,10 +80,9 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
   private queue: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private running: AbortController | undefined;
-  /** The full run in progress (a save stops it: filesChanged), when it last was stopped, and the run queued after. */
+  /** The full run in progress, and the watcher batches handed to it (filesChanged), not taken yet. */
   private fullRun: AbortController | undefined;
-  private preemptedAt = Number.NEGATIVE_INFINITY;
-  private resumed: Promise<void> | undefined;
+  private urgent: UrgentPaths[] = [];
   private disposed = false;
 
   /** `open` opens the index (Engine.open, after a team index's snapshot is taken); it is called once, by `start`. */
@@ -160,18 +157,10 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
     if (this.role !== 'writer' || !this.opened || paths.length === 0) return Promise.resolve();
     const rulesChanged = paths.some((p) => IGNORE_FILES.includes(p.slice(p.lastIndexOf('/') + 1)));
     if (rulesChanged || paths.length > FULL_RUN_THRESHOLD) return this.enqueue(() => this.run({}));
-    // A save during a full run would wait for all of it (the first run of the Linux kernel takes many minutes): the
-    // full run stops, these paths go first, and a new full run follows; what the stopped run wrote stays, and the new
-    // one skips it by size and mtime. At most once per PREEMPT_EVERY_MS, so that a stream of changes (a build) cannot
-    // keep a long run from finishing.
-    const now = performance.now();
-    if (this.fullRun && now - this.preemptedAt >= PREEMPT_EVERY_MS) {
-      this.preemptedAt = now;
-      this.fullRun.abort();
-      const done = this.enqueue(() => this.run({ paths }));
-      this.resumed = this.enqueue(() => this.run({}));
-      return done;
-    }
+    // A save during a full run would wait for all of it (the first run of the Linux kernel takes many minutes): the run
+    // takes these paths between two files and writes them before it goes on (UpdateOptions.urgent), every save alike;
+    // what it did not take before it ended is written right after it (run).
+    if (this.fullRun) return new Promise((done) => this.urgent.push({ paths, done }));
     return this.enqueue(() => this.run({ paths }));
   }
 
@@ -245,12 +234,6 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
     // Killed or crashed last time: check the index in the queue before the first run (answers go on meanwhile).
     if (this.opened?.needsCheck) void this.enqueue(() => this.checkIntegrity());
     await this.enqueue(() => this.run({}));
-    // A save stopped the first run and queued another (filesChanged): the first run is over when that one is.
-    while (this.resumed) {
-      const resumed = this.resumed;
-      this.resumed = undefined;
-      await resumed;
-    }
   }
 
   private async checkIntegrity(): Promise<void> {
@@ -291,6 +274,19 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
   }
 
   private async run(options: UpdateOptions): Promise<void> {
+    await this.runOnce(options);
+    // Batches handed to a full run after it took its last ones (or stopped): written now, before anything queued after.
+    while (this.urgent.length > 0) {
+      const left = this.urgent.splice(0);
+      try {
+        await this.runOnce({ paths: left.flatMap((b) => b.paths) });
+      } finally {
+        for (const b of left) b.done();
+      }
+    }
+  }
+
+  private async runOnce(options: UpdateOptions): Promise<void> {
     const engine = this.opened;
     if (!engine || this.disposed) return;
     const controller = new AbortController();
@@ -319,6 +315,7 @@ export class LiveIndex<E extends LiveTarget = LiveTarget> {
           flushChunks: FLUSH_CHUNKS,
           chunker,
           onWait: this.sayWaiting,
+          urgent: full ? () => (this.urgent.length > 0 ? this.urgent.splice(0) : undefined) : undefined,
         },
       );
       for (const e of this.lastReport.errors.slice(0, 20)) this.options.log(`codectx: ${e}`);

@@ -106,6 +106,19 @@ export interface UpdateOptions {
   deferIndexes?: boolean;
   /** Told once that another process's run holds the index's run lock (its pid); this run waits for it (Engine.index). */
   onWait?: (pid: number) => void;
+  /**
+   * Paths a watcher reported while this full run goes on (saves; LiveIndex.filesChanged): taken between two files and
+   * written before the walk goes on, each batch's `done` called once its paths are committed, so that a save during a
+   * run of many minutes waits for a few files, not for the run. Full runs only.
+   */
+  urgent?: () => UrgentPaths[] | undefined;
+}
+
+/** A watcher's batch handed to a full run in progress (UpdateOptions.urgent). */
+export interface UrgentPaths {
+  paths: string[];
+  /** Called once the paths are written (or the run failed while writing them). */
+  done: () => void;
 }
 
 /** Files in flight at the chunker: enough to keep it busy while this thread reads and writes. */
@@ -145,6 +158,8 @@ class IndexRun {
   private lastFlush = performance.now();
   private lastYield = performance.now();
   private done = 0;
+  /** Files written by this run (UpdateOptions.urgent: a file this run wrote can be gone by the time a save says so). */
+  private readonly written = new Set<string>();
   /** Files being chunked, in the walk's order. */
   private readonly inflight: Promise<{ write: FileWrite; size: number }>[] = [];
   private readonly lookup: PreparedLookup | undefined;
@@ -299,6 +314,7 @@ class IndexRun {
         : 1;
     for (const file of this.walk.files) {
       if (this.options.signal?.aborted) break;
+      if (this.options.urgent) await this.takeUrgent(this.options.urgent());
       this.done++;
       if (this.options.yieldEveryMs && performance.now() - this.lastYield > this.options.yieldEveryMs) {
         await new Promise((resolve) => setImmediate(resolve));
@@ -330,6 +346,44 @@ class IndexRun {
     if (!job) return;
     const { write, size } = await job;
     this.add(write, size);
+  }
+
+  /**
+   * Writes the paths of watcher batches that came during this full run, now: what is in flight first (a file read before
+   * the save is written before it), then these paths as a run over them would (re-read, or dropped with what lay below
+   * them when missing or skipped), committed at once. The walk goes on after; a path it reaches later is then unchanged
+   * or re-read from disk, never older than what was written here.
+   */
+  private async takeUrgent(batches: UrgentPaths[] | undefined): Promise<void> {
+    if (!batches || batches.length === 0 || this.targeted) return;
+    try {
+      await this.settleAll();
+      const found = classifyPaths(
+        this.config.repo,
+        batches.flatMap((b) => b.paths),
+        { maxFileBytes: this.config.maxFileBytes },
+      );
+      const below = (dir: string) => [...new Set([...this.known.keys(), ...this.written])].filter((p) => p.startsWith(`${dir}/`));
+      for (const p of [...found.missing, ...found.skipped.map((s) => s.path)]) {
+        for (const q of [p, ...below(p)]) if (!this.options.skip?.(q)) this.drop(q);
+      }
+      for (const file of found.files) {
+        const job = this.visit(file);
+        if (!job) continue;
+        job.catch(() => {});
+        this.inflight.push(job);
+      }
+      await this.settleAll();
+    } finally {
+      for (const b of batches) b.done();
+    }
+  }
+
+  /** Writes every file in flight and commits. */
+  private async settleAll(): Promise<void> {
+    this.lookup?.flush();
+    while (this.inflight.length > 0) await this.settleOldest();
+    this.flush();
   }
 
   /** Indexed paths that are gone: not walked (a full run), or missing or skipped now with what lay below them. */
@@ -411,6 +465,7 @@ class IndexRun {
 
   private add(write: FileWrite, bytes: number): void {
     this.writes.push(write);
+    if (this.options.urgent) this.written.add(write.path);
     this.report.filesIndexed++;
     this.report.chunksWritten += write.chunks.length;
     this.batchBytes += bytes;
@@ -424,8 +479,9 @@ class IndexRun {
     }
   }
 
+  /** A file gone: indexed before this run, or written by it (UpdateOptions.urgent). */
   private drop(path: string): void {
-    if (!this.known.has(path)) return;
+    if (!this.known.has(path) && !this.written.delete(path)) return;
     this.deleted.push(path);
     this.report.filesDeleted++;
   }
