@@ -23,6 +23,9 @@ const USAGE = `usage: node bench/lsp-scale.mjs [options]
   --queries FILE     JSON lines with "query" and "kind" (default .bench/queries-linux.jsonl, written by the bench)
   --first-cap S      stop the first phase after S seconds if the index is not ready (default 1200)
   --probes N         saved files timed in each phase (default 20 idle, 5 first, 1 inotify)
+  --first-probes N   saved files timed during the first run (default 5)
+  --probe-every S    seconds between those saves, the first 30 s after initialized (default 60; at 5 a save
+                     follows another within 10 s, as a user's do)
   --watches N        the inotify phase's cap on watches (default 1000; the tree has ~5k folders)
   --embeddings none  idle and inotify without the model (an index still being embedded would embed meanwhile)
   --cli PATH         the server (default dist/cli.js)
@@ -37,6 +40,8 @@ const o = {
   indexDir: join(WORK, 'index-linux'),
   queries: join(WORK, 'queries-linux.jsonl'),
   firstCap: 1200,
+  firstProbes: 5,
+  probeEvery: 60,
   probes: 20,
   watches: 1000,
   cli: join(ROOT, 'dist', 'cli.js'),
@@ -48,6 +53,8 @@ const o = {
       '--index-dir': resolve,
       '--queries': resolve,
       '--first-cap': Number,
+      '--first-probes': Number,
+      '--probe-every': Number,
       '--probes': Number,
       '--watches': Number,
       '--embeddings': String,
@@ -127,8 +134,8 @@ async function first() {
         if (memory.length % 30 === 0)
           log(`first: ${folder?.state} ${folder?.progress?.filesDone ?? '?'} files, ${rtts.length} searches`);
       }
-      // A probe every ~60 s once an answer came, timed until it is found (up to the end of the run).
-      if (firstAnswerMs != null && probes.length < Math.min(o.probes, 5) && since() > 30_000 + probes.length * 60_000) {
+      // A probe every --probe-every seconds once an answer came, timed until it is found (up to the end of the run).
+      if (firstAnswerMs != null && probes.length < o.firstProbes && since() > 30_000 + probes.length * o.probeEvery * 1000) {
         const i = probes.length;
         const at = performance.now();
         const id = writeProbe(i);
@@ -150,6 +157,7 @@ async function first() {
     }
     const result = {
       initExtra: 'embeddings none',
+      probeEveryS: o.probeEvery,
       firstAnswerMs: round(firstAnswerMs, 0),
       firstAnswerPartial,
       readyMs: round(readyMs, 0),
