@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { GrammarLoader } from './chunk/grammar-loader.js';
 import type { Config } from './config.js';
-import { createEmbedder } from './embed/create-embedder.js';
+import { createEmbedder, createEmbedderPool } from './embed/create-embedder.js';
 import type { Embedder } from './embed/embedder.js';
 import { type ContextSide, contextAcross, indexedSource } from './engine-context.js';
 import { rankSymbols, relatedTo, symbolGraphOf } from './engine-graph.js';
@@ -77,6 +77,9 @@ export type { RankMode } from './rank/rank-candidates.js';
 export type { StoredSymbol } from './store/store.js';
 
 /** One repository's index, open for indexing and searching. */
+/** Chunks without a vector above which the CLI's embedding pass loads the model in worker threads (Engine.embed). */
+const POOL_ABOVE_CHUNKS = 2000;
+
 export class Engine {
   private embedderPromise: Promise<Embedder | undefined> | undefined;
   /** Why there are no embeddings, when there are none. */
@@ -319,6 +322,30 @@ export class Engine {
     return this.embedderPromise;
   }
 
+  /**
+   * For a long embedding pass in this thread (the CLI's; `config.indexThreads` > 1), the model in that many worker
+   * threads, which embed as many batches at once; undefined otherwise (the language server embeds in its one worker,
+   * beside the requests it answers) or when they cannot start (one warning: the pass runs here).
+   */
+  private async embedderPool(embedder: Embedder): Promise<Embedder | undefined> {
+    const threads = this.config.indexThreads;
+    if (this.config.embedInWorker || threads < 2) return undefined;
+    const vectors = this.store.vectors;
+    const table = vectors.vectorTable(embedder.id, embedder.dimensions);
+    if (vectors.chunkCount() - vectors.embeddedCount(table) < POOL_ABOVE_CHUNKS) return undefined;
+    try {
+      const pool = await createEmbedderPool(this.config.embedder, threads);
+      if (pool && (pool.id !== embedder.id || pool.dimensions !== embedder.dimensions)) {
+        await pool.close();
+        return undefined;
+      }
+      return pool;
+    } catch (error) {
+      this.onWarning(`the model's worker threads did not start, embedding in one thread: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
   /** Pulls from the team index, when one is configured (engine-remote.ts). */
   private readonly remote: RemotePull;
 
@@ -339,7 +366,12 @@ export class Engine {
       () =>
         this.guarded(async () => {
           await this.remote.pull(this.store, embedder, options.pull);
-          return embedPending(this.store, embedder, options);
+          const pool = await this.embedderPool(embedder);
+          try {
+            return await embedPending(this.store, pool ?? embedder, options);
+          } finally {
+            await pool?.close();
+          }
         }),
       options,
     );

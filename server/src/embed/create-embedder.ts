@@ -6,7 +6,7 @@ import { packageRoot } from '../chunk/grammar-loader.js';
 import type { Embedder, EmbedderConfig } from './embedder.js';
 import { HashEmbedder } from './hash-embedder.js';
 import { HttpEmbedder } from './http-embedder.js';
-import { TransformersEmbedder } from './transformers-embedder.js';
+import { EmbedderPool, TransformersEmbedder } from './transformers-embedder.js';
 
 /** The model that ships with codectx (built by training/, committed under models/). */
 export function defaultModelDir(): string {
@@ -42,6 +42,28 @@ export async function createEmbedder(
       }
       return TransformersEmbedder.open({ model: dir }, `local:${modelFingerprint(dir)}`, inWorker);
     }
+  }
+}
+
+/**
+ * `threads` worker threads of the configured model for a long embedding pass (the CLI's index run), or undefined where
+ * the provider is no local model (a remote service, the hash double: the caller keeps its embedder).
+ */
+export async function createEmbedderPool(config: EmbedderConfig, threads: number): Promise<Embedder | undefined> {
+  switch (config.provider) {
+    case 'huggingface':
+      return EmbedderPool.open(
+        { model: config.model, cacheDir: config.cacheDir, pooling: config.pooling },
+        `huggingface:${config.model}`,
+        threads,
+      );
+    case 'local': {
+      const dir = resolve(config.modelDir ?? defaultModelDir());
+      if (!existsSync(join(dir, 'config.json'))) return undefined;
+      return EmbedderPool.open({ model: dir }, `local:${modelFingerprint(dir)}`, threads);
+    }
+    default:
+      return undefined;
   }
 }
 

@@ -10,6 +10,8 @@ export interface Embedder {
   embedDocuments(texts: string[]): Promise<Float32Array[]>;
   /** Embeds one query text (already normalized). */
   embedQuery(text: string): Promise<Float32Array>;
+  /** How many `embedDocuments` calls this embedder computes at once (a pool of worker threads); 1 when absent. */
+  readonly parallel?: number;
   close(): Promise<void>;
 }
 

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cosine } from './embedder.js';
-import { TransformersEmbedder } from './transformers-embedder.js';
+import { EmbedderPool, TransformersEmbedder } from './transformers-embedder.js';
 
 const root = resolve(__dirname, '../../..');
 const modelDir = join(root, 'models/code-static');
@@ -189,6 +189,24 @@ describe.skipIf(!existsSync(join(modelDir, 'onnx/model.onnx')))('models/code-sta
       });
     } finally {
       await embedder.close();
+    }
+  });
+
+  it('a pool of worker threads (long passes of the CLI) gives the same vectors as the model in this thread, batches at once', async () => {
+    const texts = readJson<Fixture>('fixtures/embed/model-vectors.json').cases.map((c) => c.text);
+    const here = await TransformersEmbedder.open({ model: modelDir }, 'test', false);
+    const pool = await EmbedderPool.open({ model: modelDir }, 'test', 2);
+    try {
+      expect(pool.parallel).toBe(2);
+      expect(pool.dimensions).toBe(here.dimensions);
+      // One text a batch here too (a batch's padding moves the last bits of a vector).
+      const expected: Float32Array[] = [];
+      for (const t of texts) expected.push((await here.embedDocuments([t]))[0] as Float32Array);
+      // One batch a text, all in flight: both workers answer, each vector lands with its own text.
+      const pooled = await Promise.all(texts.map((t) => pool.embedDocuments([t]).then((v) => v[0])));
+      expect(pooled.map((v) => Array.from(v ?? []))).toEqual(expected.map((v) => Array.from(v)));
+    } finally {
+      await Promise.all([here.close(), pool.close()]);
     }
   });
 });

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeConfig } from '../config.js';
+import { chunkEmbeddingText } from '../embed/embed-text.js';
 import { HashEmbedder } from '../embed/hash-embedder.js';
 import { Engine } from '../engine.js';
 import { dense } from '../search/test-dense.js';
@@ -56,6 +57,41 @@ describe('embedPending', () => {
     expect(after).toMatchObject({ embedded: 3, total: 3, computed: 0, fromCache: 1 });
     expect(model.embedded).toBe(3);
     again.close();
+  });
+
+  it('a model computing several batches at once gets them all in flight and each vector lands on its own chunk', async () => {
+    const { store } = await indexed();
+    const serial = new HashEmbedder(32);
+    const table = store.vectors.vectorTable(serial.id, 32);
+    const chunks = store.vectors.chunksToEmbed(table, 100);
+    const expected = new Map<string, Float32Array>();
+    for (const c of chunks) expected.set(c.hash, (await serial.embedDocuments([chunkEmbeddingText(c)]))[0] as Float32Array);
+
+    // The same model as a pool of 3 whose answers come back out of order.
+    let inFlight = 0;
+    let most = 0;
+    const pool = {
+      id: serial.id,
+      dimensions: 32,
+      parallel: 3,
+      embedQuery: (t: string) => serial.embedQuery(t),
+      close: async () => {},
+      embedDocuments: async (texts: string[]) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 30 - 10 * inFlight));
+        inFlight--;
+        return serial.embedDocuments(texts);
+      },
+    };
+    expect(await embedPending(store, pool, { batchSize: 1 })).toMatchObject({ embedded: 3, computed: 3 });
+    expect(most).toBe(3);
+    const got = store.vectors.cachedVectors(serial.id, [...expected.keys()]);
+    expect(got.size).toBe(3);
+    for (const [hash, v] of expected) expect(Array.from(got.get(hash) ?? [])).toEqual(Array.from(v));
+    expect(dense(store).nearest(table, await serial.embedQuery('enqueue job'), 1, { shortlist: 10, rescore: 10 })).toHaveLength(
+      1,
+    );
+    store.close();
   });
 
   it('a model switch gets its own vector table and never mixes with the old one', async () => {

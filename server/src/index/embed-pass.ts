@@ -3,6 +3,7 @@
 
 import { chunkEmbeddingText } from '../embed/embed-text.js';
 import type { Embedder } from '../embed/embedder.js';
+import type { Chunk } from '../model.js';
 import type { Store } from '../store/store.js';
 import type { LastEmbeddingPass } from '../store/store-types.js';
 
@@ -62,19 +63,7 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
       progress.fromCache += slice.length;
     }
     const misses = pending.filter((c) => !cached.has(c.hash));
-    for (let i = 0; i < misses.length; i += batchSize) {
-      if (options.signal?.aborted) break;
-      const batch = misses.slice(i, i + batchSize);
-      const vectors = await embedder.embedDocuments(batch.map(chunkEmbeddingText));
-      // Stopped while the model worked (the store may be closing): drop the batch, it is computed again next time.
-      if (options.signal?.aborted) break;
-      store.vectors.putVectors(
-        table,
-        embedder.id,
-        batch.map((c, j) => ({ id: c.id, hash: c.hash, vector: vectors[j] as Float32Array, cached: false })),
-      );
-      progress.computed += batch.length;
-    }
+    await embedMisses(store, table, embedder, misses, batchSize, options.signal, progress);
     // Cache hits never await: give the event loop a turn so that requests are answered between batches.
     await new Promise((resolve) => setImmediate(resolve));
     if (options.signal?.aborted) break;
@@ -107,4 +96,44 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
   }
   options.onProgress?.({ ...progress });
   return progress;
+}
+
+/**
+ * Embeds `misses` (chunks no cache has) in batches of `batchSize`: up to `embedder.parallel` batches at the model at once
+ * (a pool of workers), written in order as they come back.
+ */
+async function embedMisses(
+  store: Store,
+  table: string,
+  embedder: Embedder,
+  misses: (Chunk & { id: number })[],
+  batchSize: number,
+  signal: AbortSignal | undefined,
+  progress: EmbedProgress,
+): Promise<void> {
+  const parallel = Math.max(1, embedder.parallel ?? 1);
+  const inflight: { batch: typeof misses; vectors: Promise<Float32Array[]> }[] = [];
+  const writeOldest = async (): Promise<void> => {
+    const { batch, vectors } = inflight.shift() as (typeof inflight)[number];
+    const computed = await vectors;
+    // Stopped while the model worked (the store may be closing): drop the batch, it is computed again next time.
+    if (signal?.aborted) return;
+    store.vectors.putVectors(
+      table,
+      embedder.id,
+      batch.map((c, j) => ({ id: c.id, hash: c.hash, vector: computed[j] as Float32Array, cached: false })),
+    );
+    progress.computed += batch.length;
+  };
+  try {
+    for (let i = 0; i < misses.length && !signal?.aborted; i += batchSize) {
+      const batch = misses.slice(i, i + batchSize);
+      inflight.push({ batch, vectors: embedder.embedDocuments(batch.map(chunkEmbeddingText)) });
+      if (inflight.length >= parallel) await writeOldest();
+    }
+    while (inflight.length > 0) await writeOldest();
+  } finally {
+    // A failed batch leaves the others in flight: settled here, not reported as unhandled.
+    for (const f of inflight) f.vectors.catch(() => {});
+  }
 }
