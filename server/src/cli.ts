@@ -163,7 +163,7 @@ async function bringUp(engine: Engine, o: CommandOptions): Promise<{ report: Ind
   const threads = engine.config.indexThreads;
   const chunker = threads > 0 ? new WorkerChunkPool(undefined, threads) : undefined;
   const report = await engine
-    .index(progressPrinter(o.command === 'index'), { chunker, deferIndexes: true })
+    .index(progressPrinter(o.command === 'index'), { chunker, chunkerDepth: 64, deferIndexes: true })
     .finally(() => chunker?.close());
   for (const e of report.errors.slice(0, 5)) process.stderr.write(`codectx: ${e}\n`);
   if (report.errors.length > 5)

@@ -63,13 +63,13 @@ it('a worker thread chunks files exactly as this thread does', async () => {
   }
 });
 
-it('several worker threads write the same rows with the same ids as one thread, indexes deferred or not', async () => {
+it('several worker threads write the same rows with the same ids as one thread, indexes deferred or not, any depth', async () => {
   const pool = new WorkerChunkPool(5000, 3);
-  const rows = async (chunker: ChunkPool | undefined, deferIndexes: boolean) => {
+  const rows = async (chunker: ChunkPool | undefined, deferIndexes: boolean, chunkerDepth?: number) => {
     const indexDir = mkdtempSync(join(tmpdir(), 'codectx-chunker-index-'));
     dirs.push(indexDir);
     const engine = Engine.open(makeConfig(repo, { indexDir, embedder: { provider: 'none' } }));
-    await engine.index(undefined, { chunker, flushChunks: 7, deferIndexes });
+    await engine.index(undefined, { chunker, flushChunks: 7, deferIndexes, chunkerDepth });
     await engine.close();
     const store = Store.open(indexDir, repo);
     const all = (sql: string) => store.db.prepare(sql).all();
@@ -90,6 +90,8 @@ it('several worker threads write the same rows with the same ids as one thread, 
     const there = await rows(pool, true);
     expect(pool.started).toBe(3);
     expect(there).toEqual(here);
+    // The CLI's depth (64 files a thread in flight): every file of this repository at once, written in order all the same.
+    expect(await rows(pool, true, 64)).toEqual(here);
     expect(here.meta).toBeUndefined();
   } finally {
     await pool.close();

@@ -94,6 +94,12 @@ export interface UpdateOptions {
    */
   chunker?: ChunkPool;
   /**
+   * Files in flight per chunker thread (default CHUNKER_DEPTH, 4: a save handed to a language server's run waits for
+   * them). The CLI's run keeps 64, so that the threads go on chunking while its main thread writes a batch (fs/ of the
+   * kernel: 16.0-16.7 s -> 13.1-13.8 s wall, same rows).
+   */
+  chunkerDepth?: number;
+  /**
    * Files already cut by the same rules (the team index): a changed file whose content and language it has is written
    * from its rows instead of being chunked. Full runs only (a watcher's batch asks nobody).
    */
@@ -310,7 +316,7 @@ class IndexRun {
     const depth = this.lookup
       ? 2 * this.lookup.size
       : this.options.chunker
-        ? CHUNKER_DEPTH * (this.options.chunker.threads ?? 1)
+        ? (this.options.chunkerDepth ?? CHUNKER_DEPTH) * (this.options.chunker.threads ?? 1)
         : 1;
     for (const file of this.walk.files) {
       if (this.options.signal?.aborted) break;
