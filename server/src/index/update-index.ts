@@ -129,6 +129,8 @@ export interface UrgentPaths {
 
 /** Files in flight at the chunker: enough to keep it busy while this thread reads and writes. */
 const CHUNKER_DEPTH = 4;
+/** Bytes of files in flight per chunker thread at most (4 files of the 1 MiB size limit, as CHUNKER_DEPTH allowed). */
+const INFLIGHT_BYTES = 4 * 1024 * 1024;
 
 /** Brings the index of `config.repo` up to date: a full walk, or just `options.paths`. One bad file never stops it. */
 export function updateIndex(
@@ -168,6 +170,9 @@ class IndexRun {
   private readonly written = new Set<string>();
   /** Files being chunked, in the walk's order. */
   private readonly inflight: Promise<{ write: FileWrite; size: number }>[] = [];
+  /** The bytes of the files in flight, oldest first (a run holds at most INFLIGHT_BYTES a chunker thread of them). */
+  private readonly inflightBytes: number[] = [];
+  private inflightTotal = 0;
   private readonly lookup: PreparedLookup | undefined;
   /** This run dropped the deferred indexes (UpdateOptions.deferIndexes) and builds them at its end. */
   private deferred = false;
@@ -318,6 +323,9 @@ class IndexRun {
       : this.options.chunker
         ? (this.options.chunkerDepth ?? CHUNKER_DEPTH) * (this.options.chunker.threads ?? 1)
         : 1;
+    // Large files in flight hold their text, parse and rows at once (the kernel's generated register headers, ~1 MiB
+    // each and next to each other in the walk): bounded by bytes too, whatever the depth.
+    const byteBudget = this.options.chunker ? INFLIGHT_BYTES * (this.options.chunker.threads ?? 1) : Number.POSITIVE_INFINITY;
     for (const file of this.walk.files) {
       if (this.options.signal?.aborted) break;
       if (this.options.urgent) await this.takeUrgent(this.options.urgent());
@@ -330,10 +338,11 @@ class IndexRun {
       if (!job) continue;
       // Settled in order (settleOldest); a failure waits there to be thrown, not reported as unhandled meanwhile.
       job.catch(() => {});
-      this.inflight.push(job);
-      if (this.inflight.length >= depth) {
+      this.pushInflight(job, file.size);
+      if (this.inflight.length >= depth || this.inflightTotal >= byteBudget) {
         this.lookup?.flush();
-        await this.settleOldest();
+        while (this.inflight.length > 0 && (this.inflight.length >= depth || this.inflightTotal >= byteBudget))
+          await this.settleOldest();
       }
     }
     this.lookup?.flush();
@@ -350,6 +359,7 @@ class IndexRun {
   private async settleOldest(): Promise<void> {
     const job = this.inflight.shift();
     if (!job) return;
+    this.inflightTotal -= this.inflightBytes.shift() ?? 0;
     const { write, size } = await job;
     this.add(write, size);
   }
@@ -377,12 +387,18 @@ class IndexRun {
         const job = this.visit(file);
         if (!job) continue;
         job.catch(() => {});
-        this.inflight.push(job);
+        this.pushInflight(job, file.size);
       }
       await this.settleAll();
     } finally {
       for (const b of batches) b.done();
     }
+  }
+
+  private pushInflight(job: Promise<{ write: FileWrite; size: number }>, bytes: number): void {
+    this.inflight.push(job);
+    this.inflightBytes.push(bytes);
+    this.inflightTotal += bytes;
   }
 
   /** Writes every file in flight and commits. */
