@@ -331,8 +331,7 @@ export class Engine {
     const threads = this.config.indexThreads;
     if (this.config.embedInWorker || threads < 2) return undefined;
     const vectors = this.store.vectors;
-    const table = vectors.vectorTable(embedder.id, embedder.dimensions);
-    if (vectors.chunkCount() - vectors.embeddedCount(table) < POOL_ABOVE_CHUNKS) return undefined;
+    if (vectors.pendingCount(vectors.vectorTable(embedder.id, embedder.dimensions)) < POOL_ABOVE_CHUNKS) return undefined;
     try {
       const pool = await createEmbedderPool(this.config.embedder, threads);
       if (pool && (pool.id !== embedder.id || pool.dimensions !== embedder.dimensions)) {

@@ -7,6 +7,7 @@ import type { Embedder, EmbedderConfig } from './embedder.js';
 import { HashEmbedder } from './hash-embedder.js';
 import { HttpEmbedder } from './http-embedder.js';
 import { EmbedderPool, TransformersEmbedder } from './transformers-embedder.js';
+import type { ModelSpec } from './transformers-model.js';
 
 /** The model that ships with codectx (built by training/, committed under models/). */
 export function defaultModelDir(): string {
@@ -30,17 +31,13 @@ export async function createEmbedder(
     case 'openai-compatible':
       warn(`embeddings come from ${config.baseUrl}: the text of your code is sent there (provider openai-compatible)`);
       return new HttpEmbedder(config.baseUrl, config.model, config.apiKey, config.dimensions).init();
-    case 'huggingface': {
-      const id = `huggingface:${config.model}`;
-      return TransformersEmbedder.open({ model: config.model, cacheDir: config.cacheDir, pooling: config.pooling }, id, inWorker);
-    }
-    case 'local': {
-      const dir = resolve(config.modelDir ?? defaultModelDir());
-      if (!existsSync(join(dir, 'config.json'))) {
-        warn(`no embedding model in ${dir}: search is lexical only (npm install provides the model)`);
+    default: {
+      const model = transformersModel(config);
+      if (!model) {
+        warn(`no embedding model in ${localModelDir(config)}: search is lexical only (npm install provides the model)`);
         return undefined;
       }
-      return TransformersEmbedder.open({ model: dir }, `local:${modelFingerprint(dir)}`, inWorker);
+      return TransformersEmbedder.open(model.spec, model.id, inWorker);
     }
   }
 }
@@ -50,21 +47,25 @@ export async function createEmbedder(
  * the provider is no local model (a remote service, the hash double: the caller keeps its embedder).
  */
 export async function createEmbedderPool(config: EmbedderConfig, threads: number): Promise<Embedder | undefined> {
-  switch (config.provider) {
-    case 'huggingface':
-      return EmbedderPool.open(
-        { model: config.model, cacheDir: config.cacheDir, pooling: config.pooling },
-        `huggingface:${config.model}`,
-        threads,
-      );
-    case 'local': {
-      const dir = resolve(config.modelDir ?? defaultModelDir());
-      if (!existsSync(join(dir, 'config.json'))) return undefined;
-      return EmbedderPool.open({ model: dir }, `local:${modelFingerprint(dir)}`, threads);
-    }
-    default:
-      return undefined;
-  }
+  const model = transformersModel(config);
+  return model && EmbedderPool.open(model.spec, model.id, threads);
+}
+
+/** The transformers.js model of the `local` and `huggingface` providers and its id; undefined when there is none. */
+function transformersModel(config: EmbedderConfig): { spec: ModelSpec; id: string } | undefined {
+  if (config.provider === 'huggingface')
+    return {
+      spec: { model: config.model, cacheDir: config.cacheDir, pooling: config.pooling },
+      id: `huggingface:${config.model}`,
+    };
+  if (config.provider !== 'local') return undefined;
+  const dir = localModelDir(config);
+  if (!existsSync(join(dir, 'config.json'))) return undefined;
+  return { spec: { model: dir }, id: `local:${modelFingerprint(dir)}` };
+}
+
+function localModelDir(config: EmbedderConfig): string {
+  return resolve((config.provider === 'local' && config.modelDir) || defaultModelDir());
 }
 
 /** Changes whenever the model's files change, so vectors of two builds of a model are never mixed. */

@@ -168,10 +168,8 @@ class IndexRun {
   private done = 0;
   /** Files written by this run (UpdateOptions.urgent: a file this run wrote can be gone by the time a save says so). */
   private readonly written = new Set<string>();
-  /** Files being chunked, in the walk's order. */
-  private readonly inflight: Promise<{ write: FileWrite; size: number }>[] = [];
-  /** The bytes of the files in flight, oldest first (a run holds at most INFLIGHT_BYTES a chunker thread of them). */
-  private readonly inflightBytes: number[] = [];
+  /** Files being chunked, in the walk's order, with their sizes (at most INFLIGHT_BYTES a chunker thread of them). */
+  private readonly inflight: { job: Promise<{ write: FileWrite; size: number }>; bytes: number }[] = [];
   private inflightTotal = 0;
   private readonly lookup: PreparedLookup | undefined;
   /** This run dropped the deferred indexes (UpdateOptions.deferIndexes) and builds them at its end. */
@@ -345,9 +343,7 @@ class IndexRun {
           await this.settleOldest();
       }
     }
-    this.lookup?.flush();
-    while (this.inflight.length > 0) await this.settleOldest();
-    this.flush();
+    await this.settleAll();
     this.finish();
     return this.report;
   }
@@ -357,10 +353,10 @@ class IndexRun {
    * them, so rows get the same ids as in a run on one thread.
    */
   private async settleOldest(): Promise<void> {
-    const job = this.inflight.shift();
-    if (!job) return;
-    this.inflightTotal -= this.inflightBytes.shift() ?? 0;
-    const { write, size } = await job;
+    const oldest = this.inflight.shift();
+    if (!oldest) return;
+    this.inflightTotal -= oldest.bytes;
+    const { write, size } = await oldest.job;
     this.add(write, size);
   }
 
@@ -379,9 +375,8 @@ class IndexRun {
         batches.flatMap((b) => b.paths),
         { maxFileBytes: this.config.maxFileBytes },
       );
-      const below = (dir: string) => [...new Set([...this.known.keys(), ...this.written])].filter((p) => p.startsWith(`${dir}/`));
       for (const p of [...found.missing, ...found.skipped.map((s) => s.path)]) {
-        for (const q of [p, ...below(p)]) if (!this.options.skip?.(q)) this.drop(q);
+        for (const q of [p, ...this.indexedBelow(p)]) if (!this.options.skip?.(q)) this.drop(q);
       }
       for (const file of found.files) {
         const job = this.visit(file);
@@ -396,8 +391,7 @@ class IndexRun {
   }
 
   private pushInflight(job: Promise<{ write: FileWrite; size: number }>, bytes: number): void {
-    this.inflight.push(job);
-    this.inflightBytes.push(bytes);
+    this.inflight.push({ job, bytes });
     this.inflightTotal += bytes;
   }
 
@@ -412,8 +406,13 @@ class IndexRun {
   private gone(): string[] {
     if (!this.targeted) return [...this.known.keys()].filter((p) => !this.seen.has(p));
     // A removed folder (or one that became ignored) takes every indexed file below it along.
-    const under = (dir: string): string[] => [...this.known.keys()].filter((p) => p.startsWith(`${dir}/`));
-    return [...this.walk.missing, ...this.walk.skipped.map((s) => s.path)].flatMap((p) => [p, ...under(p)]);
+    return [...this.walk.missing, ...this.walk.skipped.map((s) => s.path)].flatMap((p) => [p, ...this.indexedBelow(p)]);
+  }
+
+  /** The files below `dir` that the index holds: indexed before this run, or written by it (UpdateOptions.urgent). */
+  private indexedBelow(dir: string): string[] {
+    const prefix = `${dir}/`;
+    return [...new Set([...this.known.keys(), ...this.written])].filter((p) => p.startsWith(prefix));
   }
 
   /** Checks one walked file; returns the job chunking it when it changed, else settles it here. */

@@ -169,8 +169,12 @@ export class VectorStore {
 
   /** How many chunks have a vector in `table`: all chunks but the pending ones (vec0 has no cheap COUNT). */
   embeddedCount(table: string): number {
-    const pending = this.db.prepare('SELECT COUNT(*) FROM embed_pending WHERE tbl = ?').pluck().get(table) as number;
-    return this.chunkCount() - pending;
+    return this.chunkCount() - this.pendingCount(table);
+  }
+
+  /** How many chunks wait for a vector in `table`. */
+  pendingCount(table: string): number {
+    return this.db.prepare('SELECT COUNT(*) FROM embed_pending WHERE tbl = ?').pluck().get(table) as number;
   }
 
   /** How many chunks the index holds. */
