@@ -122,3 +122,39 @@ it('the worker stops when the last run holding it lets go, and starts again for 
     await worker.close();
   }
 });
+
+it('a file that outgrows a worker heap stops only that worker: the run chunks it in its own thread, the next file gets a new worker', async () => {
+  // ~900 KB of `#define`s (a generated register header): tens of MiB of rows, over a 16 MiB worker heap.
+  const defines = Array.from({ length: 24_000 }, (_, i) => `#define REG_${i}__FIELD_MASK 0x${i.toString(16)}`);
+  const big = `${defines.join('\n')}\n`;
+  const small = mkdtempSync(join(tmpdir(), 'codectx-chunker-heap-'));
+  dirs.push(small);
+  writeFileSync(join(small, 'regs.h'), big);
+  writeFileSync(join(small, 'a.go'), 'package a\n\nfunc A() int { return 1 }\n');
+  const pool = new WorkerChunkPool(60_000, 1, 16);
+  const config = makeConfig(small, { embedder: { provider: 'none' } });
+  const state = { size: big.length, mtimeMs: 1, hash: 'h' };
+  try {
+    await expect(pool.prepare(config, 'regs.h', big, state)).rejects.toThrow(/memory/i);
+    expect((await pool.prepare(config, 'a.go', 'package a\n\nfunc A() int { return 1 }\n', state)).write.language).toBe('go');
+    const index = async (chunker: ChunkPool | undefined) => {
+      const indexDir = mkdtempSync(join(tmpdir(), 'codectx-chunker-index-'));
+      dirs.push(indexDir);
+      const engine = Engine.open(makeConfig(small, { indexDir, embedder: { provider: 'none' } }));
+      const report = await engine.index(undefined, { chunker });
+      await engine.close();
+      const store = Store.open(indexDir, small);
+      const counts = store.db
+        .prepare('SELECT (SELECT COUNT(*) FROM chunks), (SELECT COUNT(*) FROM symbols)')
+        .raw()
+        .get() as number[];
+      store.close();
+      return { counts, files: report.filesIndexed, errors: report.errors };
+    };
+    const here = await index(undefined);
+    expect(here.counts?.[1]).toBeGreaterThanOrEqual(24_000);
+    expect(await index(pool)).toEqual(here);
+  } finally {
+    await pool.close();
+  }
+});

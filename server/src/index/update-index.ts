@@ -129,8 +129,14 @@ export interface UrgentPaths {
 
 /** Files in flight at the chunker: enough to keep it busy while this thread reads and writes. */
 const CHUNKER_DEPTH = 4;
-/** Bytes of files in flight per chunker thread at most (4 files of the 1 MiB size limit, as CHUNKER_DEPTH allowed). */
-const INFLIGHT_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes of files in flight per chunker thread at most. A file's rows take ~4-6x its bytes (a register header's 18k
+ * symbols), held twice while in flight (built there, received here): 2 MiB bounds that and still keeps a thread ~100
+ * average kernel files ahead.
+ */
+const INFLIGHT_BYTES = 2 * 1024 * 1024;
+/** A write batch is flushed at this many bytes of source (or `Config.batchFiles` files), bounding the rows it holds. */
+const BATCH_BYTES = 2 * 1024 * 1024;
 
 /** Brings the index of `config.repo` up to date: a full walk, or just `options.paths`. One bad file never stops it. */
 export function updateIndex(
@@ -494,7 +500,7 @@ class IndexRun {
     const { flushEveryMs, flushChunks } = this.options;
     const due = flushEveryMs !== undefined && performance.now() - this.lastFlush > flushEveryMs;
     const full = flushChunks !== undefined && this.batchChunks >= flushChunks;
-    if (this.writes.length >= this.config.batchFiles || this.batchBytes > 8 * 1024 * 1024 || due || full) {
+    if (this.writes.length >= this.config.batchFiles || this.batchBytes > BATCH_BYTES || due || full) {
       this.flush();
       this.progress('index', this.done);
     }
