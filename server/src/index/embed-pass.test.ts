@@ -70,21 +70,28 @@ describe('embedPending', () => {
     // The same model as a pool of 3 whose answers come back out of order.
     let inFlight = 0;
     let most = 0;
+    const slow = (model: HashEmbedder) => async (texts: string[]) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 30 - 10 * inFlight));
+      inFlight--;
+      return model.embedDocuments(texts);
+    };
     const pool = {
       id: serial.id,
       dimensions: 32,
       parallel: 3,
       embedQuery: (t: string) => serial.embedQuery(t),
       close: async () => {},
-      embedDocuments: async (texts: string[]) => {
-        most = Math.max(most, ++inFlight);
-        await new Promise((r) => setTimeout(r, 30 - 10 * inFlight));
-        inFlight--;
-        return serial.embedDocuments(texts);
-      },
+      embedDocuments: slow(serial),
     };
     expect(await embedPending(store, pool, { batchSize: 1 })).toMatchObject({ embedded: 3, computed: 3 });
     expect(most).toBe(3);
+    // One model thread (another model: nothing cached) gets two batches: one it computes, one waiting for it.
+    const one = new HashEmbedder(48);
+    most = 0;
+    const single = { ...pool, id: one.id, dimensions: 48, parallel: 1, embedDocuments: slow(one) };
+    expect(await embedPending(store, single, { batchSize: 1 })).toMatchObject({ embedded: 3, computed: 3 });
+    expect(most).toBe(2);
     const got = store.vectors.cachedVectors(serial.id, [...expected.keys()]);
     expect(got.size).toBe(3);
     for (const [hash, v] of expected) expect(Array.from(got.get(hash) ?? [])).toEqual(Array.from(v));

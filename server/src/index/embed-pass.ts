@@ -67,10 +67,11 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
     // Cache hits never await: give the event loop a turn so that requests are answered between batches.
     await new Promise((resolve) => setImmediate(resolve));
     if (options.signal?.aborted) break;
-    progress.embedded = store.vectors.embeddedCount(table);
     progress.elapsedMs = performance.now() - started;
     if (performance.now() - lastReport > 500) {
       lastReport = performance.now();
+      // Counted when reported, not every round: a COUNT over the chunks takes ~11 ms at the kernel's 1.3M.
+      progress.embedded = store.vectors.embeddedCount(table);
       progress.total = total();
       options.onProgress?.({ ...progress });
     }
@@ -99,8 +100,8 @@ export async function embedPending(store: Store, embedder: Embedder, options: Em
 }
 
 /**
- * Embeds `misses` (chunks no cache has) in batches of `batchSize`: up to `embedder.parallel` batches at the model at once
- * (a pool of workers), written in order as they come back.
+ * Embeds `misses` (chunks no cache has) in batches of `batchSize`: up to twice `embedder.parallel` batches at the model
+ * at once (a pool of workers), written in order as they come back.
  */
 async function embedMisses(
   store: Store,
@@ -129,7 +130,8 @@ async function embedMisses(
     for (let i = 0; i < misses.length && !signal?.aborted; i += batchSize) {
       const batch = misses.slice(i, i + batchSize);
       inflight.push({ batch, vectors: embedder.embedDocuments(batch.map(chunkEmbeddingText)) });
-      if (inflight.length >= parallel) await writeOldest();
+      // Two batches a model thread: one it computes, one waiting, so that it never waits for this thread's write.
+      if (inflight.length >= 2 * parallel) await writeOldest();
     }
     while (inflight.length > 0) await writeOldest();
   } finally {
