@@ -76,10 +76,10 @@ export type { IndexProgress, IndexReport, UpdateOptions } from './index/update-i
 export type { RankMode } from './rank/rank-candidates.js';
 export type { StoredSymbol } from './store/store.js';
 
-/** One repository's index, open for indexing and searching. */
 /** Chunks without a vector above which the CLI's embedding pass loads the model in worker threads (Engine.embed). */
 const POOL_ABOVE_CHUNKS = 2000;
 
+/** One repository's index, open for indexing and searching. */
 export class Engine {
   private embedderPromise: Promise<Embedder | undefined> | undefined;
   /** Why there are no embeddings, when there are none. */

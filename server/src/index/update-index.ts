@@ -322,14 +322,12 @@ class IndexRun {
     }
     // In this thread, one file at a time; with a chunker, a few per thread in flight while this thread reads the next
     // ones and writes; with prepared files, two batches of lookups while this thread reads on.
-    const depth = this.lookup
-      ? 2 * this.lookup.size
-      : this.options.chunker
-        ? (this.options.chunkerDepth ?? CHUNKER_DEPTH) * (this.options.chunker.threads ?? 1)
-        : 1;
+    const { chunker } = this.options;
+    const threads = chunker?.threads ?? 1;
+    const depth = this.lookup ? 2 * this.lookup.size : chunker ? (this.options.chunkerDepth ?? CHUNKER_DEPTH) * threads : 1;
     // Large files in flight hold their text, parse and rows at once (the kernel's generated register headers, ~1 MiB
     // each and next to each other in the walk): bounded by bytes too, whatever the depth.
-    const byteBudget = this.options.chunker ? INFLIGHT_BYTES * (this.options.chunker.threads ?? 1) : Number.POSITIVE_INFINITY;
+    const byteBudget = chunker ? INFLIGHT_BYTES * threads : Number.POSITIVE_INFINITY;
     for (const file of this.walk.files) {
       if (this.options.signal?.aborted) break;
       if (this.options.urgent) await this.takeUrgent(this.options.urgent());
